@@ -1,0 +1,11 @@
+# Warnings for osgan's own targets; sanitizers when OSGAN_SANITIZE is on.
+function(osgan_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  if(OSGAN_FATAL_WARNINGS)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+if(OSGAN_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,23 @@
+// Helpers shared by the tests: scratch folders and the path of the shared real data.
+#pragma once
+#include <filesystem>
+#include <string>
+
+namespace osgan::test {
+
+// A fresh empty folder under the system temp dir, removed when the object goes away.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& tag);
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// ../shared/data/mri_based_brain_tumor_images, or an empty path when it is not present.
+std::filesystem::path real_data_dir();
+
+}  // namespace osgan::test
