@@ -1,0 +1,60 @@
+// The interface every GAN in osgan implements (One-Shot GAN, and the BrainGAN baselines DCGAN and vanilla GAN),
+// so one trainer, one checkpoint format and one `generate` serve all three.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include <torch/torch.h>
+
+namespace osgan {
+
+// Hyper-parameters common to every architecture; each architecture reads the ones it uses.
+struct GanConfig {
+  std::string arch = "one-shot";  // "one-shot", "dcgan", "vanilla"
+  int image_size = 128;           // square, single channel
+  int noise_dim = 64;
+  int channels_g = 32;            // channel base ("ch_G")
+  int channels_d = 32;            // channel base ("ch_D")
+  int blocks_g = 0, blocks_d = 0, blocks_d_low = 0;  // 0 = recommended for image_size (spec 1.2)
+  std::string loss = "bce";       // "bce" or "hinge"
+  double lambda_dr = 0.15;        // diversity regularisation weight (0 disables)
+  double prob_augment = 0.3;      // differentiable augmentation probability (0 disables)
+  double prob_fa_content = 0.4;   // feature augmentation of reals inside D
+  double prob_fa_layout = 0.4;
+  double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999;
+  bool use_ema = true;
+  double ema_decay = 0.9999;
+};
+
+// The loss terms of one training step, by name ("g_total", "d_total", "g_dr", "d_real", "d_fake", ...).
+using StepLosses = std::map<std::string, double>;
+
+class Gan {
+ public:
+  virtual ~Gan() = default;
+  virtual const GanConfig& config() const = 0;
+
+  // One iteration of the architecture's algorithm (One-Shot GAN: a G step, then a D step; EMA update after).
+  // real: (N, 1, H, W) in [-1, 1] on the model's device. All randomness comes from LibTorch's default generator.
+  virtual StepLosses train_step(const torch::Tensor& real) = 0;
+
+  // Final generator images for noise z (N, noise_dim, 1, 1): (N, 1, H, W) in [-1, 1], no grad.
+  // Uses the EMA generator when it exists and use_ema is true.
+  virtual torch::Tensor generate(const torch::Tensor& z, bool use_ema = true) = 0;
+
+  // Noise for `n` samples from LibTorch's default generator: (n, noise_dim, 1, 1) on the model's device.
+  virtual torch::Tensor sample_noise(int n) = 0;
+
+  // Every module, EMA copy and optimizer state, under stable names (checkpoint keys).
+  virtual void save(torch::serialize::OutputArchive& archive) const = 0;
+  virtual void load(torch::serialize::InputArchive& archive) = 0;
+
+  virtual void to(const torch::Device& device) = 0;
+  virtual std::int64_t parameter_count() const = 0;
+};
+
+// Builds the GAN named by config.arch; throws osgan::Error for an unknown architecture.
+std::unique_ptr<Gan> make_gan(const GanConfig& config, const torch::Device& device);
+
+}  // namespace osgan
