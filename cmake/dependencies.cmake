@@ -11,6 +11,7 @@ find_package(TIFF REQUIRED)
 find_package(PNG REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(GDCM REQUIRED)
+find_package(OpenSSL REQUIRED)
 
 # Debian's NIfTI CMake config is broken (it names targets that are not installed): find nifti2 and znz by hand.
 find_path(NIFTI2_INCLUDE_DIR nifti2_io.h PATH_SUFFIXES nifti REQUIRED)
@@ -23,4 +24,4 @@ add_library(osgan_image_deps INTERFACE)
 target_include_directories(osgan_image_deps SYSTEM INTERFACE ${NIFTI2_INCLUDE_DIR} ${STB_INCLUDE_DIR} ${GDCM_INCLUDE_DIRS})
 target_link_libraries(osgan_image_deps INTERFACE
   ${NIFTI2_LIBRARY} ${ZNZ_LIBRARY} ZLIB::ZLIB TIFF::TIFF PNG::PNG
-  gdcmMSFF gdcmDSED gdcmCommon gdcmDICT gdcmIOD Threads::Threads m)
+  gdcmMSFF gdcmDSED gdcmCommon gdcmDICT gdcmIOD OpenSSL::Crypto Threads::Threads m)

@@ -24,6 +24,9 @@ struct PreprocessOptions {
 
 // Scales intensities to [-1, 1] and resizes (area interpolation when shrinking, bilinear when enlarging).
 io::Image preprocess_image(const io::Image& raw, const PreprocessOptions& options);
+io::Image scale_intensity(const io::Image& raw, const PreprocessOptions& options);  // to [-1, 1], size unchanged
+io::Image resize_image(const io::Image& image, int height, int width);
+io::Image pad_to_square(const io::Image& image);  // centred, padded with the image's minimum
 
 struct Sample {
   std::string id;            // unique in the dataset: the relative path, plus "#<slice>" for a slice of a volume
