@@ -10,7 +10,6 @@ find_package(yaml-cpp REQUIRED)
 find_package(TIFF REQUIRED)
 find_package(PNG REQUIRED)
 find_package(ZLIB REQUIRED)
-find_package(GDCM REQUIRED)
 find_package(OpenSSL REQUIRED)
 
 # Debian's NIfTI CMake config is broken (it names targets that are not installed): find nifti2 and znz by hand.
@@ -19,9 +18,18 @@ find_library(NIFTI2_LIBRARY nifti2 REQUIRED)
 find_library(ZNZ_LIBRARY znz REQUIRED)
 find_path(STB_INCLUDE_DIR stb_image.h PATH_SUFFIXES stb REQUIRED)
 
+# GDCM's installed CMake config points into its own build tree on Debian; find headers and libraries directly,
+# which also works for a relocated copy (a CUDA build machine without Debian's packages).
+find_path(GDCM_INCLUDE_DIR gdcmImageReader.h PATH_SUFFIXES gdcm-3.0 REQUIRED)
+set(OSGAN_GDCM_LIBRARIES)
+foreach(lib gdcmMSFF gdcmDSED gdcmCommon gdcmDICT gdcmIOD)
+  find_library(${lib}_LIBRARY ${lib} REQUIRED)
+  list(APPEND OSGAN_GDCM_LIBRARIES ${${lib}_LIBRARY})
+endforeach()
+
 # One interface target for everything the torch-free image code links.
 add_library(osgan_image_deps INTERFACE)
-target_include_directories(osgan_image_deps SYSTEM INTERFACE ${NIFTI2_INCLUDE_DIR} ${STB_INCLUDE_DIR} ${GDCM_INCLUDE_DIRS})
+target_include_directories(osgan_image_deps SYSTEM INTERFACE ${NIFTI2_INCLUDE_DIR} ${STB_INCLUDE_DIR} ${GDCM_INCLUDE_DIR})
 target_link_libraries(osgan_image_deps INTERFACE
   ${NIFTI2_LIBRARY} ${ZNZ_LIBRARY} ZLIB::ZLIB TIFF::TIFF PNG::PNG
-  gdcmMSFF gdcmDSED gdcmCommon gdcmDICT gdcmIOD OpenSSL::Crypto Threads::Threads m)
+  ${OSGAN_GDCM_LIBRARIES} OpenSSL::Crypto Threads::Threads m)
