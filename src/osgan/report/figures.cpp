@@ -148,7 +148,7 @@ std::string plot_histograms(const std::vector<double>& bins, const std::vector<d
 std::string plot_roc_curves(const std::vector<RocCurve>& curves, const std::string& title) {
   if (curves.empty()) fail(ErrorCode::bad_format, "no ROC curve to plot");
   std::ostringstream s;
-  s << preamble(520, 460);
+  s << preamble(500, 560);
   for (size_t i = 0; i < curves.size(); ++i) {
     if (curves[i].fpr.size() != curves[i].tpr.size() || curves[i].fpr.empty())
       fail(ErrorCode::bad_format, "ROC curve \"" + curves[i].label + "\": fpr and tpr must be non-empty lists of one length (found " +
@@ -158,7 +158,7 @@ std::string plot_roc_curves(const std::vector<RocCurve>& curves, const std::stri
   s << "set title " << gnuplot_quote(title) << "\n"
     << "set size ratio -1\nset xrange [0:1]\nset yrange [0:1]\n"
     << "set xlabel 'false positive rate (1 - specificity)'\nset ylabel 'true positive rate (sensitivity)'\n"
-    << "set key bottom right\n"
+    << "set key outside below vertical left Left reverse\n"
     << "plot x with lines dt 2 lw 1 lc rgb '#999999' title 'chance'";
   for (size_t i = 0; i < curves.size(); ++i)
     s << ", \\\n     $roc" << i << " using 1:2 with lines lw 2 lc rgb '" << colour(i) << "' title "

@@ -47,12 +47,14 @@ th, td { padding: 6px 12px; text-align: left; border-bottom: 1px solid var(--lin
 thead th { font-weight: 600; color: var(--muted); font-size: 12.5px; text-transform: uppercase; letter-spacing: .3px;
            border-bottom: 2px solid var(--line); }
 td.num, th.num { text-align: right; white-space: nowrap; }
+thead th.num { white-space: normal; min-width: 64px; }
 tr.total td, tr.total th { font-weight: 600; border-top: 2px solid var(--line); }
 .ci { color: var(--muted); font-size: 12.5px; }
 .key { color: var(--muted); font: 11.5px "DejaVu Sans Mono", monospace; }
 td.better { color: var(--better); font-weight: 600; } td.worse { color: var(--worse); font-weight: 600; }
 td.better .ci, td.worse .ci { color: inherit; font-weight: 400; }
 table.protocols { width: 100%; }
+table.protocols .ci { display: block; }
 table.kv th { font-weight: 500; color: var(--muted); width: 1%; white-space: nowrap; }
 table.kv td { overflow-wrap: anywhere; }
 .summary { border-bottom: 0; padding-top: 22px; }
@@ -65,12 +67,12 @@ table.kv td { overflow-wrap: anywhere; }
 .card.better { border-left: 4px solid var(--better); } .card.worse { border-left: 4px solid var(--worse); }
 .card.neutral { border-left: 4px solid #9aa4ae; }
 img { display: block; }
-img.plot { width: 100%; max-width: 560px; height: auto; border: 1px solid var(--line); border-radius: 6px; }
+img.plot { width: 100%; max-width: 530px; height: auto; border: 1px solid var(--line); border-radius: 6px; }
 img.plot.wide { max-width: 820px; } img.plot.square { max-width: 480px; }
 .plots { display: flex; flex-wrap: wrap; gap: 16px; margin: 10px 0; }
 .block { margin-bottom: 18px; }
 .grids { display: flex; flex-wrap: wrap; gap: 18px; margin-top: 12px; }
-.grids figure { margin: 0; } img.grid { max-width: 520px; width: 100%; height: auto; border-radius: 4px; image-rendering: auto; }
+.grids figure { margin: 0; flex: 0 1 440px; } img.grid { width: 100%; height: auto; border-radius: 4px; image-rendering: auto; }
 figcaption { color: var(--muted); font-size: 12.5px; margin-top: 4px; }
 .pairs, .outliers { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 14px; margin: 10px 0; }
 .outliers { grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); }

@@ -337,11 +337,11 @@ std::string section_classification(ReportContext& ctx) {
     const auto dci = numbers(find(delta, {"ci95"}));
     if (delta && dci.size() == 2) delta_rows.push_back({protocol_label(k), number(find(delta, {"mean"})), dci[0], dci[1]});
   }
-  out += "<div class=\"plots\">\n";
+  out += "<div>\n";
   if (!accuracy_rows.empty())
-    out += ctx.plot("accuracy per protocol", [&] { return plot_intervals(accuracy_rows, "validation accuracy (mean, 95% interval)", std::nan("")); }, "plot wide");
+    out += "<h3>Accuracy per protocol</h3>" + ctx.plot("accuracy per protocol", [&] { return plot_intervals(accuracy_rows, "validation accuracy (mean, 95% interval)", std::nan("")); }, "plot wide");
   if (!delta_rows.empty())
-    out += ctx.plot("paired difference vs real", [&] { return plot_intervals(delta_rows, "accuracy minus real-only accuracy (paired, 95% interval)", 0.0); }, "plot wide");
+    out += "<h3>Paired difference against real only</h3>" + ctx.plot("paired difference vs real", [&] { return plot_intervals(delta_rows, "accuracy minus real-only accuracy (paired, 95% interval)", 0.0); }, "plot wide");
   out += "</div>\n";
 
   std::vector<RocCurve> curves;
