@@ -405,7 +405,14 @@ std::string section_environment(ReportContext& ctx) {
     for (const auto& [k, v] : timing->items())
       if (std::isfinite(number(find(v, {"seconds"})))) total += number(find(v, {"seconds"}));
     out += "<table class=\"kv\"><thead><tr><th>stage</th><th class=\"num\">time</th><th class=\"num\">share</th></tr></thead><tbody>\n";
-    for (const auto& [k, v] : timing->items()) {
+    // Pipeline order, not the alphabetical order of the JSON object.
+    static const std::vector<std::string> kStages = {"audit", "split", "gan", "generate", "classification", "image_quality", "report"};
+    std::vector<std::string> stages;
+    for (const auto& [k, v] : timing->items()) stages.push_back(k);
+    auto rank = [](const std::string& k) { return std::find(kStages.begin(), kStages.end(), k) - kStages.begin(); };
+    std::stable_sort(stages.begin(), stages.end(), [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+    for (const auto& k : stages) {
+      const json& v = (*timing)[k];
       const double s = number(find(v, {"seconds"}));
       out += "<tr><th>" + esc(k) + "</th><td class=\"num\">" + fmt_seconds(s) + "</td><td class=\"num\">" +
              (total > 0 ? fmt(100 * s / total, 0) + "%" : "&ndash;") + "</td></tr>\n";
