@@ -1,0 +1,42 @@
+// The report's plots, drawn by gnuplot as SVG: GAN loss curves, pixel histograms (real vs generated), ROC
+// curves and interval ("forest") plots of the classification protocols. Inputs are plain numbers; each
+// function returns an SVG document. Colours are fixed per role (real = blue, generated = orange) across plots.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "osgan/report/csv_table.h"
+
+namespace osgan::report {
+
+// Loss curves from a GAN training log: x = the "step" column (or the first column), one curve per other
+// column. Noisy logs get a moving-average line over a faint raw line. Throws osgan::Error (bad_format)
+// when the table has no rows or no loss column.
+std::string plot_loss_curves(const CsvTable& log, const std::string& title);
+
+// Pixel-intensity histograms of real and generated images. `bins` holds either bin centres (same length as
+// the counts) or bin edges (one longer). Counts are normalised to densities so sets of any size compare.
+std::string plot_histograms(const std::vector<double>& bins, const std::vector<double>& real,
+                            const std::vector<double>& generated, const std::string& title);
+
+struct RocCurve {
+  std::string label;
+  std::vector<double> fpr;
+  std::vector<double> tpr;
+};
+
+// ROC curves of several classifiers in one square plot, with the chance diagonal.
+std::string plot_roc_curves(const std::vector<RocCurve>& curves, const std::string& title);
+
+struct IntervalRow {
+  std::string label;
+  double mean = 0;
+  double lo = 0;
+  double hi = 0;
+};
+
+// One horizontal error bar per row (mean and 95% interval), first row on top. `reference` draws a dashed
+// vertical line (e.g. 0 for paired differences; NaN for none).
+std::string plot_intervals(const std::vector<IntervalRow>& rows, const std::string& x_label, double reference);
+
+}  // namespace osgan::report

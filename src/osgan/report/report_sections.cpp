@@ -1,0 +1,452 @@
+// The sections of the run report, in page order. Each reads its part of metrics.json defensively: a missing
+// part prints "Not run", a malformed value prints a notice, and neither stops the rest of the page.
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "osgan/report/csv_table.h"
+#include "osgan/report/figures.h"
+#include "osgan/report/html.h"
+#include "osgan/report/report_context.h"
+
+namespace osgan::report {
+namespace {
+
+std::string open_section(const std::string& id, const std::string& title) {
+  return "<section id=\"" + id + "\"><h2>" + html_escape(title) + "</h2>\n";
+}
+
+std::string not_run(const std::string& key) {
+  return "<p class=\"notrun\">Not run: metrics.json has no <code>" + html_escape(key) + "</code> section.</p>\n";
+}
+
+std::string esc(const std::string& s) { return html_escape(s); }
+
+// Classes in a stable order: dataset.classes first, then any other class named in `section`.
+std::vector<std::string> class_names(const ReportContext& ctx, const json* section) {
+  std::vector<std::string> names;
+  if (const json* classes = find(ctx.metrics(), {"dataset", "classes"}); classes && classes->is_object())
+    for (const auto& [k, v] : classes->items()) names.push_back(k);
+  if (section && section->is_object())
+    for (const auto& [k, v] : section->items())
+      if (v.is_object() && std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
+  return names;
+}
+
+// Colour class of a paired difference from its interval: helps (above 0), hurts (below 0), or unclear.
+std::string verdict_class(const json* delta) {
+  const auto ci = numbers(find(delta, {"ci95"}));
+  if (ci.size() != 2) return "neutral";
+  if (ci[0] > 0) return "better";
+  if (ci[1] < 0) return "worse";
+  return "neutral";
+}
+
+std::string verdict_text(const json* delta) {
+  const std::string v = verdict_class(delta);
+  if (v == "better") return "better than real only (95% interval above 0)";
+  if (v == "worse") return "worse than real only (95% interval below 0)";
+  return "no detectable difference from real only (95% interval includes 0)";
+}
+
+std::string reasons_text(const json* reasons) {
+  if (!reasons) return "";
+  if (!reasons->is_array()) return text(reasons);
+  std::string out;
+  for (const auto& r : *reasons) out += (out.empty() ? "" : "; ") + (r.is_string() ? r.get<std::string>() : r.dump());
+  return out;
+}
+
+std::string card(const std::string& label, const std::string& value, const std::string& detail,
+                 const std::string& css = "") {
+  return "<div class=\"card " + css + "\"><div class=\"label\">" + esc(label) + "</div><div class=\"value\">" + value +
+         "</div><div class=\"detail\">" + detail + "</div></div>\n";
+}
+
+}  // namespace
+
+std::string section_summary(ReportContext& ctx) {
+  const json& m = ctx.metrics();
+  std::string out = "<section id=\"summary\" class=\"summary\">\n<div class=\"cards\">\n";
+  if (const json* classes = find(m, {"dataset", "classes"}); classes && classes->is_object()) {
+    double total = 0;
+    std::string detail;
+    for (const auto& [k, v] : classes->items()) {
+      total += number(&v);
+      detail += (detail.empty() ? "" : " &middot; ") + esc(k) + " " + fmt_count(number(&v));
+    }
+    out += card("Images", fmt_count(total), detail);
+  }
+  const json* cls = find(m, {"classification"});
+  if (const json* acc = find(cls, {"real", "accuracy"}))
+    out += card("Accuracy, real only", fmt_estimate(acc), "mean [95% interval] over repeated runs");
+  for (const char* key : {"real_synthetic", "real_synthetic_classical"}) {
+    const json* acc = find(cls, {key, "accuracy"});
+    if (!acc) continue;
+    const json* delta = find(cls, {key, "delta_vs_real", "accuracy"});
+    std::string detail = delta ? "&Delta; vs real " + fmt_estimate(delta) + "<br>" + esc(verdict_text(delta)) : "";
+    out += card("Accuracy, " + protocol_label(key), fmt_estimate(acc), detail, delta ? verdict_class(delta) : "");
+    break;
+  }
+  if (const json* gan = find(m, {"gan"}); gan && gan->is_object()) {
+    double seconds = 0;
+    for (const auto& [k, v] : gan->items()) seconds += std::isfinite(number(find(v, {"seconds"}))) ? number(find(v, {"seconds"})) : 0;
+    out += card("GANs trained", std::to_string(gan->size()), "one per class, " + fmt_seconds(seconds) + " in total");
+  }
+  out += "</div>\n</section>\n";
+  return out;
+}
+
+std::string section_audit(ReportContext& ctx) {
+  const json& m = ctx.metrics();
+  std::string out = open_section("audit", "Dataset audit");
+  const json* classes = find(m, {"dataset", "classes"});
+  if (classes && classes->is_object()) {
+    double total = 0;
+    for (const auto& [k, v] : classes->items()) total += number(&v);
+    out += "<table class=\"narrow\"><thead><tr><th>class</th><th class=\"num\">images</th><th class=\"num\">share</th></tr></thead><tbody>\n";
+    for (const auto& [k, v] : classes->items())
+      out += "<tr><td>" + esc(k) + "</td><td class=\"num\">" + fmt_count(number(&v)) + "</td><td class=\"num\">" +
+             fmt(100.0 * number(&v) / total, 1) + "%</td></tr>\n";
+    out += "<tr class=\"total\"><td>total</td><td class=\"num\">" + fmt_count(total) + "</td><td></td></tr></tbody></table>\n";
+    if (const json* root = find(m, {"dataset", "root"})) out += "<p class=\"meta\">Data root: <code>" + esc(text(root)) + "</code></p>\n";
+  } else {
+    out += not_run("dataset");
+  }
+
+  const json* audit = find(m, {"audit"});
+  if (!audit) return out + not_run("audit") + "</section>\n";
+
+  // Near-duplicate pairs, most similar first; thumbnails for the top ones, the rest in a table.
+  out += "<h3>Near-duplicate pairs</h3>\n";
+  const json* pairs = find(audit, {"near_duplicate_pairs"});
+  if (!pairs || !pairs->is_array()) {
+    out += not_run("audit.near_duplicate_pairs");
+  } else if (pairs->empty()) {
+    out += "<p>No near-duplicate pairs were flagged.</p>\n";
+  } else {
+    std::vector<const json*> sorted;
+    for (const auto& p : *pairs) sorted.push_back(&p);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const json* a, const json* b) { return number(find(a, {"score"})) > number(find(b, {"score"})); });
+    constexpr size_t kShown = 12;
+    out += "<p>" + std::to_string(sorted.size()) + " pair(s) of images are nearly identical. If the two images of a pair "
+           "land in different splits, the validation score is optimistic. The " + std::to_string(std::min(kShown, sorted.size())) +
+           " most similar:</p>\n<div class=\"pairs\">\n";
+    for (size_t i = 0; i < sorted.size() && i < kShown; ++i) {
+      const std::string a = text(find(sorted[i], {"a"})), b = text(find(sorted[i], {"b"}));
+      out += "<figure class=\"pair\"><div class=\"duo\">" + ctx.data_image(a, a, "thumb") + ctx.data_image(b, b, "thumb") +
+             "</div><figcaption><span class=\"id\">" + esc(a) + "</span><span class=\"id\">" + esc(b) +
+             "</span>score " + fmt(number(find(sorted[i], {"score"}))) + "</figcaption></figure>\n";
+    }
+    out += "</div>\n";
+    if (sorted.size() > kShown) {
+      out += "<details><summary>All " + std::to_string(sorted.size()) + " pairs</summary><table><thead><tr><th>a</th><th>b</th><th class=\"num\">score</th></tr></thead><tbody>\n";
+      for (const json* p : sorted)
+        out += "<tr><td>" + esc(text(find(p, {"a"}))) + "</td><td>" + esc(text(find(p, {"b"}))) + "</td><td class=\"num\">" +
+               fmt(number(find(p, {"score"}))) + "</td></tr>\n";
+      out += "</tbody></table></details>\n";
+    }
+  }
+
+  out += "<h3>Outliers</h3>\n";
+  const json* outliers = find(audit, {"outliers"});
+  if (!outliers || !outliers->is_array()) {
+    out += not_run("audit.outliers");
+  } else if (outliers->empty()) {
+    out += "<p>No outliers were flagged.</p>\n";
+  } else {
+    out += "<p>" + std::to_string(outliers->size()) + " image(s) differ from the rest of their class (for example CT "
+           "slices among MRI). A classifier can learn such a difference instead of the pathology.</p>\n<div class=\"outliers\">\n";
+    constexpr size_t kShown = 24;
+    size_t shown = 0;
+    for (const auto& o : *outliers) {
+      if (shown++ == kShown) break;
+      const std::string id = text(find(o, {"id"}));
+      out += "<figure class=\"outlier\">" + ctx.data_image(id, id, "thumb") + "<figcaption><span class=\"id\">" + esc(id) +
+             "</span><span class=\"tag\">" + esc(text(find(o, {"class"}))) + "</span> " + esc(reasons_text(find(o, {"reasons"}))) +
+             "</figcaption></figure>\n";
+    }
+    out += "</div>\n";
+    if (outliers->size() > kShown)
+      out += "<p class=\"meta\">" + std::to_string(outliers->size() - kShown) + " more not shown; see metrics.json.</p>\n";
+  }
+  return out + "</section>\n";
+}
+
+std::string section_split(ReportContext& ctx) {
+  std::string out = open_section("split", "Split");
+  const json* split = find(ctx.metrics(), {"split"});
+  if (!split || !split->is_object()) return out + not_run("split") + "</section>\n";
+  std::vector<std::string> parts;
+  std::vector<std::string> classes;
+  for (const auto& [part, counts] : split->items()) {
+    if (!counts.is_object()) continue;
+    parts.push_back(part);
+    for (const auto& [c, n] : counts.items())
+      if (std::find(classes.begin(), classes.end(), c) == classes.end()) classes.push_back(c);
+  }
+  // train, val, test first, in that order.
+  auto rank = [](const std::string& p) { return p == "train" ? 0 : p == "val" ? 1 : p == "test" ? 2 : 3; };
+  std::stable_sort(parts.begin(), parts.end(), [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+  out += "<table class=\"narrow\"><thead><tr><th>class</th>";
+  for (const auto& p : parts) out += "<th class=\"num\">" + esc(p) + "</th>";
+  out += "<th class=\"num\">total</th></tr></thead><tbody>\n";
+  std::map<std::string, double> part_totals;
+  for (const auto& c : classes) {
+    double total = 0;
+    out += "<tr><td>" + esc(c) + "</td>";
+    for (const auto& p : parts) {
+      const double n = number(find(split, {p.c_str(), c.c_str()}));
+      if (std::isfinite(n)) total += n, part_totals[p] += n;
+      out += "<td class=\"num\">" + fmt_count(n) + "</td>";
+    }
+    out += "<td class=\"num\">" + fmt_count(total) + "</td></tr>\n";
+  }
+  double all = 0;
+  out += "<tr class=\"total\"><td>total</td>";
+  for (const auto& p : parts) out += "<td class=\"num\">" + fmt_count(part_totals[p]) + "</td>", all += part_totals[p];
+  out += "<td class=\"num\">" + fmt_count(all) + "</td></tr></tbody></table>\n";
+  out += "<p class=\"meta\">Stratified by class. GANs and classifiers see only the training part; every score below is "
+         "measured on the validation part.</p>\n";
+  return out + "</section>\n";
+}
+
+std::string section_gan(ReportContext& ctx) {
+  std::string out = open_section("gan", "One-Shot GAN training");
+  const json* gan = find(ctx.metrics(), {"gan"});
+  if (!gan || !gan->is_object()) return out + not_run("gan") + "</section>\n";
+  out += "<p class=\"meta\">One GAN per class (One-Shot GAN, Sushko et al., CVPR Workshops 2021). Faint lines are the "
+         "logged values, solid lines their moving average.</p>\n";
+  for (const auto& c : class_names(ctx, gan)) {
+    const json* g = find(gan, {c.c_str()});
+    if (!g) continue;
+    out += "<div class=\"block\"><h3>" + esc(c) + "</h3><p class=\"meta\">" + esc(text(find(g, {"arch"}))) +
+           (find(g, {"arch"}) ? " &middot; " : "") + fmt_count(number(find(g, {"steps"}))) + " steps &middot; " +
+           fmt_seconds(number(find(g, {"seconds"}))) + "</p>\n";
+    const std::string csv = text(find(g, {"losses_csv"}));
+    if (csv.empty()) {
+      out += ctx.notice("loss curves of class \"" + c + "\" not shown: gan." + c + ".losses_csv is missing");
+    } else {
+      out += ctx.plot("GAN losses, " + c, [&] {
+        return plot_loss_curves(read_csv_table(ctx.resolve_run_path(csv)), "GAN losses: " + c);
+      }, "plot wide");
+    }
+    out += "<div class=\"grids\">";
+    if (const json* real = find(g, {"real_grid"}))
+      out += "<figure>" + ctx.run_image(text(real), "real samples, " + c, "grid") + "<figcaption>real training images</figcaption></figure>";
+    out += "<figure>" + ctx.run_image(text(find(g, {"samples_grid"})), "generated samples, " + c, "grid") +
+           "<figcaption>generated</figcaption></figure></div></div>\n";
+  }
+  return out + "</section>\n";
+}
+
+std::string section_image_quality(ReportContext& ctx) {
+  std::string out = open_section("quality", "Image quality, diversity and memorisation");
+  const json* iq = find(ctx.metrics(), {"image_quality"});
+  if (!iq || !iq->is_object()) return out + not_run("image_quality") + "</section>\n";
+  struct Column { const char* key; const char* head; const char* tip; int digits; };
+  const Column columns[] = {
+      {"histogram_w1", "histogram W<sub>1</sub>", "Wasserstein-1 distance between real and generated pixel histograms; lower is closer", 4},
+      {"diversity_real", "diversity real", "mean pairwise distance among real training images", 3},
+      {"diversity_generated", "diversity generated", "mean pairwise distance among generated images; far below real means mode collapse", 3},
+      {"memorisation_max_ssim", "max SSIM to train", "highest SSIM (Wang et al. 2004) between a generated image and its nearest real training image", 3},
+      {"memorised_share", "memorised share", "share of generated images whose nearest real image is above the memorisation threshold", 3},
+      {"fid_domain", "FID (domain)", "Frechet distance (Heusel et al. 2017) in a domain feature space; not comparable with Inception FID", 2},
+      {"kid_domain", "KID (domain)", "kernel inception distance (Binkowski et al. 2018) in the same domain feature space", 4},
+      {"precision", "precision", "share of generated images inside the real manifold (Kynkaanniemi et al. 2019)", 3},
+      {"recall", "recall", "share of real images covered by the generated manifold (Kynkaanniemi et al. 2019)", 3}};
+  const auto classes = class_names(ctx, iq);
+  out += "<table><thead><tr><th>class</th>";
+  for (const auto& col : columns) out += "<th class=\"num\" title=\"" + esc(col.tip) + "\">" + col.head + "</th>";
+  out += "</tr></thead><tbody>\n";
+  for (const auto& c : classes) {
+    const json* q = find(iq, {c.c_str()});
+    if (!q) continue;
+    out += "<tr><td>" + esc(c) + "</td>";
+    for (const auto& col : columns) out += "<td class=\"num\">" + fmt(number(find(q, {col.key})), col.digits) + "</td>";
+    out += "</tr>\n";
+  }
+  out += "</tbody></table>\n<dl class=\"legend\">";
+  for (const auto& col : columns) out += "<dt>" + std::string(col.head) + "</dt><dd>" + esc(col.tip) + "</dd>";
+  out += "</dl>\n";
+
+  out += "<h3>Pixel histograms</h3>\n<div class=\"plots\">\n";
+  for (const auto& c : classes) {
+    const json* h = find(iq, {c.c_str(), "histogram"});
+    if (!h) {
+      out += ctx.notice("histogram of class \"" + c + "\" not shown: image_quality." + c + ".histogram is missing");
+      continue;
+    }
+    out += ctx.plot("pixel histogram, " + c, [&] {
+      return plot_histograms(numbers(find(h, {"bins"})), numbers(find(h, {"real"})), numbers(find(h, {"generated"})),
+                             "Pixel intensities: " + c);
+    });
+  }
+  out += "</div>\n<h3>Closest pairs (memorisation check)</h3>\n<p class=\"meta\">Each generated image beside its most "
+         "similar real training image. Near-identical pairs mean the GAN copied rather than generated.</p>\n";
+  for (const auto& c : classes) {
+    const json* pairs = find(iq, {c.c_str(), "closest_pairs"});
+    if (!pairs || !pairs->is_array() || pairs->empty()) continue;
+    out += "<h4>" + esc(c) + "</h4><div class=\"pairs\">\n";
+    for (const auto& p : *pairs) {
+      out += "<figure class=\"pair\"><div class=\"duo\">" +
+             ctx.run_image(text(find(p, {"generated"})), "generated", "thumb") +
+             ctx.run_image(text(find(p, {"real"})), "closest real", "thumb") +
+             "</div><figcaption>generated &middot; closest real<br>SSIM " + fmt(number(find(p, {"ssim"}))) +
+             "</figcaption></figure>\n";
+    }
+    out += "</div>\n";
+  }
+  return out + "</section>\n";
+}
+
+std::string section_classification(ReportContext& ctx) {
+  std::string out = open_section("classification", "Does synthetic data help the classifier?");
+  const json* cls = find(ctx.metrics(), {"classification"});
+  const auto keys = protocol_keys(cls);
+  if (keys.empty()) return out + not_run("classification") + "</section>\n";
+
+  size_t runs = 0;
+  for (const auto& k : keys) runs = std::max(runs, numbers(find(cls, {k.c_str(), "accuracy", "runs"})).size());
+  out += "<p>Each protocol trains the same classifier on different training data and is scored on the same real "
+         "validation images. Values are the mean and 95% interval" +
+         (runs ? " over " + std::to_string(runs) + " runs" : std::string()) +
+         "; &Delta; is the paired difference in accuracy against <em>real only</em> (same seeds and splits).</p>\n";
+  const char* const metric_keys[] = {"accuracy", "auc", "f1", "sensitivity", "specificity"};
+  const char* const metric_heads[] = {"accuracy", "AUC", "F1", "sensitivity", "specificity"};
+  out += "<table class=\"protocols\"><thead><tr><th>protocol</th>";
+  for (const char* h : metric_heads) out += "<th class=\"num\">" + std::string(h) + "</th>";
+  out += "<th class=\"num\">&Delta; accuracy vs real</th></tr></thead><tbody>\n";
+  for (const auto& k : keys) {
+    out += "<tr><td>" + esc(protocol_label(k)) + "<div class=\"key\">" + esc(k) + "</div></td>";
+    for (const char* mk : metric_keys) out += "<td class=\"num\">" + fmt_estimate(find(cls, {k.c_str(), mk})) + "</td>";
+    const json* delta = find(cls, {k.c_str(), "delta_vs_real", "accuracy"});
+    if (k == "real") out += "<td class=\"num\">reference</td>";
+    else out += "<td class=\"num " + verdict_class(delta) + "\">" + fmt_estimate(delta) + "</td>";
+    out += "</tr>\n";
+  }
+  out += "</tbody></table>\n";
+
+  std::vector<IntervalRow> accuracy_rows, delta_rows;
+  for (const auto& k : keys) {
+    const json* acc = find(cls, {k.c_str(), "accuracy"});
+    const auto ci = numbers(find(acc, {"ci95"}));
+    if (acc && ci.size() == 2) accuracy_rows.push_back({protocol_label(k), number(find(acc, {"mean"})), ci[0], ci[1]});
+    const json* delta = find(cls, {k.c_str(), "delta_vs_real", "accuracy"});
+    const auto dci = numbers(find(delta, {"ci95"}));
+    if (delta && dci.size() == 2) delta_rows.push_back({protocol_label(k), number(find(delta, {"mean"})), dci[0], dci[1]});
+  }
+  out += "<div>\n";
+  if (!accuracy_rows.empty())
+    out += "<h3>Accuracy per protocol</h3>" + ctx.plot("accuracy per protocol", [&] { return plot_intervals(accuracy_rows, "validation accuracy (mean, 95% interval)", std::nan("")); }, "plot wide");
+  if (!delta_rows.empty())
+    out += "<h3>Paired difference against real only</h3>" + ctx.plot("paired difference vs real", [&] { return plot_intervals(delta_rows, "accuracy minus real-only accuracy (paired, 95% interval)", 0.0); }, "plot wide");
+  out += "</div>\n";
+
+  std::vector<RocCurve> curves;
+  for (const auto& k : keys) {
+    const json* roc = find(cls, {k.c_str(), "roc"});
+    if (!roc) continue;
+    const double auc = number(find(cls, {k.c_str(), "auc", "mean"}));
+    curves.push_back({protocol_label(k) + (std::isfinite(auc) ? " (AUC " + fmt(auc, 3) + ")" : ""),
+                      numbers(find(roc, {"fpr"})), numbers(find(roc, {"tpr"}))});
+  }
+  out += "<div class=\"roc-confusion\"><div>\n<h3>ROC curves</h3>\n";
+  out += curves.empty() ? "<p class=\"notrun\">Not run: no protocol has a <code>roc</code> curve.</p>\n"
+                        : ctx.plot("ROC curves", [&] { return plot_roc_curves(curves, "ROC on the validation set"); }, "plot square");
+  out += "</div><div>\n<h3>Confusion matrices</h3>\n<div class=\"confusions\">\n";
+  bool any_confusion = false;
+  for (const auto& k : keys) {
+    const json* cm = find(cls, {k.c_str(), "confusion"});
+    if (!cm) continue;
+    any_confusion = true;
+    const double tp = number(find(cm, {"tp"})), fp = number(find(cm, {"fp"})), tn = number(find(cm, {"tn"})),
+                 fn = number(find(cm, {"fn"}));
+    const double pos = tp + fn, neg = tn + fp;
+    // Cell shade = share of its true class, so the diagonal darkens as the classifier improves.
+    auto cell = [](double n, double row_total, bool correct) {
+      const double share = row_total > 0 ? n / row_total : 0;
+      char style[96];
+      std::snprintf(style, sizeof style, "background: rgba(%s, %.2f)", correct ? "59,111,182" : "196,78,82", 0.08 + 0.6 * share);
+      return "<td class=\"num\" style=\"" + std::string(style) + "\">" + fmt_count(n) + "<span class=\"share\">" +
+             fmt(100 * share, 0) + "%</span></td>";
+    };
+    out += "<table class=\"confusion\"><caption>" + esc(protocol_label(k)) +
+           "</caption><thead><tr><th></th><th>pred. +</th><th>pred. &minus;</th></tr></thead><tbody>"
+           "<tr><th>actual +</th>" + cell(tp, pos, true) + cell(fn, pos, false) + "</tr>"
+           "<tr><th>actual &minus;</th>" + cell(fp, neg, false) + cell(tn, neg, true) + "</tr></tbody></table>\n";
+  }
+  if (!any_confusion) out += "<p class=\"notrun\">Not run: no protocol has a <code>confusion</code> matrix.</p>\n";
+  out += "</div>\n";
+  if (const json* positive = find(ctx.metrics(), {"classification_positive_class"}))
+    out += "<p class=\"meta\">Positive class: " + esc(text(positive)) + ".</p>\n";
+  out += "</div></div>\n";
+  return out + "</section>\n";
+}
+
+std::string section_environment(ReportContext& ctx) {
+  std::string out = open_section("environment", "Environment and timings");
+  out += "<div class=\"two\"><div>";
+  const json* env = find(ctx.metrics(), {"environment"});
+  if (!env || !env->is_object()) {
+    out += not_run("environment");
+  } else {
+    out += "<table class=\"kv\"><tbody>\n";
+    for (const auto& [k, v] : env->items()) out += "<tr><th>" + esc(k) + "</th><td>" + esc(text(&v)) + "</td></tr>\n";
+    out += "</tbody></table>\n";
+  }
+  out += "</div><div>";
+  const json* timing = find(ctx.metrics(), {"timing"});
+  if (!timing || !timing->is_object()) {
+    out += not_run("timing");
+  } else {
+    double total = 0;
+    for (const auto& [k, v] : timing->items())
+      if (std::isfinite(number(find(v, {"seconds"})))) total += number(find(v, {"seconds"}));
+    out += "<table class=\"kv\"><thead><tr><th>stage</th><th class=\"num\">time</th><th class=\"num\">share</th></tr></thead><tbody>\n";
+    // Pipeline order, not the alphabetical order of the JSON object.
+    static const std::vector<std::string> kStages = {"audit", "split", "gan", "generate", "classification", "image_quality", "report"};
+    std::vector<std::string> stages;
+    for (const auto& [k, v] : timing->items()) stages.push_back(k);
+    auto rank = [](const std::string& k) { return std::find(kStages.begin(), kStages.end(), k) - kStages.begin(); };
+    std::stable_sort(stages.begin(), stages.end(), [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+    for (const auto& k : stages) {
+      const json& v = (*timing)[k];
+      const double s = number(find(v, {"seconds"}));
+      out += "<tr><th>" + esc(k) + "</th><td class=\"num\">" + fmt_seconds(s) + "</td><td class=\"num\">" +
+             (total > 0 ? fmt(100 * s / total, 0) + "%" : "&ndash;") + "</td></tr>\n";
+    }
+    out += "<tr class=\"total\"><th>total</th><td class=\"num\">" + fmt_seconds(total) + "</td><td></td></tr></tbody></table>\n";
+  }
+  out += "</div></div>\n";
+  return out + "</section>\n";
+}
+
+std::string section_caveats(ReportContext& ctx) {
+  const json& m = ctx.metrics();
+  std::string out = open_section("caveats", "Caveats: read before citing any number");
+  out += "<ul class=\"caveats\">\n";
+  const json* outliers = find(m, {"audit", "outliers"});
+  const size_t n_outliers = outliers && outliers->is_array() ? outliers->size() : 0;
+  out += "<li><strong>Mixed modalities.</strong> Public brain-MRI sets contain CT slices filed as &ldquo;normal&rdquo; "
+         "(the shared set has at least 10). A classifier can learn &ldquo;CT means normal&rdquo; instead of the tumour. "
+         "The audit flagged " + std::to_string(n_outliers) + " outlier(s) in this run.</li>\n";
+  const json* pairs = find(m, {"audit", "near_duplicate_pairs"});
+  const size_t n_pairs = pairs && pairs->is_array() ? pairs->size() : 0;
+  out += "<li><strong>Near duplicates.</strong> " + std::to_string(n_pairs) + " near-duplicate pair(s) were flagged. "
+         "Augmented copies of one slice on both sides of the split make validation scores optimistic.</li>\n";
+  out += "<li><strong>Domain feature space.</strong> FID and KID are computed in a feature space of this domain, not "
+         "Inception-v3 features, so they rank runs of this project but are not comparable with published FIDs.</li>\n";
+  out += "<li><strong>Small validation set.</strong> Intervals come from repeated runs on one split; they do not cover "
+         "the variation between hospitals, scanners or patients. No patient IDs exist, so slices of one patient may sit "
+         "in both parts.</li>\n";
+  out += "<li><strong>Not a medical device.</strong> This is a research measurement of whether synthetic images help a "
+         "classifier, not a diagnostic tool.</li>\n";
+  if (const json* extra = find(m, {"caveats"}); extra && extra->is_array())
+    for (const auto& c : *extra) out += "<li>" + esc(c.is_string() ? c.get<std::string>() : c.dump()) + "</li>\n";
+  out += "</ul>\n";
+  return out + "</section>\n";
+}
+
+}  // namespace osgan::report

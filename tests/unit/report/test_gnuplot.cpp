@@ -1,0 +1,96 @@
+// gnuplot is a declared dependency (scripts/install-deps: gnuplot-nox), so these tests require it.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "osgan/core/error.h"
+#include "osgan/report/figures.h"
+#include "osgan/report/gnuplot.h"
+
+using namespace osgan::report;
+
+namespace {
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST(Gnuplot, DrawsSvgFromAnInlineDatablock) {
+  const std::string script = "set terminal svg size 300,200\nset output\n" +
+                             gnuplot_datablock("d", {{0, 1, 2}, {0, 1, 4}}) + "plot $d using 1:2 with lines title 'marker-title'\n";
+  const std::string svg = run_gnuplot_svg(script);
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.find("marker-title"), std::string::npos);
+}
+
+TEST(Gnuplot, ScriptErrorIsReported) {
+  try {
+    run_gnuplot_svg("set terminal svg\nset output\nplot $missing using 1:2\n");
+    FAIL() << "expected an error";
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("gnuplot"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Gnuplot, MissingProgramIsAClearError) {
+  ::setenv("OSGAN_GNUPLOT", "/nonexistent/gnuplot-for-osgan-test", 1);
+  try {
+    run_gnuplot_svg("set terminal svg\nplot x\n");
+    ::unsetenv("OSGAN_GNUPLOT");
+    FAIL() << "expected an error";
+  } catch (const osgan::Error& e) {
+    ::unsetenv("OSGAN_GNUPLOT");
+    EXPECT_EQ(e.code(), osgan::ErrorCode::unsupported);
+    EXPECT_NE(std::string(e.what()).find("gnuplot-nox"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(gnuplot_available()) << "gnuplot should be back once OSGAN_GNUPLOT is unset";
+}
+
+TEST(Gnuplot, DatablockWritesRowsAndNaN) {
+  EXPECT_EQ(gnuplot_datablock("x", {{1, 2.5}, {std::nan(""), 3}}), "$x << EOD\n1 NaN\n2.5 3\nEOD\n");
+}
+
+TEST(Gnuplot, QuoteEscapesEnhancedTextSpecials) {
+  EXPECT_EQ(gnuplot_quote("g_total"), "\"g\\\\_total\"");
+  EXPECT_EQ(gnuplot_quote("a\"b"), "\"a\\\"b\"");
+}
+
+TEST(Figures, LossCurvesHaveOneLegendEntryPerLoss) {
+  CsvTable log;
+  log.columns = {"step", "g_total", "d_total"};
+  for (int s = 1; s <= 300; ++s) log.rows.push_back({double(s), 2.0 / s + 1, 1.0 + 0.001 * s});
+  const std::string svg = plot_loss_curves(log, "GAN losses: tumor");
+  EXPECT_NE(svg.find("g_total"), std::string::npos);
+  EXPECT_NE(svg.find("d_total"), std::string::npos);
+  EXPECT_NE(svg.find("GAN losses: tumor"), std::string::npos);
+  EXPECT_EQ(count(svg, "<title>g_total</title>"), 1) << "the raw line must not add a second legend entry";
+
+  CsvTable empty;
+  empty.columns = {"step", "g_total"};
+  EXPECT_THROW(plot_loss_curves(empty, "x"), osgan::Error);
+  CsvTable no_loss;
+  no_loss.columns = {"step"};
+  no_loss.rows = {{1}};
+  EXPECT_THROW(plot_loss_curves(no_loss, "x"), osgan::Error);
+}
+
+TEST(Figures, HistogramAcceptsEdgesOrCentresAndRejectsMismatch) {
+  EXPECT_NE(plot_histograms({0, 1, 2, 3}, {5, 3, 1}, {4, 4, 1}, "h").find("generated"), std::string::npos);
+  EXPECT_NE(plot_histograms({0.5, 1.5, 2.5}, {5, 3, 1}, {4, 4, 1}, "h").find("real"), std::string::npos);
+  EXPECT_THROW(plot_histograms({0, 1}, {5, 3, 1}, {4, 4, 1}, "h"), osgan::Error);
+  EXPECT_THROW(plot_histograms({0, 1, 2}, {5, 3, 1}, {4, 4}, "h"), osgan::Error);
+}
+
+TEST(Figures, RocAndIntervals) {
+  const std::string roc = plot_roc_curves({{"Real only", {0, 0.2, 1}, {0, 0.7, 1}}}, "ROC");
+  EXPECT_NE(roc.find("Real only"), std::string::npos);
+  EXPECT_NE(roc.find("chance"), std::string::npos);
+  EXPECT_THROW(plot_roc_curves({{"bad", {0, 1}, {0}}}, "ROC"), osgan::Error);
+  EXPECT_THROW(plot_roc_curves({}, "ROC"), osgan::Error);
+  const std::string iv = plot_intervals({{"Real + synthetic", 0.01, -0.02, 0.04}}, "delta", 0.0);
+  EXPECT_NE(iv.find("Real + synthetic"), std::string::npos);
+  EXPECT_THROW(plot_intervals({}, "delta", 0.0), osgan::Error);
+}
