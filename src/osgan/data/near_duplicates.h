@@ -26,7 +26,7 @@ struct NearDuplicateOptions {
 // How b was mapped onto a for the best score: b' = shift(zoom(symmetry(b))).
 struct Alignment {
   Dihedral symmetry;
-  double zoom = 1.0;     // > 1: b shows a zoomed-in (cropped) view of a
+  double zoom = 1.0;     // < 1: b is a zoomed-in (cropped) view of a; > 1: a is a zoomed-in view of b
   double shift_y = 0.0;  // in fractions of the image side
   double shift_x = 0.0;
 };
