@@ -48,6 +48,10 @@ train_generate)
   "$osgan" generate --checkpoint "$work/run/checkpoints/latest.pt" --count 3 --out "$work/gen2" --seed 4 --batch 1 \
     --device cpu || fail "generate --batch 1 exited with $?"
   cmp -s "$work/gen/synthetic_00003.png" "$work/gen2/synthetic_00003.png" || fail "generate depends on --batch"
+  # The true one-shot case: one image file.
+  "$osgan" train-gan --image "$work/data/tumor/img_0.png" --arch vanilla --image-size 16 --batch 2 --steps 2 \
+    --device cpu --quiet --out "$work/one" > /dev/null || fail "train-gan --image exited with $?"
+  grep -q '"training_images": 1' "$work/one/summary.json" || fail "--image should train on exactly one image"
   ;;
 resume)
   "$osgan" train-gan "${common[@]}" --out "$work/run" --steps 2 || fail "first part exited with $?"
@@ -56,6 +60,20 @@ resume)
   "$osgan" train-gan "${common[@]}" --out "$work/run" --steps 4 2> "$work/err"; code=$?
   [ $code -eq 2 ] || fail "training into an existing run without --resume should exit 2, got $code"
   grep -q -- "--resume" "$work/err" || fail "the message should suggest --resume: $(cat "$work/err")"
+  ;;
+interrupt)
+  # Ctrl-C: the run saves a checkpoint, exits 130, and --resume continues from it.
+  "$osgan" train-gan "${common[@]}" --out "$work/run" --steps 100000 --checkpoint-every 1 2> "$work/err" &
+  pid=$!
+  for _ in $(seq 600); do [ -f "$work/run/checkpoints/latest.pt" ] && break; sleep 0.1; done
+  [ -f "$work/run/checkpoints/latest.pt" ] || { kill $pid; fail "no checkpoint within 60 s"; }
+  kill -INT $pid; wait $pid; code=$?
+  [ $code -eq 130 ] || fail "an interrupted run should exit 130, got $code: $(cat "$work/err")"
+  grep -q "interrupted at step" "$work/err" || fail "no interrupt message: $(cat "$work/err")"
+  rows=$(( $(wc -l < "$work/run/losses.csv") - 1 ))
+  [ $rows -ge 1 ] || fail "losses.csv lost its rows"
+  "$osgan" train-gan "${common[@]}" --out "$work/run" --steps $((rows + 2)) --resume || fail "resume exited with $?"
+  [ "$(wc -l < "$work/run/losses.csv")" -eq $((rows + 3)) ] || fail "resume should add exactly 2 rows"
   ;;
 errors)
   "$osgan" train-gan --data "$work/data" --class glioma --arch dcgan --image-size 16 --steps 1 --device cpu \

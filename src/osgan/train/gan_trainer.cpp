@@ -274,6 +274,7 @@ GanTrainSummary GanTrainer::run() {
 
 GanTrainSummary train_gan(const GanTrainOptions& options) {
   validate(options);
+  make_gan(options.gan, torch::kCPU);  // an unknown or unbuilt --arch, or a bad size, fails before the data loads
   GanTrainer trainer(options, load_training_images(options));
   return trainer.run();
 }
