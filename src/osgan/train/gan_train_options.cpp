@@ -5,6 +5,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
+#include <iomanip>
+#include <sstream>
+#include <type_traits>
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
@@ -20,12 +23,31 @@ struct Field {
   std::function<bool(const GanTrainOptions&, const GanTrainOptions&)> equal;
 };
 
+// The shortest decimal that reads back as the same double (0.15, not 0.14999999999999999).
+template <class T>
+auto readable(const T& value) {
+  if constexpr (std::is_floating_point_v<T>) {
+    for (int digits = 6; digits <= 17; ++digits) {
+      std::ostringstream s;
+      s << std::setprecision(digits) << value;
+      if (static_cast<T>(std::stod(s.str())) == value) return s.str();
+    }
+    std::ostringstream s;
+    s << std::setprecision(17) << value;
+    return s.str();
+  } else {
+    return value;
+  }
+}
+
 // `ref` maps an options object to the field's storage.
 template <class Ref>
 Field field(const std::string& key, bool must_match, Ref ref) {
   const auto get = [ref](const GanTrainOptions& o) { return ref(const_cast<GanTrainOptions&>(o)); };
   return {key, must_match,
-          [get, key](const GanTrainOptions& o, YAML::Emitter& out) { out << YAML::Key << key << YAML::Value << get(o); },
+          [get, key](const GanTrainOptions& o, YAML::Emitter& out) {
+            out << YAML::Key << key << YAML::Value << readable(get(o));
+          },
           [ref](GanTrainOptions& o, const YAML::Node& n) {
             using T = std::decay_t<decltype(ref(o))>;
             ref(o) = n.as<T>();
