@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const osgan::Error& e) {
     std::cerr << command_name(app) << ": error: " << e.what() << "\n";
+    if (e.code() == osgan::ErrorCode::interrupted) return 130;  // like a shell's Ctrl-C status
     return e.code() == osgan::ErrorCode::invalid_argument ? 2 : 1;
   } catch (const c10::Error& e) {
     std::cerr << command_name(app) << ": error: "

@@ -1,0 +1,82 @@
+#include "osgan/models/baselines/dcgan.h"
+
+#include "osgan/core/error.h"
+#include "osgan/models/baselines/bce_gan.h"
+
+namespace osgan {
+namespace {
+
+namespace nn = torch::nn;
+
+// Radford et al. 2016: conv weights ~ N(0, 0.02); BatchNorm scale ~ N(1, 0.02), shift 0.
+void init_dcgan_weights(nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (auto& m : module.modules(/*include_self=*/false)) {
+    if (auto* conv = m->as<nn::Conv2d>()) conv->weight.normal_(0.0, 0.02);
+    else if (auto* convt = m->as<nn::ConvTranspose2d>()) convt->weight.normal_(0.0, 0.02);
+    else if (auto* bn = m->as<nn::BatchNorm2d>()) {
+      bn->weight.normal_(1.0, 0.02);
+      bn->bias.zero_();
+    }
+  }
+}
+
+void check_size(const GanConfig& config) {
+  if (config.image_size < 16 || config.image_size % 8 != 0)
+    fail(ErrorCode::invalid_argument, "dcgan: expected an image size that is a multiple of 8 (at least 16), got " +
+         std::to_string(config.image_size) + ". Hint: use --image-size 64 or 128.");
+  if (config.channels_g < 1 || config.channels_d < 1 || config.noise_dim < 1)
+    fail(ErrorCode::invalid_argument, "dcgan: channel bases and noise_dim must be positive");
+}
+
+}  // namespace
+
+DcganGeneratorImpl::DcganGeneratorImpl(const GanConfig& config) {
+  check_size(config);
+  const int c_in = 8 * config.channels_g, c_up = 4 * config.channels_g;
+  project = register_module("project", nn::ConvTranspose2d(
+      nn::ConvTranspose2dOptions(config.noise_dim, c_in, /*kernel_size=*/config.image_size / 8)));
+  up = register_module("up", nn::Sequential());
+  for (int i = 0; i < 3; ++i) {
+    up->push_back(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(i == 0 ? c_in : c_up, c_up, /*kernel_size=*/4)
+                                          .stride(2).padding(1).bias(false)));
+    // Keras BatchNormalization(momentum=0.8) keeps 0.8 of the old running value: PyTorch momentum 0.2.
+    up->push_back(nn::BatchNorm2d(nn::BatchNorm2dOptions(c_up).momentum(0.2)));
+    up->push_back(nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)));
+  }
+  to_image = register_module("to_image", nn::Conv2d(nn::Conv2dOptions(c_up, 1, /*kernel_size=*/3).padding(1)));
+  init_dcgan_weights(*this);
+}
+
+torch::Tensor DcganGeneratorImpl::forward(const torch::Tensor& z) {
+  auto x = torch::leaky_relu(project(z), 0.2);  // (N, 8 ch_G, S/8, S/8)
+  x = up->forward(x);                            // (N, 4 ch_G, S, S)
+  return torch::tanh(to_image(x));               // (N, 1, S, S)
+}
+
+DcganDiscriminatorImpl::DcganDiscriminatorImpl(const GanConfig& config) {
+  check_size(config);
+  const int c = config.channels_d;
+  features = register_module("features", nn::Sequential());
+  const int channels[] = {1, 2 * c, 4 * c, 4 * c, 8 * c};
+  for (int i = 0; i < 4; ++i) {
+    features->push_back(nn::Conv2d(nn::Conv2dOptions(channels[i], channels[i + 1], /*kernel_size=*/3)
+                                       .stride(i == 0 ? 1 : 2).padding(1)));
+    features->push_back(nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)));
+  }
+  dropout = register_module("dropout", nn::Dropout(0.4));
+  const int side = config.image_size / 8;
+  decision = register_module("decision", nn::Linear(8 * c * side * side, 1));
+  init_dcgan_weights(*this);
+}
+
+torch::Tensor DcganDiscriminatorImpl::forward(const torch::Tensor& x) {
+  auto h = features->forward(x).flatten(1);  // (N, 8 ch_D * S/8 * S/8)
+  return decision(dropout(h));               // (N, 1)
+}
+
+std::unique_ptr<Gan> make_dcgan(const GanConfig& config, const torch::Device& device) {
+  return std::make_unique<BceGan<DcganGenerator, DcganDiscriminator>>(config, device);
+}
+
+}  // namespace osgan

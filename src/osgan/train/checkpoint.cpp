@@ -1,0 +1,115 @@
+#include "osgan/train/checkpoint.h"
+
+#include <ATen/Context.h>
+
+#include "osgan/core/atomic_file.h"
+#include "osgan/core/error.h"
+
+namespace osgan {
+namespace {
+
+const char* kRegenerate = "Hint: it was written by another program or osgan version; train again with osgan train-gan.";
+
+at::Generator default_generator(const torch::Device& device) {
+  return at::globalContext().defaultGenerator(device.is_cuda() ? device : torch::Device(torch::kCPU));
+}
+
+torch::Tensor generator_state(const torch::Device& device) {
+  auto gen = default_generator(device);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return gen.get_state();
+}
+
+void set_generator_state(const torch::Device& device, const torch::Tensor& state) {
+  auto gen = default_generator(device);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+}
+
+void open_archive(const std::filesystem::path& path, torch::serialize::InputArchive& archive,
+                  const torch::Device& device) {
+  if (!std::filesystem::is_regular_file(path))
+    fail(ErrorCode::io, path.string() + ": checkpoint not found. Hint: checkpoints are RUN/checkpoints/latest.pt "
+         "or RUN/checkpoints/step_XXXXXX.pt");
+  try {
+    archive.load_from(path.string(), device);
+  } catch (const c10::Error& e) {
+    fail(ErrorCode::bad_format, path.string() + ": not a LibTorch archive (corrupt or truncated?). " + kRegenerate);
+  }
+}
+
+CheckpointInfo read_header(const std::filesystem::path& path, torch::serialize::InputArchive& archive) {
+  c10::IValue format, version, step, config;
+  if (!archive.try_read("format", format) || !format.isString() || format.toStringRef() != kCheckpointFormat)
+    fail(ErrorCode::bad_format, path.string() + ": not an osgan GAN checkpoint (no \"" + kCheckpointFormat +
+         "\" marker). " + kRegenerate);
+  if (!archive.try_read("version", version) || !version.isInt() || version.toInt() != kCheckpointVersion)
+    fail(ErrorCode::bad_format, path.string() + ": checkpoint format version " +
+         (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) + ", this osgan reads version " +
+         std::to_string(kCheckpointVersion) + ". " + kRegenerate);
+  if (!archive.try_read("step", step) || !step.isInt() || !archive.try_read("config", config) || !config.isString())
+    fail(ErrorCode::bad_format, path.string() + ": checkpoint lacks its step or config. " + kRegenerate);
+  return {step.toInt(), config.toStringRef()};
+}
+
+}  // namespace
+
+void save_checkpoint(const std::filesystem::path& path, const Gan& gan, std::int64_t step,
+                     const GanTrainOptions& options, const torch::Device& device) {
+  torch::serialize::OutputArchive archive;
+  archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
+  archive.write("version", c10::IValue(kCheckpointVersion));
+  archive.write("step", c10::IValue(step));
+  archive.write("config", c10::IValue(to_yaml(options)));
+  archive.write("rng_cpu", generator_state(torch::kCPU));
+  if (device.is_cuda()) archive.write("rng_cuda", generator_state(device));
+  torch::serialize::OutputArchive gan_archive;
+  gan.save(gan_archive);
+  archive.write("gan", gan_archive);
+  write_atomically(path, [&](const std::filesystem::path& tmp) { archive.save_to(tmp.string()); });
+}
+
+CheckpointInfo read_checkpoint_info(const std::filesystem::path& path) {
+  torch::serialize::InputArchive archive;
+  open_archive(path, archive, torch::kCPU);
+  return read_header(path, archive);
+}
+
+CheckpointInfo load_checkpoint(const std::filesystem::path& path, Gan& gan, const torch::Device& device,
+                               bool restore_rng) {
+  torch::serialize::InputArchive archive;
+  open_archive(path, archive, device);
+  auto info = read_header(path, archive);
+  try {
+    torch::serialize::InputArchive gan_archive;
+    archive.read("gan", gan_archive);
+    gan.load(gan_archive);
+    if (restore_rng) {
+      torch::Tensor cpu_state, cuda_state;
+      archive.read("rng_cpu", cpu_state);
+      set_generator_state(torch::kCPU, cpu_state.to(torch::kCPU));
+      if (device.is_cuda()) {
+        if (!archive.try_read("rng_cuda", cuda_state))
+          fail(ErrorCode::bad_format, path.string() + ": written on the CPU, so a CUDA run cannot resume from it "
+               "exactly. Hint: resume with --device cpu.");
+        set_generator_state(device, cuda_state.to(torch::kCPU));
+      }
+    }
+  } catch (const c10::Error& e) {
+    fail(ErrorCode::bad_format, path.string() + ": checkpoint does not match the model (" +
+         e.what_without_backtrace() + "). " + kRegenerate);
+  }
+  return info;
+}
+
+std::unique_ptr<Gan> load_gan_from_checkpoint(const std::filesystem::path& path, const torch::Device& device,
+                                              CheckpointInfo* info) {
+  const auto header = read_checkpoint_info(path);
+  const auto options = options_from_yaml_text(header.config_yaml, path.string());
+  auto gan = make_gan(options.gan, device);
+  const auto loaded = load_checkpoint(path, *gan, device, /*restore_rng=*/false);
+  if (info) *info = loaded;
+  return gan;
+}
+
+}  // namespace osgan

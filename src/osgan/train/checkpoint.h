@@ -1,0 +1,41 @@
+// GAN checkpoints: one LibTorch archive holding the format name and version, the training step, the resolved
+// options (YAML), the random generator states, and everything Gan::save writes (G, D, EMA-G, both optimizers).
+// Restoring all of it makes a resumed run bitwise equal to an uninterrupted one on the CPU.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "osgan/train/gan.h"
+#include "osgan/train/gan_train_options.h"
+
+namespace osgan {
+
+constexpr const char* kCheckpointFormat = "osgan-gan-checkpoint";
+constexpr std::int64_t kCheckpointVersion = 1;
+
+struct CheckpointInfo {
+  std::int64_t step = 0;
+  std::string config_yaml;  // to_yaml(options) of the run
+};
+
+// Writes atomically. Saves the default CPU generator's state, and the CUDA one when `device` is CUDA.
+void save_checkpoint(const std::filesystem::path& path, const Gan& gan, std::int64_t step,
+                     const GanTrainOptions& options, const torch::Device& device);
+
+// Reads the header (format, version, step, config) without building a model. Throws osgan::Error (bad_format)
+// naming the file when it is not an osgan GAN checkpoint or has another version.
+CheckpointInfo read_checkpoint_info(const std::filesystem::path& path);
+
+// Loads the GAN state into `gan` (built from the same config); with restore_rng, also sets the generator states.
+CheckpointInfo load_checkpoint(const std::filesystem::path& path, Gan& gan, const torch::Device& device,
+                               bool restore_rng);
+
+// Builds the GAN described by the checkpoint's config on `device` and loads it.
+std::unique_ptr<Gan> load_gan_from_checkpoint(const std::filesystem::path& path, const torch::Device& device,
+                                              CheckpointInfo* info = nullptr);
+
+}  // namespace osgan

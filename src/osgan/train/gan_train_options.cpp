@@ -1,0 +1,200 @@
+// GanTrainOptions <-> YAML through one table of keys, so the saved config, the config file and the resume
+// check can never disagree about a key's name or type.
+#include "osgan/train/gan_train_options.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <iomanip>
+#include <sstream>
+#include <type_traits>
+
+#include "osgan/core/atomic_file.h"
+#include "osgan/core/error.h"
+
+namespace osgan {
+namespace {
+
+struct Field {
+  std::string key;
+  bool must_match_on_resume;
+  std::function<void(const GanTrainOptions&, YAML::Emitter&)> emit;
+  std::function<void(GanTrainOptions&, const YAML::Node&)> read;
+  std::function<bool(const GanTrainOptions&, const GanTrainOptions&)> equal;
+};
+
+// The shortest decimal that reads back as the same double (0.15, not 0.14999999999999999).
+template <class T>
+auto readable(const T& value) {
+  if constexpr (std::is_floating_point_v<T>) {
+    for (int digits = 6; digits <= 17; ++digits) {
+      std::ostringstream s;
+      s << std::setprecision(digits) << value;
+      if (static_cast<T>(std::stod(s.str())) == value) return s.str();
+    }
+    std::ostringstream s;
+    s << std::setprecision(17) << value;
+    return s.str();
+  } else {
+    return value;
+  }
+}
+
+// `ref` maps an options object to the field's storage.
+template <class Ref>
+Field field(const std::string& key, bool must_match, Ref ref) {
+  const auto get = [ref](const GanTrainOptions& o) { return ref(const_cast<GanTrainOptions&>(o)); };
+  return {key, must_match,
+          [get, key](const GanTrainOptions& o, YAML::Emitter& out) {
+            out << YAML::Key << key << YAML::Value << readable(get(o));
+          },
+          [ref](GanTrainOptions& o, const YAML::Node& n) {
+            using T = std::decay_t<decltype(ref(o))>;
+            ref(o) = n.as<T>();
+          },
+          [get](const GanTrainOptions& a, const GanTrainOptions& b) { return get(a) == get(b); }};
+}
+
+std::string scaling_name(data::IntensityScaling s) {
+  return s == data::IntensityScaling::minmax ? "minmax" : "percentile";
+}
+
+const std::vector<Field>& fields() {
+  using O = GanTrainOptions;
+  static const std::vector<Field> table = {
+      field("data", true, [](O& o) -> std::string& { return o.data_dir; }),
+      field("class", true, [](O& o) -> std::string& { return o.class_name; }),
+      field("split", true, [](O& o) -> std::string& { return o.split_file; }),
+      field("image", true, [](O& o) -> std::string& { return o.image_file; }),
+      {"scaling", true,
+       [](const O& o, YAML::Emitter& out) { out << YAML::Key << "scaling" << YAML::Value << scaling_name(o.preprocess.scaling); },
+       [](O& o, const YAML::Node& n) {
+         const auto s = n.as<std::string>();
+         if (s != "percentile" && s != "minmax")
+           fail(ErrorCode::invalid_argument, "scaling: expected percentile or minmax, got \"" + s + "\"");
+         o.preprocess.scaling = s == "minmax" ? data::IntensityScaling::minmax : data::IntensityScaling::percentile;
+       },
+       [](const O& a, const O& b) { return a.preprocess.scaling == b.preprocess.scaling; }},
+      field("low_percentile", true, [](O& o) -> float& { return o.preprocess.low_percentile; }),
+      field("high_percentile", true, [](O& o) -> float& { return o.preprocess.high_percentile; }),
+      field("pad_to_square", true, [](O& o) -> bool& { return o.preprocess.pad_to_square; }),
+      field("preset", false, [](O& o) -> std::string& { return o.preset; }),
+      field("arch", true, [](O& o) -> std::string& { return o.gan.arch; }),
+      field("image_size", true, [](O& o) -> int& { return o.gan.image_size; }),
+      field("noise_dim", true, [](O& o) -> int& { return o.gan.noise_dim; }),
+      field("channels_g", true, [](O& o) -> int& { return o.gan.channels_g; }),
+      field("channels_d", true, [](O& o) -> int& { return o.gan.channels_d; }),
+      field("blocks_g", true, [](O& o) -> int& { return o.gan.blocks_g; }),
+      field("blocks_d", true, [](O& o) -> int& { return o.gan.blocks_d; }),
+      field("blocks_d_low", true, [](O& o) -> int& { return o.gan.blocks_d_low; }),
+      field("loss", true, [](O& o) -> std::string& { return o.gan.loss; }),
+      field("lambda_dr", true, [](O& o) -> double& { return o.gan.lambda_dr; }),
+      field("prob_augment", true, [](O& o) -> double& { return o.gan.prob_augment; }),
+      field("prob_fa_content", true, [](O& o) -> double& { return o.gan.prob_fa_content; }),
+      field("prob_fa_layout", true, [](O& o) -> double& { return o.gan.prob_fa_layout; }),
+      field("lr_g", true, [](O& o) -> double& { return o.gan.lr_g; }),
+      field("lr_d", true, [](O& o) -> double& { return o.gan.lr_d; }),
+      field("beta1", true, [](O& o) -> double& { return o.gan.beta1; }),
+      field("beta2", true, [](O& o) -> double& { return o.gan.beta2; }),
+      field("use_ema", true, [](O& o) -> bool& { return o.gan.use_ema; }),
+      field("ema_decay", true, [](O& o) -> double& { return o.gan.ema_decay; }),
+      field("steps", false, [](O& o) -> int& { return o.steps; }),
+      field("batch", true, [](O& o) -> int& { return o.batch_size; }),
+      field("checkpoint_every", false, [](O& o) -> int& { return o.checkpoint_every; }),
+      field("sample_every", false, [](O& o) -> int& { return o.sample_every; }),
+      field("keep_checkpoints", false, [](O& o) -> int& { return o.keep_checkpoints; }),
+      field("grid_count", false, [](O& o) -> int& { return o.grid_count; }),
+      field("progress_seconds", false, [](O& o) -> double& { return o.progress_seconds; }),
+      field("device", false, [](O& o) -> std::string& { return o.device; }),
+      field("threads", false, [](O& o) -> int& { return o.threads; }),
+      field("seed", true, [](O& o) -> std::uint64_t& { return o.seed; }),
+  };
+  return table;
+}
+
+void require(bool ok, const std::string& what) {
+  if (!ok) fail(ErrorCode::invalid_argument, what);
+}
+
+}  // namespace
+
+void validate(const GanTrainOptions& o) {
+  const bool from_image = !o.image_file.empty();
+  require(from_image || !o.data_dir.empty(), "train-gan: expected --data DIR with --class NAME, or --image FILE");
+  require(!from_image || o.data_dir.empty(), "train-gan: give either --data or --image, not both");
+  require(from_image || !o.class_name.empty(), "train-gan: --data needs --class NAME (which class to learn)");
+  require(!o.out_dir.empty(), "train-gan: expected --out RUN (the run folder)");
+  require(o.steps >= 1, "--steps: expected 1 or more, got " + std::to_string(o.steps));
+  require(o.batch_size >= 1, "--batch: expected 1 or more, got " + std::to_string(o.batch_size));
+  require(o.checkpoint_every >= 1, "--checkpoint-every: expected 1 or more, got " + std::to_string(o.checkpoint_every));
+  require(o.sample_every >= 1, "--sample-every: expected 1 or more, got " + std::to_string(o.sample_every));
+  require(o.keep_checkpoints >= 0, "keep_checkpoints: expected 0 (all) or more");
+  require(o.grid_count >= 1 && o.grid_count <= 256, "grid_count: expected 1 to 256, got " + std::to_string(o.grid_count));
+  require(o.gan.image_size >= 4 && o.gan.image_size <= 1024,
+          "--image-size: expected 4 to 1024, got " + std::to_string(o.gan.image_size));
+  require(o.gan.lr_g > 0 && o.gan.lr_d > 0, "lr_g, lr_d: expected positive learning rates");
+  require(o.gan.beta1 >= 0 && o.gan.beta1 < 1 && o.gan.beta2 >= 0 && o.gan.beta2 < 1, "beta1, beta2: expected [0, 1)");
+  require(o.gan.ema_decay >= 0 && o.gan.ema_decay < 1, "ema_decay: expected [0, 1), got " + std::to_string(o.gan.ema_decay));
+}
+
+std::string to_yaml(const GanTrainOptions& options) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  for (const auto& f : fields()) f.emit(options, out);
+  out << YAML::EndMap;
+  return std::string("# osgan train-gan: resolved configuration\n") + out.c_str() + "\n";
+}
+
+void apply_yaml(const YAML::Node& node, GanTrainOptions& options, const std::string& source) {
+  if (node.IsNull()) return;
+  if (!node.IsMap()) fail(ErrorCode::bad_format, source + ": expected a YAML mapping of option: value");
+  for (const auto& item : node) {
+    const auto key = item.first.as<std::string>();
+    const Field* found = nullptr;
+    for (const auto& f : fields()) if (f.key == key) found = &f;
+    if (!found) {
+      std::string known;
+      for (const auto& f : fields()) known += (known.empty() ? "" : ", ") + f.key;
+      fail(ErrorCode::bad_format, source + ": unknown key \"" + key + "\" (known: " + known + ")");
+    }
+    try {
+      found->read(options, item.second);
+    } catch (const YAML::Exception& e) {
+      fail(ErrorCode::bad_format, source + ": key \"" + key + "\": value of the wrong type (" + e.msg + ")");
+    } catch (const Error& e) {
+      fail(ErrorCode::bad_format, source + ": " + e.what());
+    }
+  }
+  options.preprocess.size = options.gan.image_size;
+}
+
+void apply_config_file(const std::filesystem::path& path, GanTrainOptions& options) {
+  const auto text = read_text_file(path);
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    fail(ErrorCode::bad_format, path.string() + ": not valid YAML (" + e.msg + " at line " +
+         std::to_string(e.mark.line + 1) + ")");
+  }
+  apply_yaml(node, options, path.string());
+}
+
+GanTrainOptions options_from_yaml_text(const std::string& yaml, const std::string& source) {
+  GanTrainOptions options;
+  try {
+    apply_yaml(YAML::Load(yaml), options, source);
+  } catch (const YAML::Exception& e) {
+    fail(ErrorCode::bad_format, source + ": configuration is not valid YAML (" + e.msg + ")");
+  }
+  return options;
+}
+
+std::vector<std::string> resume_mismatches(const GanTrainOptions& a, const GanTrainOptions& b) {
+  std::vector<std::string> keys;
+  for (const auto& f : fields())
+    if (f.must_match_on_resume && !f.equal(a, b)) keys.push_back(f.key);
+  return keys;
+}
+
+}  // namespace osgan

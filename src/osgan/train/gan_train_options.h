@@ -1,0 +1,59 @@
+// Everything that decides a GAN training run, with the library's defaults. The CLI only binds flags to these
+// fields; a preset (presets.h) fills them first, then a YAML config file, then explicit flags. The resolved
+// options are saved as RUN/config.yaml and inside every checkpoint.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "osgan/data/dataset.h"
+#include "osgan/train/gan.h"
+
+namespace YAML {
+class Node;
+}
+
+namespace osgan {
+
+struct GanTrainOptions {
+  // Data: the training side of one class of a dataset, or one image file (true one-shot).
+  std::string data_dir;    // folder with one subfolder per class, or a CSV (see data::load_dataset)
+  std::string class_name;  // which class to learn
+  std::string split_file;  // split.json; empty = every sample of the class (no held-out side)
+  std::string image_file;  // instead of data_dir + class_name: learn from this one image
+  data::PreprocessOptions preprocess;  // preprocess.size is always gan.image_size
+
+  std::string out_dir;  // the run folder RUN
+  std::string preset = "quick";
+  GanConfig gan;
+
+  int steps = 3000;
+  int batch_size = 8;
+  int checkpoint_every = 500;  // steps; the last step is always checkpointed
+  int sample_every = 250;      // steps; a grid of real vs generated images
+  int keep_checkpoints = 3;    // step_XXXXXX.pt files kept besides latest.pt (0 = keep all)
+  int grid_count = 16;         // generated images in each sample grid
+  double progress_seconds = 5; // at most one progress line per this many seconds
+
+  std::string device = "auto";
+  int threads = 0;
+  std::uint64_t seed = 1;
+  bool resume = false;
+  bool quiet = false;
+};
+
+// Checks ranges and combinations; throws osgan::Error (invalid_argument) naming the option.
+void validate(const GanTrainOptions& options);
+
+// The resolved options as YAML (every key that apply_yaml accepts), and back. apply_yaml rejects unknown keys
+// and values of the wrong type with an osgan::Error that names `source` (the file) and the key.
+std::string to_yaml(const GanTrainOptions& options);
+void apply_yaml(const YAML::Node& node, GanTrainOptions& options, const std::string& source);
+void apply_config_file(const std::filesystem::path& path, GanTrainOptions& options);
+GanTrainOptions options_from_yaml_text(const std::string& yaml, const std::string& source);
+
+// Keys whose values must match when resuming (model, data and batch); the names that differ between a and b.
+std::vector<std::string> resume_mismatches(const GanTrainOptions& a, const GanTrainOptions& b);
+
+}  // namespace osgan

@@ -1,0 +1,278 @@
+// The GAN training loop. Its order per step: sample a batch (indices from LibTorch's generator), one
+// Gan::train_step, check the losses, log them, then checkpoint / samples / interrupt when due. Every random
+// draw comes from LibTorch's default generator, whose state is checkpointed, so resuming is exact on the CPU.
+#include "osgan/train/gan_trainer.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "osgan/core/atomic_file.h"
+#include "osgan/core/error.h"
+#include "osgan/core/log.h"
+#include "osgan/data/dataset.h"
+#include "osgan/data/split.h"
+#include "osgan/io/png_writer.h"
+#include "osgan/runtime/device.h"
+#include "osgan/train/checkpoint.h"
+#include "osgan/train/image_tensor.h"
+#include "osgan/train/interrupt.h"
+#include "osgan/train/sample_grid.h"
+
+namespace osgan {
+namespace fs = std::filesystem;
+namespace {
+
+std::string step_name(std::int64_t step) {
+  std::ostringstream s;
+  s << "step_" << std::setw(6) << std::setfill('0') << step;
+  return s.str();
+}
+
+std::string format_duration(double seconds) {
+  const auto s = static_cast<long>(seconds + 0.5);
+  std::ostringstream out;
+  if (s >= 3600) out << s / 3600 << "h" << std::setw(2) << std::setfill('0') << (s % 3600) / 60 << "m";
+  else out << s / 60 << "m" << std::setw(2) << std::setfill('0') << s % 60 << "s";
+  return out.str();
+}
+
+// losses.csv: keeps the header and the rows up to `step` (the rows of a resumed run's lost steps go).
+void truncate_loss_log(const fs::path& path, std::int64_t step) {
+  if (!fs::exists(path)) return;
+  std::istringstream in(read_text_file(path));
+  std::string line, kept;
+  bool header = true;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (header || std::stoll(line.substr(0, line.find(','))) <= step) kept += line + "\n";
+    header = false;
+  }
+  write_text_atomically(path, kept);
+}
+
+}  // namespace
+
+torch::Tensor load_training_images(const GanTrainOptions& options) {
+  auto preprocess = options.preprocess;
+  preprocess.size = options.gan.image_size;
+  if (!options.image_file.empty()) {
+    const auto file = io::read_image_file(options.image_file);
+    if (file.slices.size() != 1)
+      log_warning(options.image_file + ": " + std::to_string(file.slices.size()) +
+                  " slices; using the middle one as the single training image");
+    const auto& slice = file.slices[file.slices.size() / 2];
+    return images_to_tensor({data::preprocess_image(slice.image, preprocess)});  // (1, 1, S, S)
+  }
+  data::DatasetOptions dataset_options;
+  dataset_options.preprocess = preprocess;
+  const auto dataset = data::load_dataset(options.data_dir, dataset_options);
+  if (std::find(dataset.classes.begin(), dataset.classes.end(), options.class_name) == dataset.classes.end()) {
+    std::string known;
+    for (const auto& c : dataset.classes) known += (known.empty() ? "" : ", ") + c;
+    fail(ErrorCode::invalid_argument, options.data_dir + ": no class \"" + options.class_name +
+         "\" (classes found: " + known + "). Hint: --class must name one of the class subfolders.");
+  }
+  std::vector<std::size_t> indices;
+  if (options.split_file.empty()) {
+    indices = dataset.indices_of_class(options.class_name);
+    log_warning("train-gan: no --split given, so the GAN sees ALL " + std::to_string(indices.size()) + " images of \"" +
+                options.class_name + "\"; do not evaluate a classifier on any of them with its synthetic images");
+  } else {
+    const auto split = data::read_split(options.split_file);
+    indices = data::select_samples(dataset, split, data::Side::train, options.class_name);
+  }
+  if (indices.empty())
+    fail(ErrorCode::invalid_argument, options.data_dir + ": class \"" + options.class_name +
+         "\" has no training images" + (options.split_file.empty() ? "" : " in " + options.split_file));
+  return samples_to_tensor(dataset, indices);  // (N, 1, S, S)
+}
+
+GanTrainer::GanTrainer(GanTrainOptions options, torch::Tensor images)
+    : options_(std::move(options)), device_(torch::kCPU), run_(options_.out_dir) {
+  validate(options_);
+  const auto s = options_.gan.image_size;
+  TORCH_CHECK(images.dim() == 4 && images.size(0) > 0 && images.size(1) == 1 && images.size(2) == s && images.size(3) == s,
+              "GanTrainer: expected training images (N, 1, ", s, ", ", s, "), got ", images.sizes());
+  device_ = parse_device(options_.device);
+  images_ = images.to(device_, torch::kFloat32);
+}
+
+fs::path GanTrainer::checkpoint_path(std::int64_t step) const {
+  return run_ / "checkpoints" / (step_name(step) + ".pt");
+}
+
+void GanTrainer::save(std::int64_t step) {
+  const auto path = checkpoint_path(step);
+  save_checkpoint(path, *gan_, step, options_, device_);
+  // latest.pt is a second copy (not a link) so that it survives pruning and copying the run folder.
+  write_atomically(run_ / "checkpoints" / "latest.pt",
+                   [&](const fs::path& tmp) { fs::copy_file(path, tmp, fs::copy_options::overwrite_existing); });
+  last_checkpoint_ = path;
+  prune_checkpoints();
+}
+
+void GanTrainer::prune_checkpoints() {
+  if (options_.keep_checkpoints == 0) return;
+  std::vector<fs::path> steps;
+  for (const auto& entry : fs::directory_iterator(run_ / "checkpoints")) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind("step_", 0) == 0 && entry.path().extension() == ".pt") steps.push_back(entry.path());
+  }
+  std::sort(steps.begin(), steps.end());
+  for (std::size_t i = 0; i + options_.keep_checkpoints < steps.size(); ++i) fs::remove(steps[i]);
+}
+
+void GanTrainer::write_samples(std::int64_t step, const torch::Tensor& grid_noise, GanTrainSummary& summary) {
+  const auto n = std::min<std::int64_t>(grid_noise.size(0), images_.size(0));
+  const auto real = make_image_grid(images_.slice(0, 0, n));
+  const auto fake = make_image_grid(gan_->generate(grid_noise));
+  const auto path = run_ / "samples" / (step_name(step) + ".png");
+  io::write_png_grey8(path, side_by_side(real, fake),
+                      {{"Description", "left: real training images; right: SYNTHETIC images from osgan, step " +
+                                           std::to_string(step)},
+                       {"osgan:synthetic", "right half is synthetic, not patient data"},
+                       {"osgan:arch", options_.gan.arch}});
+  summary.last_samples = path;
+}
+
+GanTrainSummary GanTrainer::run() {
+  const auto latest = run_ / "checkpoints" / "latest.pt";
+  if (options_.resume && !fs::exists(latest))
+    fail(ErrorCode::invalid_argument, "--resume: " + latest.string() + " does not exist. Hint: start the run "
+         "without --resume, or give the --out folder of an earlier run.");
+  if (!options_.resume && fs::exists(latest))
+    fail(ErrorCode::invalid_argument, "--out " + run_.string() + " already holds a run (" + latest.string() +
+         "). Hint: add --resume to continue it, or choose another --out folder.");
+  fs::create_directories(run_ / "checkpoints");
+  fs::create_directories(run_ / "samples");
+
+  // Seeding before building the model makes the initial weights reproducible too.
+  seed_everything(options_.seed);
+  gan_ = make_gan(options_.gan, device_);
+  GanTrainSummary summary;
+  if (options_.resume) {
+    const auto saved = options_from_yaml_text(read_checkpoint_info(latest).config_yaml, latest.string());
+    const auto differ = resume_mismatches(saved, options_);
+    if (!differ.empty()) {
+      std::string keys;
+      for (const auto& k : differ) keys += (keys.empty() ? "" : ", ") + k;
+      fail(ErrorCode::invalid_argument, "--resume: these options differ from the checkpointed run " + latest.string() +
+           ": " + keys + ". Hint: resume with the same options (see " + (run_ / "config.yaml").string() + ").");
+    }
+    summary.start_step = load_checkpoint(latest, *gan_, device_, /*restore_rng=*/true).step;
+    last_checkpoint_ = latest;
+    truncate_loss_log(run_ / "losses.csv", summary.start_step);
+  }
+  write_text_atomically(run_ / "config.yaml", to_yaml(options_));
+  log_info("[train-gan] arch " + options_.gan.arch + ", " + std::to_string(gan_->parameter_count()) +
+           " parameters, device " + device_.str() + ", " + std::to_string(images_.size(0)) + " training images of " +
+           std::to_string(options_.gan.image_size) + "x" + std::to_string(options_.gan.image_size) + ", batch " +
+           std::to_string(options_.batch_size) + ", steps " + std::to_string(summary.start_step) + " -> " +
+           std::to_string(options_.steps) + ", run folder " + run_.string());
+
+  // The sample grids always show the same noise, drawn from their own generator: sampling never moves the
+  // training's random stream.
+  auto grid_generator = at::detail::createCPUGenerator(options_.seed ^ 0x5eed9a11dULL);
+  const auto grid_noise = torch::randn({options_.grid_count, options_.gan.noise_dim, 1, 1}, grid_generator);
+
+  std::ofstream loss_log(run_ / "losses.csv", std::ios::app);
+  const bool new_log = fs::file_size(run_ / "losses.csv") == 0;
+  std::deque<StepLosses> recent;
+  InterruptGuard interrupt_guard;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto last_progress = t0;
+  const auto seconds_since = [](auto t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+
+  for (std::int64_t step = summary.start_step + 1; step <= options_.steps; ++step) {
+    const auto index = torch::randint(images_.size(0), {options_.batch_size}, torch::kLong);  // (B,)
+    const auto batch = images_.index_select(0, index.to(device_));                            // (B, 1, S, S)
+    const auto losses = gan_->train_step(batch);
+
+    std::string bad;
+    for (const auto& [name, value] : losses)
+      if (!std::isfinite(value)) bad += (bad.empty() ? "" : ", ") + name + " = " + std::to_string(value);
+    if (!bad.empty())
+      fail(ErrorCode::numerical, "train-gan: loss " + bad + " at step " + std::to_string(step) + " (arch " +
+           options_.gan.arch + "). Last good checkpoint: " +
+           (last_checkpoint_.empty() ? std::string("none yet") : last_checkpoint_.string()) +
+           ". Hint: resume from it with a lower learning rate, or check the training images for NaNs.");
+
+    if (step == 1 && new_log) {
+      loss_log << "step";
+      for (const auto& kv : losses) loss_log << "," << kv.first;
+      loss_log << "\n";
+    }
+    loss_log << step;
+    for (const auto& kv : losses) loss_log << "," << kv.second;
+    loss_log << "\n";
+    recent.push_back(losses);
+    if (recent.size() > 100) recent.pop_front();
+    if (on_step) on_step(step, losses);
+
+    const bool interrupted = InterruptGuard::requested();
+    const bool last = step == options_.steps;
+    if (step % options_.checkpoint_every == 0 || last || interrupted) {
+      loss_log.flush();
+      save(step);
+    }
+    if (step % options_.sample_every == 0 || last) write_samples(step, grid_noise, summary);
+    summary.steps = step;
+    if (interrupted)
+      fail(ErrorCode::interrupted, "train-gan: interrupted at step " + std::to_string(step) + "; checkpoint saved to " +
+           last_checkpoint_.string() + ". Hint: continue with the same command plus --resume.");
+
+    if (seconds_since(last_progress) >= options_.progress_seconds || last) {
+      last_progress = std::chrono::steady_clock::now();
+      const double elapsed = seconds_since(t0);
+      const double rate = static_cast<double>(step - summary.start_step) / std::max(elapsed, 1e-9);
+      std::ostringstream line;
+      line << "step " << step << "/" << options_.steps << "  " << std::fixed << std::setprecision(2) << rate
+           << " steps/s  ETA " << format_duration(static_cast<double>(options_.steps - step) / rate);
+      for (const auto& kv : losses) line << "  " << kv.first << " " << std::setprecision(3) << kv.second;
+      log_info(line.str());
+    }
+  }
+  loss_log.close();
+
+  summary.steps = std::max(summary.steps, summary.start_step);
+  summary.seconds = seconds_since(t0);
+  for (const auto& losses : recent)
+    for (const auto& [name, value] : losses) summary.final_losses[name] += value / static_cast<double>(recent.size());
+  summary.last_checkpoint = last_checkpoint_;
+  nlohmann::json json = {{"format", "osgan-gan-run"},
+                         {"version", 1},
+                         {"arch", options_.gan.arch},
+                         {"class", options_.class_name},
+                         {"image", options_.image_file},
+                         {"training_images", images_.size(0)},
+                         {"parameters", gan_->parameter_count()},
+                         {"device", device_.str()},
+                         {"start_step", summary.start_step},
+                         {"steps", summary.steps},
+                         {"seconds", summary.seconds},
+                         {"steps_per_second", static_cast<double>(summary.steps - summary.start_step) /
+                                                  std::max(summary.seconds, 1e-9)},
+                         {"final_losses", summary.final_losses},
+                         {"checkpoint", last_checkpoint_.string()},
+                         {"samples", summary.last_samples.string()}};
+  write_text_atomically(run_ / "summary.json", json.dump(2) + "\n");
+  return summary;
+}
+
+GanTrainSummary train_gan(const GanTrainOptions& options) {
+  validate(options);
+  make_gan(options.gan, torch::kCPU);  // an unknown or unbuilt --arch, or a bad size, fails before the data loads
+  GanTrainer trainer(options, load_training_images(options));
+  return trainer.run();
+}
+
+}  // namespace osgan

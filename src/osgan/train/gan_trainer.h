@@ -1,0 +1,70 @@
+// GanTrainer: trains one GAN (any osgan::Gan) on the images of one class, or on one image, and keeps a run
+// folder that can always be resumed:
+//   RUN/config.yaml                  resolved options
+//   RUN/checkpoints/latest.pt        and step_XXXXXX.pt (see checkpoint.h)
+//   RUN/samples/step_XXXXXX.png      real (left) | generated (right)
+//   RUN/losses.csv                   one row per step
+//   RUN/summary.json                 steps, seconds, final losses
+// Usage:
+//   auto options = preset_options("quick");
+//   options.data_dir = "data"; options.class_name = "tumor"; options.out_dir = "runs/tumor";
+//   GanTrainSummary summary = train_gan(options);
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "osgan/train/gan.h"
+#include "osgan/train/gan_train_options.h"
+
+namespace osgan {
+
+struct GanTrainSummary {
+  std::int64_t start_step = 0;  // > 0 when resumed
+  std::int64_t steps = 0;       // the step reached
+  double seconds = 0;           // this session's training time
+  std::map<std::string, double> final_losses;  // mean over the last (up to) 100 steps of this session
+  std::filesystem::path last_checkpoint;
+  std::filesystem::path last_samples;
+};
+
+// The training images of `options`: the class's training side (or all of the class without a split), or the
+// one image. Returns (N, 1, S, S) in [-1, 1] on the CPU. Throws osgan::Error naming what is missing.
+torch::Tensor load_training_images(const GanTrainOptions& options);
+
+class GanTrainer {
+ public:
+  // images: (N, 1, S, S) in [-1, 1], S = options.gan.image_size. Validates the options.
+  GanTrainer(GanTrainOptions options, torch::Tensor images);
+
+  // Trains from step 0, or from RUN/checkpoints/latest.pt with options.resume, up to options.steps.
+  // On SIGINT/SIGTERM: saves a checkpoint, then throws osgan::Error(interrupted). On a NaN/Inf loss: throws
+  // osgan::Error(numerical) naming the loss, the step and the last good checkpoint.
+  GanTrainSummary run();
+
+  // Called after every step with its losses (tests use it to interrupt a run at a chosen step).
+  std::function<void(std::int64_t step, const StepLosses& losses)> on_step;
+
+ private:
+  std::filesystem::path checkpoint_path(std::int64_t step) const;
+  void save(std::int64_t step);
+  void write_samples(std::int64_t step, const torch::Tensor& grid_noise, GanTrainSummary& summary);
+  void prune_checkpoints();
+
+  GanTrainOptions options_;
+  torch::Tensor images_;  // (N, 1, S, S) on device_
+  torch::Device device_;
+  std::filesystem::path run_;
+  std::unique_ptr<Gan> gan_;
+  std::filesystem::path last_checkpoint_;
+};
+
+// load_training_images + GanTrainer::run.
+GanTrainSummary train_gan(const GanTrainOptions& options);
+
+}  // namespace osgan

@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include "osgan/core/atomic_file.h"
+#include "osgan/core/error.h"
+#include "osgan/train/gan_train_options.h"
+#include "osgan/train/presets.h"
+#include "support/test_support.h"
+
+using osgan::test::ScratchDir;
+
+TEST(Presets, PaperIsTheSeedSchedule) {
+  const auto paper = osgan::preset_options("paper");
+  EXPECT_EQ(paper.gan.image_size, 128);
+  EXPECT_EQ(paper.preprocess.size, 128);
+  EXPECT_EQ(paper.batch_size, 4);
+  EXPECT_EQ(paper.steps, 10 * 3750);
+  EXPECT_EQ(paper.gan.channels_g, 32);
+  EXPECT_DOUBLE_EQ(paper.gan.lambda_dr, 0.15);
+  EXPECT_DOUBLE_EQ(paper.gan.lr_g, 2e-4);
+  EXPECT_DOUBLE_EQ(paper.gan.beta1, 0.5);
+  EXPECT_DOUBLE_EQ(paper.gan.ema_decay, 0.9999);
+  const auto quick = osgan::preset_options("quick");
+  EXPECT_LT(quick.steps * quick.gan.image_size, paper.steps * paper.gan.image_size);
+  try {
+    osgan::preset_options("fast");
+    FAIL();
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("quick"), std::string::npos) << e.what();
+  }
+}
+
+TEST(GanTrainOptions, YamlRoundTripAndOverride) {
+  ScratchDir dir("options");
+  auto options = osgan::preset_options("quick");
+  options.gan.arch = "vanilla";
+  options.gan.lr_d = 1e-4;
+  options.seed = 1234567890123ULL;
+  options.class_name = "tumor";
+  const auto back = osgan::options_from_yaml_text(osgan::to_yaml(options), "x");
+  EXPECT_TRUE(osgan::resume_mismatches(options, back).empty());
+  EXPECT_EQ(back.gan.lr_d, 1e-4);
+  EXPECT_EQ(back.seed, 1234567890123ULL);
+  EXPECT_EQ(back.steps, options.steps);
+
+  osgan::write_text_atomically(dir / "c.yaml", "steps: 42\nimage_size: 32\nuse_ema: false\n");
+  osgan::apply_config_file(dir / "c.yaml", options);
+  EXPECT_EQ(options.steps, 42);
+  EXPECT_EQ(options.gan.image_size, 32);
+  EXPECT_EQ(options.preprocess.size, 32);
+  EXPECT_FALSE(options.gan.use_ema);
+  EXPECT_EQ(osgan::resume_mismatches(options, back), (std::vector<std::string>{"image_size", "use_ema"}));
+}
+
+TEST(GanTrainOptions, BadConfigFilesNameFileAndKey) {
+  ScratchDir dir("options");
+  auto options = osgan::preset_options("quick");
+  const auto expect_error = [&](const std::string& yaml, const std::string& needle) {
+    osgan::write_text_atomically(dir / "bad.yaml", yaml);
+    try {
+      osgan::apply_config_file(dir / "bad.yaml", options);
+      ADD_FAILURE() << "expected an error for: " << yaml;
+    } catch (const osgan::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("bad.yaml"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  expect_error("stepz: 4\n", "stepz");
+  expect_error("steps: many\n", "steps");
+  expect_error("steps: [1, 2\n", "YAML");
+  expect_error("- 1\n- 2\n", "mapping");
+  expect_error("scaling: log\n", "percentile");
+}

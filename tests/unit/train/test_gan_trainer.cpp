@@ -1,0 +1,154 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "osgan/core/atomic_file.h"
+#include "osgan/core/error.h"
+#include "osgan/io/png_writer.h"
+#include "osgan/train/gan_trainer.h"
+#include "osgan/train/interrupt.h"
+#include "support/test_support.h"
+#include "train_test_util.h"
+
+namespace fs = std::filesystem;
+using osgan::test::ScratchDir;
+
+namespace {
+
+std::vector<std::string> lines_of(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+void expect_same_final_weights(const fs::path& run_a, const fs::path& run_b, const osgan::GanConfig& config) {
+  for (const char* part : {"g", "g_ema"}) {
+    osgan::DcganGenerator a(config), b(config);
+    osgan::test::load_dcgan_part(run_a / "checkpoints" / "latest.pt", part, *a);
+    osgan::test::load_dcgan_part(run_b / "checkpoints" / "latest.pt", part, *b);
+    osgan::test::expect_modules_equal(*a, *b, part);
+  }
+  osgan::DcganDiscriminator a(config), b(config);
+  osgan::test::load_dcgan_part(run_a / "checkpoints" / "latest.pt", "d", *a);
+  osgan::test::load_dcgan_part(run_b / "checkpoints" / "latest.pt", "d", *b);
+  osgan::test::expect_modules_equal(*a, *b, "d");
+}
+
+}  // namespace
+
+TEST(GanTrainer, WritesTheRunFolder) {
+  ScratchDir dir("trainer");
+  const auto run = dir / "run";
+  auto options = osgan::test::tiny_options(run);
+  osgan::GanTrainer trainer(options, osgan::test::tiny_images());
+  const auto summary = trainer.run();
+  EXPECT_EQ(summary.steps, 8);
+  for (const char* file : {"config.yaml", "losses.csv", "summary.json", "checkpoints/latest.pt",
+                           "checkpoints/step_000003.pt", "checkpoints/step_000006.pt", "checkpoints/step_000008.pt",
+                           "samples/step_000004.png", "samples/step_000008.png"})
+    EXPECT_TRUE(fs::exists(run / file)) << file;
+  const auto csv = lines_of(run / "losses.csv");
+  ASSERT_EQ(csv.size(), 9u);
+  EXPECT_EQ(csv[0], "step,d_fake,d_real,d_total,g_total");
+  EXPECT_EQ(csv[8].substr(0, 2), "8,");
+  const auto json = nlohmann::json::parse(osgan::read_text_file(run / "summary.json"));
+  EXPECT_EQ(json["steps"], 8);
+  EXPECT_EQ(json["arch"], "dcgan");
+  EXPECT_TRUE(json["final_losses"].contains("g_total"));
+  EXPECT_NE(osgan::io::read_png_text(run / "samples/step_000008.png").count("osgan:synthetic"), 0u);
+  // The saved config reloads to the same options.
+  const auto back = osgan::options_from_yaml_text(osgan::read_text_file(run / "config.yaml"), "config.yaml");
+  EXPECT_TRUE(osgan::resume_mismatches(back, options).empty());
+  // A second run into the same folder without --resume must not clobber it.
+  osgan::GanTrainer again(options, osgan::test::tiny_images());
+  EXPECT_THROW(again.run(), osgan::Error);
+}
+
+TEST(GanTrainer, InterruptAndResumeGivesBitwiseTheSameWeights) {
+  ScratchDir dir("trainer");
+  const auto images = osgan::test::tiny_images();
+  auto straight = osgan::test::tiny_options(dir / "straight");
+  osgan::GanTrainer(straight, images).run();
+
+  // Interrupted after step 4 (not a checkpoint step: the interrupt itself must save), as by Ctrl-C.
+  auto split = osgan::test::tiny_options(dir / "split");
+  osgan::GanTrainer first(split, images);
+  first.on_step = [](std::int64_t step, const osgan::StepLosses&) {
+    if (step == 4) osgan::InterruptGuard::request();
+  };
+  try {
+    first.run();
+    FAIL() << "expected the run to stop with an interrupted error";
+  } catch (const osgan::Error& e) {
+    EXPECT_EQ(e.code(), osgan::ErrorCode::interrupted);
+    EXPECT_NE(std::string(e.what()).find("step_000004.pt"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(lines_of(dir / "split" / "losses.csv").size(), 5u);
+  // Extra rows past the checkpoint (a crash after logging) must be dropped on resume.
+  { std::ofstream(dir / "split" / "losses.csv", std::ios::app) << "5,9,9,9,9\n"; }
+  torch::manual_seed(12345);  // a different RNG state in the process: resume must restore its own
+  split.resume = true;
+  const auto summary = osgan::GanTrainer(split, images).run();
+  EXPECT_EQ(summary.start_step, 4);
+  EXPECT_EQ(summary.steps, 8);
+
+  expect_same_final_weights(dir / "straight", dir / "split", straight.gan);
+  EXPECT_EQ(lines_of(dir / "straight" / "losses.csv"), lines_of(dir / "split" / "losses.csv"));
+}
+
+TEST(GanTrainer, ResumeWithOtherModelOptionsIsRefused) {
+  ScratchDir dir("trainer");
+  auto options = osgan::test::tiny_options(dir / "run");
+  options.steps = 2;
+  osgan::GanTrainer(options, osgan::test::tiny_images()).run();
+  options.resume = true;
+  options.steps = 4;
+  options.batch_size = 2;
+  try {
+    osgan::GanTrainer(options, osgan::test::tiny_images()).run();
+    FAIL() << "expected an error";
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("batch"), std::string::npos) << e.what();
+  }
+  auto fresh = osgan::test::tiny_options(dir / "nothing");
+  fresh.resume = true;
+  EXPECT_THROW(osgan::GanTrainer(fresh, osgan::test::tiny_images()).run(), osgan::Error);
+}
+
+TEST(GanTrainer, NonFiniteLossStopsWithTheLossStepAndLastCheckpoint) {
+  ScratchDir dir("trainer");
+  auto options = osgan::test::tiny_options(dir / "run");
+  const auto nan_images = torch::full({5, 1, 16, 16}, std::numeric_limits<float>::quiet_NaN());
+  const auto expect_numerical = [&](const std::string& step, const std::string& checkpoint) {
+    try {
+      osgan::GanTrainer(options, nan_images).run();
+      ADD_FAILURE() << "expected a numerical error";
+    } catch (const osgan::Error& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(e.code(), osgan::ErrorCode::numerical) << message;
+      EXPECT_NE(message.find("d_real"), std::string::npos) << message;
+      EXPECT_NE(message.find(step), std::string::npos) << message;
+      EXPECT_NE(message.find(checkpoint), std::string::npos) << message;
+    }
+  };
+  // NaN data from the start: no checkpoint yet.
+  options.out_dir = (dir / "at_start").string();
+  expect_numerical("at step 1 ", "none yet");
+  // Three good steps, then a resumed run on NaN data: stops at step 4 and points at the good checkpoint.
+  options.out_dir = (dir / "later").string();
+  options.steps = 3;
+  osgan::GanTrainer(options, osgan::test::tiny_images()).run();
+  options.steps = 8;
+  options.resume = true;
+  expect_numerical("at step 4 ", "latest.pt");
+}
+
+TEST(GanTrainer, RejectsImagesOfTheWrongShape) {
+  ScratchDir dir("trainer");
+  EXPECT_ANY_THROW(osgan::GanTrainer(osgan::test::tiny_options(dir / "run"), torch::zeros({2, 1, 8, 8})));
+  auto bad = osgan::test::tiny_options(dir / "run");
+  bad.steps = 0;
+  EXPECT_THROW(osgan::GanTrainer(bad, osgan::test::tiny_images()), osgan::Error);
+}

@@ -1,0 +1,35 @@
+// osgan generate: synthetic PNGs (marked SYNTHETIC) from a train-gan checkpoint.
+#include <iostream>
+
+#include "commands.h"
+#include "common_options.h"
+#include "osgan/train/generate.h"
+
+namespace osgan::cli {
+namespace {
+
+void register_generate(CLI::App& app) {
+  auto options = std::make_shared<GenerateOptions>();
+  auto compute = std::make_shared<ComputeOptions>();
+  auto* cmd = app.add_subcommand("generate", "write synthetic images from a GAN checkpoint");
+  cmd->add_option("--checkpoint", options->checkpoint, "RUN/checkpoints/latest.pt or step_XXXXXX.pt")->required();
+  cmd->add_option("--count", options->count, "number of images")->required();
+  cmd->add_option("--out", options->out_dir, "output folder (synthetic_00001.png, ..., grid.png)")->required();
+  cmd->add_option("--batch", options->batch_size, "images per forward pass (does not change the images)")
+      ->capture_default_str();
+  cmd->add_flag("--no-ema", [options](std::int64_t) { options->use_ema = false; }, "use the raw generator, not EMA");
+  add_compute_options(cmd, *compute);
+  cmd->callback([options, compute] {
+    apply_compute_options(*compute);
+    options->seed = compute->seed;
+    options->device = compute->device;
+    const auto summary = generate_images(*options);
+    std::cout << summary.files.size() << " images in " << options->out_dir.string() << "\n";
+  });
+}
+
+}  // namespace
+
+OSGAN_COMMAND(40, register_generate);
+
+}  // namespace osgan::cli
