@@ -1,0 +1,453 @@
+#include "osgan/pipeline/pipeline.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <functional>
+
+#include <yaml-cpp/yaml.h>
+
+#include "osgan/core/atomic_file.h"
+#include "osgan/core/error.h"
+#include "osgan/core/hash.h"
+#include "osgan/core/log.h"
+#include "osgan/core/stage_record.h"
+#include "osgan/core/version.h"
+#include "osgan/data/audit.h"
+#include "osgan/data/split.h"
+#include "osgan/io/png_writer.h"
+#include "osgan/metrics/image_quality_report.h"
+#include "osgan/report/html_report.h"
+#include "osgan/runtime/device.h"
+#include "osgan/torch_info.h"
+#include "osgan/train/classifier_checkpoint.h"
+#include "osgan/train/classifier_data.h"
+#include "osgan/train/gan_trainer.h"
+#include "osgan/train/generate.h"
+#include "osgan/train/image_tensor.h"
+#include "osgan/train/presets.h"
+#include "osgan/train/sample_grid.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace osgan {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string format_duration(double seconds) {
+  const int s = static_cast<int>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, (s / 60) % 60);
+  else std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
+  return buf;
+}
+
+// The classifier and study settings of each preset. quick: what 2 CPU cores do in minutes; paper: the seed's
+// ResNet152 (V2, from scratch: no ImageNet weights can be downloaded) at full width.
+void apply_study_preset(const std::string& preset, StudyOptions& study) {
+  auto& c = study.classifier;
+  if (preset == "quick") {
+    c.model.arch = "resnet18";
+    c.model.width = 0.25;
+    c.epochs = 8;
+    c.batch_size = 32;
+    c.lr = 1e-3;
+    study.seeds = {1, 2, 3};
+    study.bootstrap_resamples = 1000;
+  } else {
+    c.model.arch = "resnet152";
+    c.model.width = 1.0;
+    c.epochs = 30;
+    c.batch_size = 32;
+    c.lr = 1e-4;
+    c.early_stopping_fraction = 0.15;  // a part of the TRAINING side, never the validation side
+    study.seeds = {1, 2, 3, 4, 5};
+    study.bootstrap_resamples = 2000;
+  }
+}
+
+template <typename T>
+void read_key(const YAML::Node& node, const char* key, T& value, const std::string& source, const std::string& section) {
+  if (!node[key]) return;
+  try {
+    value = node[key].as<T>();
+  } catch (const YAML::Exception&) {
+    fail(ErrorCode::invalid_argument, source + ": " + section + "." + key + " has the wrong type");
+  }
+}
+
+void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
+  const std::string source = path.string();
+  YAML::Node root;
+  try {
+    root = YAML::Load(read_text_file(path));
+  } catch (const YAML::Exception& e) {
+    fail(ErrorCode::bad_format, source + ": not valid YAML (" + std::string(e.what()) + ")");
+  }
+  if (!root.IsMap() && !root.IsNull()) fail(ErrorCode::bad_format, source + ": expected a mapping of sections");
+  for (const auto& kv : root) {
+    const auto key = kv.first.as<std::string>();
+    if (key != "gan" && key != "classifier" && key != "study" && key != "generate" && key != "split")
+      fail(ErrorCode::invalid_argument, source + ": unknown section \"" + key +
+           "\" (known: gan, classifier, study, generate, split)");
+  }
+  if (root["gan"]) apply_yaml(root["gan"], o.gan, source);
+  if (auto n = root["split"]) read_key(n, "val_fraction", o.val_fraction, source, "split");
+  if (auto n = root["generate"]) read_key(n, "count", o.generate_count, source, "generate");
+  if (auto n = root["classifier"]) {
+    auto& c = o.study.classifier;
+    read_key(n, "arch", c.model.arch, source, "classifier");
+    read_key(n, "width", c.model.width, source, "classifier");
+    read_key(n, "epochs", c.epochs, source, "classifier");
+    read_key(n, "batch", c.batch_size, source, "classifier");
+    read_key(n, "lr", c.lr, source, "classifier");
+    read_key(n, "optimizer", c.optimizer, source, "classifier");
+    read_key(n, "schedule", c.schedule, source, "classifier");
+    read_key(n, "weight_decay", c.weight_decay, source, "classifier");
+    read_key(n, "early_stopping_fraction", c.early_stopping_fraction, source, "classifier");
+    read_key(n, "augment_prob", c.augment.prob, source, "classifier");
+  }
+  if (auto n = root["study"]) {
+    read_key(n, "seeds", o.study.seeds, source, "study");
+    read_key(n, "protocols", o.study.protocols, source, "study");
+    read_key(n, "bootstrap", o.study.bootstrap_resamples, source, "study");
+    read_key(n, "positive_class", o.study.positive_class, source, "study");
+  }
+}
+
+// Runs stages with completion records: a finished stage with the same fingerprint is skipped.
+class StageRunner {
+ public:
+  StageRunner(const PipelineOptions& options, json& timing)
+      : options_(options), records_(options.out_dir), timing_(timing), total_(0) {}
+
+  void set_total(int total) { total_ = total; }
+
+  // body(resuming): resuming is true when an earlier, unfinished attempt used the same fingerprint.
+  std::string run(const std::string& name, const json& inputs, const std::vector<std::string>& outputs,
+                  const std::function<void(bool resuming)>& body) {
+    ++index_;
+    const std::string fingerprint = sha256_hex(inputs.dump());
+    const bool forced = std::any_of(options_.force.begin(), options_.force.end(), [&](const std::string& f) {
+      return f == name || name.rfind(f + "-", 0) == 0;
+    });
+    const std::string prefix = "[" + std::to_string(index_) + "/" + std::to_string(total_) + "] " + name;
+    if (!forced && records_.is_complete(name, fingerprint)) {
+      StageRecord record;
+      records_.read(name, record);
+      timing_[name] = {{"seconds", record.seconds}, {"skipped", true}};
+      log_info(prefix + ": up to date (" + format_duration(record.seconds) + " earlier), skipped");
+      return fingerprint;
+    }
+    records_.invalidate(name);
+    const fs::path started = options_.out_dir / "stages" / (name + ".started");
+    std::error_code ec;
+    const bool resuming = !forced && fs::exists(started, ec) && read_text_file(started) == fingerprint;
+    fs::create_directories(started.parent_path());
+    write_text_atomically(started, fingerprint);
+    log_info(prefix + (resuming ? ": resuming" : ": running") + "  (pipeline " + format_duration(seconds_since(start_)) +
+             " so far)");
+    const auto t0 = std::chrono::steady_clock::now();
+    body(resuming);
+    const double secs = seconds_since(t0);
+    records_.mark_complete({name, fingerprint, secs, outputs});
+    fs::remove(started, ec);
+    timing_[name] = {{"seconds", secs}, {"skipped", false}};
+    log_info(prefix + ": done in " + format_duration(secs));
+    return fingerprint;
+  }
+
+ private:
+  const PipelineOptions& options_;
+  StageRecords records_;
+  json& timing_;
+  int total_ = 0, index_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+json dataset_fingerprint(const data::Dataset& ds, const data::PreprocessOptions& p) {
+  json files = json::array();
+  for (const auto& s : ds.samples) files.push_back({s.id, s.label, s.file_sha256});
+  return {{"files", files}, {"size", p.size}, {"scaling", static_cast<int>(p.scaling)},
+          {"low", p.low_percentile}, {"high", p.high_percentile}, {"pad", p.pad_to_square}};
+}
+
+torch::Tensor load_generated(const fs::path& folder, const data::PreprocessOptions& preprocess) {
+  return load_labelled_folder(folder, 0, preprocess, "synthetic").images;
+}
+
+void write_grey_png(const fs::path& path, const torch::Tensor& image) {
+  fs::create_directories(path.parent_path());
+  io::write_png_grey8(path, to_grey8(tensor_to_image(image)));
+}
+
+std::string relative_to(const fs::path& path, const fs::path& base) { return fs::relative(path, base).generic_string(); }
+
+}  // namespace
+
+std::vector<std::string> pipeline_stage_names() {
+  return {"audit", "split", "gan", "generate", "study", "image-quality", "report"};
+}
+
+void resolve_pipeline_options(PipelineOptions& o) {
+  const auto presets = preset_names();
+  if (std::find(presets.begin(), presets.end(), o.preset) == presets.end())
+    fail(ErrorCode::invalid_argument, "--preset: expected quick or paper, got \"" + o.preset + "\"");
+  o.gan = preset_options(o.preset);
+  apply_study_preset(o.preset, o.study);
+  if (!o.config_file.empty()) apply_pipeline_config(o.config_file, o);
+  for (const auto& f : o.force) {
+    const auto names = pipeline_stage_names();
+    if (std::find(names.begin(), names.end(), f) == names.end() && f.find('-') == std::string::npos)
+      fail(ErrorCode::invalid_argument, "--force: unknown stage \"" + f +
+           "\" (stages: audit, split, gan, generate, study, image-quality, report; or gan-<class> etc.)");
+  }
+  o.gan.device = o.device;
+  o.gan.threads = o.threads;
+  o.gan.seed = o.seed;
+  o.gan.quiet = o.quiet;
+  o.study.classifier.device = o.device;
+  o.study.classifier.model.image_size = o.gan.gan.image_size;
+  if (!(o.val_fraction > 0 && o.val_fraction < 1))
+    fail(ErrorCode::invalid_argument, "split.val_fraction: expected a value in (0, 1), got " + std::to_string(o.val_fraction));
+  if (o.generate_count < 1) fail(ErrorCode::invalid_argument, "generate.count: expected at least 1");
+}
+
+json run_pipeline(PipelineOptions o) {
+  resolve_pipeline_options(o);
+  const auto pipeline_start = std::chrono::steady_clock::now();
+  std::error_code ec;
+  fs::create_directories(o.out_dir, ec);
+  if (ec) fail(ErrorCode::io, "cannot create the run folder \"" + o.out_dir.string() + "\" (" + ec.message() + ")");
+  const int threads = set_thread_count(o.threads);
+  const auto device = parse_device(o.device);
+
+  // The resolved configuration, saved for reproducibility.
+  write_text_atomically(o.out_dir / "pipeline.yaml",
+                        "# osgan pipeline, resolved configuration (preset " + o.preset + ")\ndata: \"" +
+                        o.data.string() + "\"\nseed: " + std::to_string(o.seed) + "\nval_fraction: " +
+                        std::to_string(o.val_fraction) + "\ngenerate_count: " + std::to_string(o.generate_count) +
+                        "\nclassifier: " + to_json(o.study.classifier).dump() + "\nstudy_seeds: " +
+                        json(o.study.seeds).dump() + "\ngan:\n  " + [&] {
+                          std::string y = to_yaml(o.gan), out;
+                          for (char c : y) { out += c; if (c == '\n') out += "  "; }
+                          return out;
+                        }() + "\n");
+
+  data::PreprocessOptions preprocess = o.gan.preprocess;
+  preprocess.size = o.gan.gan.image_size;
+  data::DatasetOptions dataset_options;
+  dataset_options.preprocess = preprocess;
+  log_info("osgan pipeline: loading " + o.data.string());
+  const auto dataset = data::load_dataset(o.data, dataset_options);
+  const json data_fp = dataset_fingerprint(dataset, preprocess);
+
+  json timing = json::object();
+  StageRunner stages(o, timing);
+  stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()) + 2);
+
+  // 1. Audit: duplicates, near-duplicates, outliers.
+  const fs::path audit_file = o.out_dir / "audit.json";
+  const auto audit_fp = stages.run("audit", {{"data", data_fp}}, {"audit.json"}, [&](bool) {
+    const auto report = data::audit_dataset(dataset);
+    data::write_audit_json(audit_file, report);
+    if (!o.quiet) log_info(data::format_audit_summary(report));
+  });
+
+  // 2. Split: stratified, near-duplicate groups kept on one side.
+  const fs::path split_file = o.out_dir / "split.json";
+  const auto split_fp = stages.run("split", {{"audit", audit_fp}, {"val_fraction", o.val_fraction}, {"seed", o.seed}},
+                                   {"split.json"}, [&](bool) {
+    const auto report = data::audit_dataset(dataset);
+    data::SplitOptions split_options;
+    split_options.val_fraction = o.val_fraction;
+    split_options.seed = o.seed;
+    data::write_split(split_file, data::make_split(dataset, split_options, data::linked_ids(report)));
+  });
+  const auto split = data::read_split(split_file);
+
+  // 3. One GAN per class, on that class's training side only.
+  std::map<std::string, std::string> gan_fp;
+  for (const auto& cls : dataset.classes) {
+    GanTrainOptions g = o.gan;
+    g.data_dir = o.data.string();
+    g.class_name = cls;
+    g.split_file = split_file.string();
+    g.out_dir = (o.out_dir / "gan" / cls).string();
+    GanTrainOptions for_fp = g;
+    for_fp.out_dir = for_fp.device = "";
+    for_fp.threads = 0;
+    for_fp.quiet = false;
+    gan_fp[cls] = stages.run("gan-" + cls, {{"split", split_fp}, {"options", to_yaml(for_fp)}},
+                             {"gan/" + cls + "/checkpoints/latest.pt", "gan/" + cls + "/summary.json"},
+                             [&](bool resuming) {
+      if (resuming && fs::exists(fs::path(g.out_dir) / "checkpoints" / "latest.pt", ec)) {
+        g.resume = true;
+      } else {
+        fs::remove_all(g.out_dir, ec);  // a run with another config, or a forced redo
+      }
+      train_gan(g);
+      // A grid of real training images to show beside the generated ones.
+      auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, cls));
+      const auto n = std::min<int64_t>(real.size(0), 36);
+      io::write_png_grey8(fs::path(g.out_dir) / "real_grid.png", make_image_grid(real.slice(0, 0, n)));
+    });
+  }
+
+  // 4. Generate the synthetic images (EMA generator).
+  std::map<std::string, std::string> gen_fp;
+  for (const auto& cls : dataset.classes) {
+    GenerateOptions gen;
+    gen.checkpoint = o.out_dir / "gan" / cls / "checkpoints" / "latest.pt";
+    gen.count = o.generate_count;
+    gen.out_dir = o.out_dir / "generated" / cls;
+    gen.seed = o.seed;
+    gen.device = o.device;
+    gen_fp[cls] = stages.run("generate-" + cls, {{"gan", gan_fp[cls]}, {"count", gen.count}, {"seed", gen.seed}},
+                             {"generated/" + cls + "/grid.png"}, [&](bool) {
+      fs::remove_all(gen.out_dir, ec);
+      generate_images(gen);
+    });
+  }
+
+  // 5. The classification study: every protocol x seed, evaluated on the real validation side only.
+  StudyOptions study = o.study;
+  study.data = o.data;
+  study.split = split_file;
+  study.out_dir = o.out_dir / "study";
+  for (const auto& cls : dataset.classes) study.synthetic[cls] = o.out_dir / "generated" / cls;
+  json study_inputs = {{"split", split_fp}, {"generated", gen_fp}, {"classifier", to_json(study.classifier)},
+                       {"seeds", study.seeds}, {"protocols", study.protocols}, {"bootstrap", study.bootstrap_resamples}};
+  const auto study_fp = stages.run("study", study_inputs, {"study/study.json"}, [&](bool) { run_study(study, preprocess); });
+  const json study_json = json::parse(read_text_file(study.out_dir / "study.json"));
+
+  // 6. Image quality per class: histograms, diversity, memorisation, FID/KID/PR in the domain feature space of the
+  //    "real" protocol's first classifier (trained on the real training side only).
+  const fs::path feature_model_dir = study.out_dir / "real" / ("seed_" + std::to_string(study.seeds.front())) / "model";
+  for (const auto& cls : dataset.classes) {
+    const fs::path out = o.out_dir / "image_quality" / cls;
+    stages.run("image-quality-" + cls, {{"generated", gen_fp[cls]}, {"study", study_fp}}, {"image_quality/" + cls + "/metrics.json"},
+               [&](bool) {
+      fs::remove_all(out, ec);
+      fs::create_directories(out);
+      auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, cls));
+      auto generated = load_generated(o.out_dir / "generated" / cls, preprocess);
+      std::unique_ptr<SavedClassifier> feature_model;
+      if (fs::exists(feature_model_dir / "classifier.json", ec))
+        feature_model = std::make_unique<SavedClassifier>(load_classifier(feature_model_dir, device));
+      auto report = metrics::compute_image_quality_report(real, generated, feature_model ? &feature_model->model : nullptr,
+                                                          device);
+      // The closest (generated, real) pairs as images, for the report.
+      int k = 0;
+      for (auto& pair : report["memorisation"]["closest_pairs"]) {
+        const auto g = pair["generated"].get<int64_t>(), r = pair["real"].get<int64_t>();
+        const fs::path gp = out / ("closest_" + std::to_string(k) + "_generated.png");
+        const fs::path rp = out / ("closest_" + std::to_string(k) + "_real.png");
+        write_grey_png(gp, generated[g]);
+        write_grey_png(rp, real[r]);
+        pair["generated_image"] = relative_to(gp, o.out_dir);
+        pair["real_image"] = relative_to(rp, o.out_dir);
+        ++k;
+      }
+      write_text_atomically(out / "metrics.json", report.dump(1) + "\n");
+    });
+  }
+
+  // 7. metrics.json (always rebuilt from the stage outputs) and the report.
+  json m;
+  m["format"] = "osgan.metrics";
+  m["version"] = 1;
+  {
+    std::time_t now = std::time(nullptr);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    m["run"] = {{"name", o.out_dir.filename().string()}, {"created", buf}, {"preset", o.preset}};
+  }
+  m["dataset"]["root"] = fs::absolute(o.data).string();
+  for (const auto& cls : dataset.classes) m["dataset"]["classes"][cls] = dataset.indices_of_class(cls).size();
+  m["dataset"]["skipped"] = dataset.skipped.size();
+  {
+    const json audit = json::parse(read_text_file(audit_file));
+    m["audit"]["near_duplicate_pairs"] = json::array();
+    for (const auto& d : audit["near_duplicate_pairs"])
+      m["audit"]["near_duplicate_pairs"].push_back({{"a", d["id_a"]}, {"b", d["id_b"]}, {"score", d["score"]}});
+    m["audit"]["outliers"] = audit["outliers"];
+    m["audit"]["exact_duplicates"] = audit["exact_duplicates"];
+    m["audit"]["label_conflicts"] = audit["label_conflicts"];
+  }
+  for (const auto& cls : dataset.classes) {
+    m["split"]["train"][cls] = data::select_samples(dataset, split, data::Side::train, cls).size();
+    m["split"]["val"][cls] = data::select_samples(dataset, split, data::Side::val, cls).size();
+  }
+  for (const auto& cls : dataset.classes) {
+    const fs::path gan_dir = o.out_dir / "gan" / cls;
+    const json summary = json::parse(read_text_file(gan_dir / "summary.json"));
+    m["gan"][cls] = {{"steps", summary.value("steps", 0)}, {"seconds", timing["gan-" + cls].value("seconds", 0.0)},
+                     {"arch", o.gan.gan.arch}, {"image_size", o.gan.gan.image_size},
+                     {"losses_csv", "gan/" + cls + "/losses.csv"},
+                     {"samples_grid", "generated/" + cls + "/grid.png"}, {"real_grid", "gan/" + cls + "/real_grid.png"}};
+    int count = 0;
+    for (const auto& f : fs::directory_iterator(o.out_dir / "generated" / cls))
+      if (f.path().filename().string().rfind("synthetic_", 0) == 0) ++count;
+    m["generated"][cls] = count;
+
+    const json iq = json::parse(read_text_file(o.out_dir / "image_quality" / cls / "metrics.json"));
+    json q;
+    q["histogram_w1"] = iq["histogram"]["wasserstein_1"];
+    q["diversity_generated"] = iq["diversity"]["generated"];
+    q["diversity_real"] = iq["diversity"]["real"];
+    q["memorisation_max_ssim"] = iq["memorisation"]["nearest_ssim"]["max"];
+    q["memorisation_median_ssim"] = iq["memorisation"]["nearest_ssim"]["median"];
+    q["memorised_share"] = iq["memorisation"]["share_above_threshold"];
+    q["memorisation_threshold"] = iq["memorisation"]["threshold"];
+    if (iq["features"].is_object()) {
+      q["fid_domain"] = iq["features"]["fid"];
+      q["kid_domain"] = iq["features"]["kid"]["mean"];
+      q["precision"] = iq["features"]["precision"];
+      q["recall"] = iq["features"]["recall"];
+    }
+    const int bins = iq["histogram"]["bins"].get<int>();
+    json centres = json::array();
+    for (int b = 0; b < bins; ++b) centres.push_back(-1.0 + (b + 0.5) * 2.0 / bins);
+    q["histogram"] = {{"bins", centres}, {"real", iq["histogram"]["real"]}, {"generated", iq["histogram"]["generated"]}};
+    q["closest_pairs"] = json::array();
+    for (const auto& p : iq["memorisation"]["closest_pairs"])
+      q["closest_pairs"].push_back({{"generated", p["generated_image"]}, {"real", p["real_image"]}, {"ssim", p["ssim"]}});
+    m["image_quality"][cls] = q;
+  }
+  m["classification"] = study_json["classification"];
+  m["classification_positive_class"] = study.positive_class;
+  m["study"] = {{"seeds", study.seeds}, {"interval_method", study_json["interval_method"]},
+                {"validation_images", study_json["validation_images"]}, {"classifier", to_json(study.classifier)}};
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  m["environment"] = {{"osgan", OSGAN_VERSION}, {"libtorch", libtorch_version()}, {"device", device.str()},
+                      {"threads", threads}, {"machine", host}, {"preset", o.preset}};
+  m["caveats"] = json::array();
+  if (o.preset == "quick")
+    m["caveats"].push_back("Preset quick: GANs at " + std::to_string(o.gan.gan.image_size) + "x" +
+                           std::to_string(o.gan.gan.image_size) + " for " + std::to_string(o.gan.steps) +
+                           " steps each, and a small ResNet18 (width " + json(o.study.classifier.model.width).dump() +
+                           ") trained from scratch: a CPU budget, not the seed's 37,500-step, 128x128 schedule.");
+  m["caveats"].push_back("Classifiers are trained from scratch (no ImageNet weights can be downloaded here), unlike the "
+                         "seed's pretrained ResNet152V2.");
+
+  timing["total"] = {{"seconds", seconds_since(pipeline_start)}};
+  m["timing"] = timing;
+  write_text_atomically(o.out_dir / "metrics.json", m.dump(2) + "\n");
+  ReportOptions report_options;
+  report_options.run_dir = o.out_dir;
+  report_options.out_path = o.out_dir / "report.html";
+  write_report(report_options);
+  log_info("osgan pipeline: done in " + format_duration(seconds_since(pipeline_start)) + ". Report: " +
+           (o.out_dir / "report.html").string());
+  return m;
+}
+
+}  // namespace osgan

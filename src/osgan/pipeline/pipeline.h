@@ -1,0 +1,46 @@
+// `osgan pipeline`: the seed study's whole experiment in one call. Stages, each writing into the run folder RUN
+// and skipped when its outputs are complete and its inputs and config are unchanged (so a stopped run resumes):
+//   audit -> split -> gan/<class> -> generate/<class> -> study -> image-quality/<class> -> report
+// The held-out validation images are used only by the study's evaluation: never by GAN training, the generator's
+// selection or classifier early stopping.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "osgan/pipeline/study.h"
+#include "osgan/train/gan_train_options.h"
+
+namespace osgan {
+
+struct PipelineOptions {
+  std::filesystem::path data;     // the real dataset (folder per class, or CSV)
+  std::filesystem::path out_dir;  // RUN
+  std::string preset = "quick";   // "quick" (a CPU budget) or "paper" (the seed's schedule; meant for a GPU)
+  std::filesystem::path config_file;  // optional YAML: sections gan, classifier, study, generate, split
+  std::string device = "auto";
+  int threads = 0;
+  std::uint64_t seed = 1;
+  std::vector<std::string> force;  // stage names to redo ("audit", "split", "gan", "generate", "study", ...)
+  bool quiet = false;
+
+  // Resolved from the preset and the config file (fill_pipeline_defaults):
+  double val_fraction = 0.3;
+  GanTrainOptions gan;            // per class: data, class, split and out_dir are set by the pipeline
+  int generate_count = 700;       // per class (seed.md, BrainGAN)
+  StudyOptions study;             // data, split, synthetic and out_dir are set by the pipeline
+};
+
+// The preset's settings, then the config file's. Throws osgan::Error for an unknown preset or a bad file.
+void resolve_pipeline_options(PipelineOptions& options);
+
+// The stage names in order, for --force and the progress display.
+std::vector<std::string> pipeline_stage_names();
+
+// Runs every stage; returns metrics.json's content. Throws osgan::Error on a fault (earlier stages' outputs stay).
+nlohmann::json run_pipeline(PipelineOptions options);
+
+}  // namespace osgan

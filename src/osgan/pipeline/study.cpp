@@ -1,0 +1,272 @@
+#include "osgan/pipeline/study.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "osgan/core/atomic_file.h"
+#include "osgan/core/error.h"
+#include "osgan/core/hash.h"
+#include "osgan/core/log.h"
+#include "osgan/data/split.h"
+#include "osgan/metrics/classification.h"
+#include "osgan/runtime/device.h"
+#include "osgan/train/classifier_checkpoint.h"
+#include "osgan/train/classifier_evaluation.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace osgan {
+namespace {
+
+const std::vector<std::string> kMetricNames = {"accuracy", "auc", "f1", "sensitivity", "specificity"};
+
+bool uses_real(const std::string& protocol) { return protocol.rfind("real", 0) == 0; }
+bool uses_synthetic(const std::string& protocol) { return protocol.find("synthetic") != std::string::npos; }
+bool uses_classical(const std::string& protocol) { return protocol.find("classical") != std::string::npos; }
+
+// Every metric of one run, computed on the chosen validation images (indices may repeat: a bootstrap resample).
+std::map<std::string, double> run_metrics(const std::vector<double>& p, const std::vector<int>& labels,
+                                          const std::vector<std::size_t>& idx, double threshold) {
+  std::vector<double> ps;
+  std::vector<int> ls;
+  ps.reserve(idx.size());
+  ls.reserve(idx.size());
+  for (auto i : idx) {
+    ps.push_back(p[i]);
+    ls.push_back(labels[i]);
+  }
+  const auto cm = metrics::compute_confusion_matrix(ps, ls, threshold);
+  const double n = static_cast<double>(idx.size());
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : std::nan(""); };
+  return {{"accuracy", ratio(cm.tp + cm.tn, n)},
+          {"auc", metrics::compute_roc_auc(ps, ls)},
+          {"f1", metrics::compute_f1(cm)},
+          {"sensitivity", ratio(cm.tp, cm.tp + cm.fn)},
+          {"specificity", ratio(cm.tn, cm.tn + cm.fp)}};
+}
+
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  int n = 0;
+  for (double x : v)
+    if (!std::isnan(x)) { s += x; ++n; }
+  return n ? s / n : std::nan("");
+}
+
+std::pair<double, double> percentile_interval(std::vector<double> v, double confidence = 0.95) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+  if (v.empty()) return {std::nan(""), std::nan("")};
+  std::sort(v.begin(), v.end());
+  auto q = [&](double f) {
+    const double pos = f * (v.size() - 1);
+    const auto i = static_cast<std::size_t>(std::floor(pos));
+    const auto j = std::min(i + 1, v.size() - 1);
+    return v[i] + (pos - i) * (v[j] - v[i]);
+  };
+  const double alpha = (1 - confidence) / 2;
+  return {q(alpha), q(1 - alpha)};
+}
+
+json nan_to_null(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
+
+}  // namespace
+
+std::vector<std::string> study_protocol_names() {
+  return {"real", "real_classical", "synthetic", "real_synthetic", "real_synthetic_classical"};
+}
+
+json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>& runs, int bootstrap_resamples,
+                     std::uint64_t seed, double threshold) {
+  const std::size_t n = labels.size();
+  if (n == 0) fail(ErrorCode::invalid_argument, "summarize_study: no validation images");
+  std::map<std::string, std::vector<const StudyRun*>> by_protocol;
+  for (const auto& r : runs) {
+    if (r.probabilities.size() != n)
+      fail(ErrorCode::invalid_argument, "summarize_study: run " + r.protocol + "/" + std::to_string(r.seed) + " has " +
+           std::to_string(r.probabilities.size()) + " predictions, expected " + std::to_string(n));
+    by_protocol[r.protocol].push_back(&r);
+  }
+  std::vector<std::size_t> all(n);
+  std::iota(all.begin(), all.end(), 0);
+
+  // Point estimates: each run on every validation image, then the mean over runs.
+  json out = json::object();
+  std::map<std::string, std::map<std::string, std::vector<double>>> per_run;  // protocol -> metric -> runs
+  for (const auto& [protocol, rs] : by_protocol) {
+    for (const auto* r : rs)
+      for (const auto& [name, value] : run_metrics(r->probabilities, labels, all, threshold))
+        per_run[protocol][name].push_back(value);
+  }
+
+  // Two-level bootstrap: resample runs within each protocol and validation images (shared by all protocols in
+  // one resample, which pairs the differences against "real").
+  std::mt19937_64 rng(seed);
+  std::map<std::string, std::map<std::string, std::vector<double>>> boot;        // protocol -> metric -> samples
+  std::map<std::string, std::map<std::string, std::vector<double>>> boot_delta;  // vs real
+  std::vector<std::size_t> idx(n);
+  for (int b = 0; b < bootstrap_resamples; ++b) {
+    std::uniform_int_distribution<std::size_t> pick_image(0, n - 1);
+    for (auto& i : idx) i = pick_image(rng);
+    std::map<std::string, std::map<std::string, double>> means;
+    for (const auto& [protocol, rs] : by_protocol) {
+      std::uniform_int_distribution<std::size_t> pick_run(0, rs.size() - 1);
+      std::map<std::string, std::vector<double>> values;
+      for (std::size_t k = 0; k < rs.size(); ++k)
+        for (const auto& [name, v] : run_metrics(rs[pick_run(rng)]->probabilities, labels, idx, threshold))
+          values[name].push_back(v);
+      for (const auto& [name, vs] : values) {
+        means[protocol][name] = mean_of(vs);
+        boot[protocol][name].push_back(means[protocol][name]);
+      }
+    }
+    if (means.count("real"))
+      for (const auto& [protocol, m] : means)
+        for (const auto& [name, v] : m) boot_delta[protocol][name].push_back(v - means["real"][name]);
+  }
+
+  for (const auto& [protocol, metrics] : per_run) {
+    json p;
+    for (const auto& name : kMetricNames) {
+      const auto& values = metrics.at(name);
+      const auto [lo, hi] = percentile_interval(boot[protocol][name]);
+      json runs_json = json::array();
+      for (double v : values) runs_json.push_back(nan_to_null(v));
+      p[name] = {{"mean", nan_to_null(mean_of(values))}, {"ci95", {nan_to_null(lo), nan_to_null(hi)}}, {"runs", runs_json}};
+    }
+    if (per_run.count("real") && protocol != "real") {
+      for (const auto& name : kMetricNames) {
+        const auto [lo, hi] = percentile_interval(boot_delta[protocol][name]);
+        p["delta_vs_real"][name] = {{"mean", nan_to_null(mean_of(per_run[protocol][name]) - mean_of(per_run["real"][name]))},
+                                    {"ci95", {nan_to_null(lo), nan_to_null(hi)}}};
+      }
+    }
+    // ROC curve and confusion matrix of the first seed's run (the report shows one representative run).
+    const auto* first = by_protocol[protocol].front();
+    const auto roc = metrics::compute_roc_curve(first->probabilities, labels);
+    p["roc"] = {{"fpr", roc.fpr}, {"tpr", roc.tpr}, {"seed", first->seed}};
+    const auto cm = metrics::compute_confusion_matrix(first->probabilities, labels, threshold);
+    p["confusion"] = {{"tp", cm.tp}, {"fp", cm.fp}, {"tn", cm.tn}, {"fn", cm.fn}, {"seed", first->seed}};
+    p["train_images"] = first->train_images;
+    p["seeds"] = json::array();
+    for (const auto* r : by_protocol[protocol]) p["seeds"].push_back(r->seed);
+    out[protocol] = p;
+  }
+  return out;
+}
+
+json run_study(const StudyOptions& options, const data::PreprocessOptions& preprocess) {
+  for (const auto& p : options.protocols) {
+    const auto names = study_protocol_names();
+    if (std::find(names.begin(), names.end(), p) == names.end())
+      fail(ErrorCode::invalid_argument, "study: unknown protocol \"" + p + "\" (known: real, real_classical, synthetic, "
+           "real_synthetic, real_synthetic_classical)");
+  }
+  if (options.seeds.empty()) fail(ErrorCode::invalid_argument, "study: expected at least one seed");
+
+  data::DatasetOptions dataset_options;
+  dataset_options.preprocess = preprocess;
+  const auto dataset = data::load_dataset(options.data, dataset_options);
+  const auto split = data::read_split(options.split);
+  const auto train_real = labelled_from_dataset(dataset, data::select_samples(dataset, split, data::Side::train),
+                                                options.positive_class);
+  const auto val = labelled_from_dataset(dataset, data::select_samples(dataset, split, data::Side::val),
+                                         options.positive_class);
+  const std::string negative_class =
+      dataset.classes[0] == options.positive_class ? dataset.classes[1] : dataset.classes[0];
+
+  LabelledImages synthetic;
+  const bool need_synthetic = std::any_of(options.protocols.begin(), options.protocols.end(), uses_synthetic);
+  if (need_synthetic) {
+    for (const auto& cls : {negative_class, options.positive_class}) {
+      auto it = options.synthetic.find(cls);
+      if (it == options.synthetic.end())
+        fail(ErrorCode::invalid_argument, "study: no synthetic image folder for class \"" + cls + "\"");
+      synthetic = concat(synthetic, load_labelled_folder(it->second, cls == options.positive_class ? 1 : 0, preprocess,
+                                                         "synthetic:" + cls));
+    }
+  }
+  std::vector<int> labels(val.size());
+  for (int64_t i = 0; i < val.size(); ++i) labels[i] = val.labels[i].item<float>() > 0.5f ? 1 : 0;
+
+  std::vector<StudyRun> runs;
+  const auto device = parse_device(options.classifier.device);
+  for (const auto& protocol : options.protocols) {
+    for (auto seed : options.seeds) {
+      LabelledImages train;
+      if (uses_real(protocol)) train = concat(train, train_real);
+      if (uses_synthetic(protocol)) train = concat(train, synthetic);
+      ClassifierTrainOptions opt = options.classifier;
+      opt.seed = seed;
+      if (!uses_classical(protocol)) opt.augment.prob = 0;
+
+      const fs::path run_dir = options.out_dir / protocol / ("seed_" + std::to_string(seed));
+      const json config = {{"protocol", protocol}, {"train_images", train.size()}, {"classifier", to_json(opt)},
+                           {"val_ids", val.ids}};
+      const std::string fingerprint = sha256_hex(config.dump());
+      StudyRun run;
+      run.protocol = protocol;
+      run.seed = seed;
+      run.train_images = train.size();
+
+      const fs::path result_file = run_dir / "run.json";
+      // The "real" protocol's models are kept: they define the domain feature space of FID/KID (image quality).
+      const bool keep_model = protocol == "real";
+      std::error_code ec;
+      if (fs::exists(result_file, ec) && (!keep_model || fs::exists(run_dir / "model" / "classifier.json", ec))) {
+        try {
+          const auto saved = json::parse(read_text_file(result_file));
+          if (saved.at("fingerprint") == fingerprint) {
+            run.probabilities = saved.at("probabilities").get<std::vector<double>>();
+            run.seconds = saved.value("seconds", 0.0);
+            log_info("study: " + protocol + " seed " + std::to_string(seed) + ": done earlier, reused");
+            runs.push_back(run);
+            continue;
+          }
+        } catch (const std::exception&) {
+          // a damaged result is simply recomputed
+        }
+      }
+      log_info("study: " + protocol + " seed " + std::to_string(seed) + ": training on " +
+               std::to_string(train.size()) + " images");
+      const auto start = std::chrono::steady_clock::now();
+      auto result = train_classifier(opt, train);
+      auto evaluation = evaluate_classifier(result.model, val, device);
+      run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      run.probabilities.assign(evaluation.probabilities.data_ptr<double>(),
+                               evaluation.probabilities.data_ptr<double>() + evaluation.probabilities.numel());
+      fs::create_directories(run_dir);
+      write_predictions_csv(run_dir / "predictions.csv", val, evaluation.probabilities, options.positive_class, negative_class);
+      log_info("study: " + protocol + " seed " + std::to_string(seed) + ": " + summarize(evaluation.report) + " (" +
+               std::to_string(static_cast<int>(run.seconds)) + " s)");
+      json saved = {{"fingerprint", fingerprint}, {"config", config}, {"seconds", run.seconds},
+                    {"probabilities", run.probabilities}, {"report", metrics::to_json(evaluation.report)}};
+      if (keep_model) {
+        SavedClassifier model_record{result.model, opt.model, options.positive_class, negative_class, preprocess,
+                                     {{"protocol", protocol}, {"seed", seed}, {"training", to_json(opt)}}};
+        save_classifier(run_dir / "model", model_record);
+      }
+      write_text_atomically(result_file, saved.dump(1) + "\n");
+      runs.push_back(run);
+    }
+  }
+
+  json summary = summarize_study(labels, runs, options.bootstrap_resamples, /*seed=*/options.seeds.front());
+  json study = {{"format", "osgan.study"}, {"version", 1}, {"positive_class", options.positive_class},
+                {"validation_images", val.size()}, {"real_training_images", train_real.size()},
+                {"synthetic_images", synthetic.size()}, {"seeds", options.seeds},
+                {"interval_method", "two-level percentile bootstrap over seeds and validation images (paired across "
+                                    "protocols), " + std::to_string(options.bootstrap_resamples) + " resamples"},
+                {"classification", summary}};
+  json timing = json::object();
+  for (const auto& r : runs) timing[r.protocol] = timing.value(r.protocol, 0.0) + r.seconds;
+  study["seconds_by_protocol"] = timing;
+  fs::create_directories(options.out_dir);
+  write_text_atomically(options.out_dir / "study.json", study.dump(2) + "\n");
+  return study;
+}
+
+}  // namespace osgan

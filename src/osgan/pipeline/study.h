@@ -1,0 +1,56 @@
+// The augmentation study: does synthetic data help a tumour classifier? Trains one classifier per protocol and
+// seed and evaluates every one on the same REAL validation images (the held-out side of the split, which never
+// touches GAN training or model selection). Protocols (seed.md and the BrainGAN paper):
+//   real                      real training images only
+//   real_classical            real + classical augmentation (flips, small affine, intensity): the sceptic's baseline
+//   synthetic                 generated images only (BrainGAN: train on fakes, test on reals)
+//   real_synthetic            real + generated
+//   real_synthetic_classical  real + generated + classical augmentation
+// Uncertainty: a two-level percentile bootstrap that resamples the seeds (runs) and the validation images; the
+// difference of each protocol against "real" is paired (the same image resample for both).
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "osgan/data/dataset.h"
+#include "osgan/train/classifier_trainer.h"
+
+namespace osgan {
+
+std::vector<std::string> study_protocol_names();
+
+struct StudyOptions {
+  std::filesystem::path data;                                // the real dataset
+  std::filesystem::path split;                               // its split (train side trains, val side evaluates)
+  std::map<std::string, std::filesystem::path> synthetic;    // class -> folder of generated images
+  std::vector<std::string> protocols = study_protocol_names();
+  std::vector<std::uint64_t> seeds = {1, 2, 3};
+  ClassifierTrainOptions classifier;                         // its augment options serve the *_classical protocols
+  std::string positive_class = "tumor";
+  int bootstrap_resamples = 2000;
+  std::filesystem::path out_dir;                             // per-run folders and study.json
+};
+
+struct StudyRun {
+  std::string protocol;
+  std::uint64_t seed = 0;
+  std::int64_t train_images = 0;
+  std::vector<double> probabilities;  // on the validation images, in their order
+  double seconds = 0;
+};
+
+// Runs (or resumes: a run whose result file matches its configuration is reused) every protocol x seed, writes
+// out_dir/<protocol>/seed_<s>/{metrics.json, predictions.csv} and out_dir/study.json, and returns study.json's
+// content: classification.<protocol>.<metric> = {mean, ci95, runs}, delta_vs_real, roc, confusion.
+nlohmann::json run_study(const StudyOptions& options, const data::PreprocessOptions& preprocess);
+
+// The aggregation alone (tested on its own): labels of the validation images, and every run's probabilities.
+nlohmann::json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>& runs,
+                               int bootstrap_resamples, std::uint64_t seed, double threshold = 0.5);
+
+}  // namespace osgan

@@ -1,0 +1,34 @@
+// osgan pipeline: audit -> split -> one GAN per class -> generate -> study -> image quality -> report.
+#include "commands.h"
+#include "common_options.h"
+#include "osgan/pipeline/pipeline.h"
+
+namespace osgan::cli {
+namespace {
+
+void register_pipeline(CLI::App& app) {
+  auto options = std::make_shared<PipelineOptions>();
+  auto compute = std::make_shared<ComputeOptions>();
+  auto* cmd = app.add_subcommand("pipeline", "run the whole study: audit, split, GANs, generation, classifiers, report");
+  cmd->add_option("--data", options->data, "dataset folder (one subfolder per class) or CSV of path,label")->required();
+  cmd->add_option("--out", options->out_dir, "run folder (created; an existing one is resumed)")->required();
+  cmd->add_option("--preset", options->preset, "quick (CPU budget, minutes) or paper (the seed's schedule; for a GPU)")
+      ->capture_default_str();
+  cmd->add_option("--config", options->config_file, "YAML overrides: sections gan, classifier, study, generate, split");
+  cmd->add_option("--force", options->force, "redo a stage even if up to date (audit, split, gan, gan-<class>, ...)");
+  add_compute_options(cmd, *compute);
+  cmd->callback([options, compute] {
+    apply_compute_options(*compute);
+    options->device = compute->device;
+    options->threads = compute->threads;
+    options->seed = compute->seed;
+    options->quiet = compute->quiet;
+    run_pipeline(*options);
+  });
+}
+
+}  // namespace
+
+OSGAN_COMMAND(5, register_pipeline);
+
+}  // namespace osgan::cli
