@@ -441,10 +441,10 @@ json run_pipeline(PipelineOptions o) {
   timing["total"] = {{"seconds", seconds_since(pipeline_start)}};
   m["timing"] = timing;
   write_text_atomically(o.out_dir / "metrics.json", m.dump(2) + "\n");
-  ReportOptions report_options;
+  report::ReportOptions report_options;
   report_options.run_dir = o.out_dir;
   report_options.out_path = o.out_dir / "report.html";
-  write_report(report_options);
+  report::write_report(report_options);
   log_info("osgan pipeline: done in " + format_duration(seconds_since(pipeline_start)) + ". Report: " +
            (o.out_dir / "report.html").string());
   return m;
