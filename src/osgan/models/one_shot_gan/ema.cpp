@@ -11,7 +11,13 @@ void blend(torch::OrderedDict<std::string, torch::Tensor> ema, const torch::Orde
     auto* target = ema.find(item.key());
     if (target == nullptr)
       fail(ErrorCode::invalid_argument, "update_ema: the EMA model has no entry \"" + item.key() + "\" (models differ)");
-    target->mul_(decay).add_(item.value(), 1.0 - decay);
+    if (target->sizes() != item.value().sizes())
+      fail(ErrorCode::invalid_argument, "update_ema: \"" + item.key() + "\" has different shapes in the EMA and the model");
+    if (target->is_floating_point()) {
+      target->mul_(decay).add_(item.value(), 1.0 - decay);
+    } else {
+      target->copy_(item.value());  // counters (e.g. num_batches_tracked) are copied, not averaged
+    }
   }
 }
 }  // namespace

@@ -6,7 +6,7 @@
 namespace osgan::one_shot {
 
 // ema and model must have the same parameter and buffer names and shapes (e.g. ema = model->clone()).
-// Throws osgan::Error naming the first missing key.
+// Throws osgan::Error naming the first missing or differently shaped key. Integer buffers are copied.
 void update_ema(torch::nn::Module& ema, const torch::nn::Module& model, double decay);
 
 }  // namespace osgan::one_shot
