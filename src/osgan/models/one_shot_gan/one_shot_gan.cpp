@@ -110,7 +110,7 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   set_requires_grad(*d_, true);
 
   // D step on real: augmented reals, their bilinear pyramid, feature augmentation inside D.
-  auto real_aug = apply_augment(r.d_real, real);
+  auto real_aug = apply_augment(r.d_real, real.to(device_));
   auto d_real_out = d_(one_shot::image_pyramid(real_aug, arch_.blocks_d_low), &r.fa);
   auto d_real = losses::branch_losses(d_real_out.low_level, d_real_out.content, d_real_out.layout, weights, mode_,
                                       /*target_real=*/true, /*for_generator=*/false);
