@@ -1,0 +1,160 @@
+"""One-Shot GAN generator and discriminator (Sushko et al., CVPRW 2021; spec 1.2-1.4), mirroring the C++ op order."""
+from dataclasses import dataclass, field
+from typing import List
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils import spectral_norm
+
+MULT_G = [8, 8, 8, 8, 8, 8, 8, 4, 2, 1]
+MULT_D = [1, 2, 4, 8, 8, 8, 8, 8, 8]
+
+
+@dataclass
+class Architecture:
+    image_size: int = 128
+    image_channels: int = 1
+    noise_dim: int = 64
+    noise_size: int = 4
+    blocks_g: int = 6
+    blocks_d: int = 7
+    blocks_d_low: int = 3
+    channels_g: List[int] = field(default_factory=list)
+    channels_d: List[int] = field(default_factory=list)
+    feature_prev_ratio: int = 8
+
+
+def make_architecture(image_size, noise_dim=64, ch_g=32, ch_d=32, blocks_g=0, blocks_d=0, blocks_d_low=0, image_channels=1):
+    if blocks_g == 0:
+        blocks_g = next(g for g in range(5, 10) if 3 <= image_size / 2 ** (g - 1) <= 7)
+    noise = round(image_size / 2 ** (blocks_g - 1))
+    assert noise * 2 ** (blocks_g - 1) == image_size
+    table = {9: (8, 4), 8: (7, 4), 7: (7, 3), 6: (7, 3), 5: (6, 2)}
+    d, d_low = table.get(blocks_g, (0, 0))
+    blocks_d = blocks_d or d
+    blocks_d_low = blocks_d_low or d_low
+    return Architecture(image_size, image_channels, noise_dim, noise, blocks_g, blocks_d, blocks_d_low,
+                        [ch_g * m for m in MULT_G[len(MULT_G) - blocks_g - 1:]],
+                        [ch_d * m for m in MULT_D[:blocks_d + 1]])
+
+
+def sn_conv(cin, cout, k, pad=0, bias=True):
+    conv = spectral_norm(nn.Conv2d(cin, cout, k, padding=pad, bias=bias))
+    nn.init.normal_(conv.weight_orig, 0.0, 0.02)  # weights_init: N(0, 0.02) on every Conv2d weight
+    return conv
+
+
+def lrelu(x):
+    return F.leaky_relu(x, 0.2)
+
+
+def up(x):
+    return F.interpolate(x, scale_factor=2, mode="nearest")
+
+
+class GeneratorBlock(nn.Module):
+    def __init__(self, cin, cout, upsample):
+        super().__init__()
+        mid = min(cin, cout)
+        self.upsample = upsample
+        self.conv1 = sn_conv(cin, mid, 3, 1)
+        self.conv2 = sn_conv(mid, cout, 3, 1)
+        self.shortcut = sn_conv(cin, cout, 1, 0, bias=False)
+
+    def forward(self, x):
+        h = lrelu(x)
+        if self.upsample:
+            h = up(h)
+        h = self.conv2(lrelu(self.conv1(h)))
+        s = self.shortcut(x)  # 1x1 conv commutes with nearest upsampling (same order as the C++)
+        if self.upsample:
+            s = up(s)
+        return h + s
+
+
+class Generator(nn.Module):
+    def __init__(self, arch):
+        super().__init__()
+        self.arch = arch
+        ch = arch.channels_g
+        self.first_linear = nn.ConvTranspose2d(arch.noise_dim, ch[0], arch.noise_size)
+        self.body = nn.ModuleList([GeneratorBlock(ch[i], ch[i + 1], i > 0) for i in range(arch.blocks_g)])
+        self.rgb_converters = nn.ModuleList([sn_conv(ch[i + 1], arch.image_channels, 3, 1) for i in range(arch.blocks_g)])
+
+    def forward(self, z):
+        images, features = [], []
+        x = self.first_linear(z)
+        for block, rgb in zip(self.body, self.rgb_converters):
+            x = block(x)
+            images.append(torch.tanh(rgb(x)))
+            features.append(torch.tanh(x))
+        return images, features
+
+
+class DiscriminatorBlock(nn.Module):
+    def __init__(self, cin, cout, is_first, only_content):
+        super().__init__()
+        mid = min(cin, cout)
+        k, pad = (1, 0) if only_content else (3, 1)
+        self.is_first, self.only_content = is_first, only_content
+        self.conv1 = sn_conv(cin, mid, k, pad)
+        self.conv2 = sn_conv(mid, cout, k, pad)
+        self.shortcut = sn_conv(cin, cout, 1, 0, bias=False) if (cin != cout or not only_content) else None
+
+    def forward(self, x):
+        h = self.conv2(lrelu(self.conv1(x if self.is_first else lrelu(x))))
+        s = self.shortcut(x) if self.shortcut is not None else x
+        if not self.only_content:
+            h = F.avg_pool2d(h, 2)
+            s = F.avg_pool2d(s, 2)
+        return h + s
+
+
+class Discriminator(nn.Module):
+    def __init__(self, arch):
+        super().__init__()
+        self.arch = arch
+        ch = arch.channels_d
+        self.from_rgb, self.low_level, self.low_level_heads = nn.ModuleList(), nn.ModuleList(), nn.ModuleList()
+        self.content, self.content_heads = nn.ModuleList(), nn.ModuleList()
+        self.layout, self.layout_heads = nn.ModuleList(), nn.ModuleList()
+        for i in range(arch.blocks_d_low):
+            rgb_out = ch[0] if i == 0 else ch[i] // arch.feature_prev_ratio
+            self.from_rgb.append(sn_conv(arch.image_channels, rgb_out, 3, 1))
+            cin = ch[0] if i == 0 else ch[i] + rgb_out
+            self.low_level.append(DiscriminatorBlock(cin, ch[i + 1], i == 0, False))
+            self.low_level_heads.append(sn_conv(ch[i + 1], 1, 1))
+        for i in range(arch.blocks_d_low, arch.blocks_d):
+            self.content.append(DiscriminatorBlock(ch[i], ch[i + 1], False, True))
+            self.content_heads.append(sn_conv(ch[i + 1], 1, 1))
+            self.layout.append(DiscriminatorBlock(ch[i] if i == arch.blocks_d_low else 1, 1, False, False))
+            self.layout_heads.append(sn_conv(1, 1, 1))
+
+    def forward(self, images, fa=None):
+        from .augment import apply_content_augment, apply_layout_augment
+        low, content, layout = [], [], []
+        x = None
+        for i in range(self.arch.blocks_d_low):
+            rgb = self.from_rgb[i](images[len(images) - 1 - i])
+            x = rgb if i == 0 else torch.cat([x, rgb], 1)
+            x = self.low_level[i](x)
+            low.append(self.low_level_heads[i](x))
+        c = x.mean((2, 3), keepdim=True)
+        if fa is not None:
+            c = apply_content_augment(fa, c)
+        lay = apply_layout_augment(fa, x) if fa is not None else x
+        for j in range(len(self.content)):
+            c = self.content[j](c)
+            content.append(self.content_heads[j](c))
+            lay = self.layout[j](lay)
+            layout.append(self.layout_heads[j](lay))
+        return low, content, layout
+
+
+def image_pyramid(x, levels):
+    pyr = [x]
+    for _ in range(1, levels):
+        prev = pyr[0]
+        pyr.insert(0, F.interpolate(prev, size=(prev.shape[2] // 2, prev.shape[3] // 2), mode="bilinear", align_corners=False))
+    return pyr

@@ -1,0 +1,78 @@
+// The One-Shot GAN (Sushko, Gall, Khoreva, "One-Shot GAN: Learning to Generate Samples from Single Images and
+// Videos", CVPRW 2021; spec 1.2-1.8) behind osgan's Gan interface: G and D, Adam for both, EMA generator,
+// differentiable and feature augmentation. Images are (N, C, S, S) in [-1, 1]; all randomness comes from
+// LibTorch's default CPU generator (moved to the device), so torch::manual_seed makes a run reproducible.
+#pragma once
+#include <memory>
+
+#include <torch/torch.h>
+
+#include "osgan/models/one_shot_gan/architecture.h"
+#include "osgan/models/one_shot_gan/augmentation.h"
+#include "osgan/models/one_shot_gan/discriminator.h"
+#include "osgan/models/one_shot_gan/feature_augmentation.h"
+#include "osgan/models/one_shot_gan/generator.h"
+#include "osgan/losses/adversarial.h"
+#include "osgan/train/gan.h"
+
+namespace osgan {
+
+namespace one_shot {
+// Every random choice of one train step apart from the noise: DA for the G-step fakes, the D-step reals and
+// fakes, and FA of the D-step reals.
+struct StepRandomness {
+  AugmentParams g_fake, d_real, d_fake;
+  FeatureAugmentParams fa;
+};
+}  // namespace one_shot
+
+// Usage:
+//   GanConfig config;  config.image_size = 128;
+//   auto gan = make_one_shot_gan(config, torch::kCPU);
+//   for (...) StepLosses losses = gan->train_step(real);   // real (N, 1, 128, 128), N >= 2
+//   auto images = gan->generate(gan->sample_noise(16));    // (16, 1, 128, 128), EMA generator
+// Loss names: g_total = g_content + g_layout + g_low_level + g_dr (g_dr = lambda_DR * L_DR <= 0);
+// d_total = d_real + d_fake, each = *_content + *_layout + *_low_level (all already branch-weighted).
+class OneShotGan : public Gan {
+ public:
+  OneShotGan(const GanConfig& config, const torch::Device& device, int image_channels = 1);
+
+  const GanConfig& config() const override { return config_; }
+  StepLosses train_step(const torch::Tensor& real) override;
+  // generate() keeps the generator in training mode, as the published code does (spec 1.12 quirk 6): spectral
+  // norm runs its power iteration, refining the (averaged) u, v of the EMA generator.
+  torch::Tensor generate(const torch::Tensor& z, bool use_ema = true) override;
+  torch::Tensor sample_noise(int n) override;
+  void save(torch::serialize::OutputArchive& archive) const override;
+  void load(torch::serialize::InputArchive& archive) override;
+  void to(const torch::Device& device) override;
+  std::int64_t parameter_count() const override;  // G + D trainable parameters (not the EMA copy)
+
+  // Test seam: one step with the noise and augmentation given instead of drawn. train_step draws them and calls it.
+  StepLosses train_step_with(const torch::Tensor& real, const torch::Tensor& z_g, const torch::Tensor& z_d,
+                             const one_shot::StepRandomness& randomness);
+  one_shot::StepRandomness sample_step_randomness(int64_t n) const;
+
+  const one_shot::Architecture& architecture() const { return arch_; }
+  one_shot::Generator& generator() { return g_; }
+  one_shot::Discriminator& discriminator() { return d_; }
+  one_shot::Generator& ema_generator() { return g_ema_; }  // null when use_ema is false
+  torch::optim::Adam& g_optimizer() { return *g_optimizer_; }
+  torch::optim::Adam& d_optimizer() { return *d_optimizer_; }
+
+ private:
+  std::vector<torch::Tensor> finest_scales(const std::vector<torch::Tensor>& images) const;
+
+  GanConfig config_;
+  one_shot::Architecture arch_;
+  torch::Device device_;
+  losses::AdversarialMode mode_;
+  one_shot::Generator g_{nullptr}, g_ema_{nullptr};
+  one_shot::Discriminator d_{nullptr};
+  std::unique_ptr<torch::optim::Adam> g_optimizer_, d_optimizer_;
+};
+
+// The factory the trainer's make_gan calls for config.arch == "one-shot".
+std::unique_ptr<Gan> make_one_shot_gan(const GanConfig& config, const torch::Device& device);
+
+}  // namespace osgan

@@ -1,0 +1,260 @@
+// Checks the C++ One-Shot GAN against the PyTorch mirror (reference/osgan_ref) tensor by tensor: forward outputs,
+// augmentation with fixed parameters, every loss term, every G and D gradient of one train step, and the G, D and
+// EMA-G state after 3 full train steps (G step + D step + EMA). The reference file comes from make_refs.py.
+// Prints max abs / rel error per tensor; any mismatch fails the test (and so ctest).
+#include <gtest/gtest.h>
+#include <torch/script.h>
+
+#include <cstdio>
+#include <string>
+
+#include "osgan/models/one_shot_gan/one_shot_gan.h"
+
+namespace {
+using namespace osgan;
+using namespace osgan::one_shot;
+
+// Tolerances, |got - ref| <= atol + rtol |ref| elementwise. Both sides run the same ATen CPU kernels in fp32 on one
+// thread, so most tensors agree to a few ulp; the margins cover reassociation in fused ops (conv backward).
+struct Tolerance {
+  double atol, rtol;
+};
+// Forward activations and augmentation outputs: values O(1), a chain of ~20 convs accumulates ~1e-6.
+constexpr Tolerance kForward{1e-5, 1e-4};
+// Loss scalars are means of the outputs above.
+constexpr Tolerance kLoss{1e-5, 1e-4};
+// Gradients: O(1e-3..1); backward sums in a different order in places, so allow relative 1e-3 with a small floor.
+constexpr Tolerance kGrad{1e-6, 1e-3};
+// Parameters after Adam steps: an update is lr * m / (sqrt(v) + eps) ~ lr * sign(g), so a gradient entry near 0
+// whose sign differs by rounding could move by up to 2 lr per step; entries are ~0.02 with lr 2e-4. 1e-5 is 20x
+// below one Adam step, so a wrong update anywhere (wrong lr, betas, or gradient) is still caught.
+constexpr Tolerance kParams{1e-5, 1e-4};
+// Exception: a spectrally normalised weight with ONE element (the 1->1 layout convs) has W / sigma = +-1 whatever W
+// is, so its true gradient is exactly 0 and both sides hold rounding noise (~1e-9); Adam turns noise into steps of
+// ~lr with a random sign. Such a weight cannot change D's output; allow 2 lr per step over the 3 steps.
+constexpr Tolerance kScaleFreeParams{3 * 2 * 2e-4, 0.0};
+
+std::string key(std::string name) {
+  for (std::size_t p = name.find('.'); p != std::string::npos; p = name.find('.', p)) name.replace(p, 1, "__");
+  return name;
+}
+
+class Refs {
+ public:
+  Refs() : module_(torch::jit::load(OSGAN_REF_FILE)) {}
+  bool has(const std::string& name) const { return module_.hasattr(key(name)); }
+  torch::Tensor get(const std::string& name) const {
+    if (!has(name)) ADD_FAILURE() << "reference file has no tensor \"" << name << "\" (regenerate with make_refs.py)";
+    return has(name) ? module_.attr(key(name)).toTensor() : torch::Tensor();
+  }
+
+ private:
+  torch::jit::Module module_;
+};
+
+const Refs& refs() {
+  static const Refs r;
+  return r;
+}
+
+// Compares and prints one tensor; returns false (and records a test failure) on any mismatch.
+bool check(const std::string& name, const torch::Tensor& got, const torch::Tensor& ref, Tolerance tol) {
+  if (!got.defined() || !ref.defined() || got.sizes() != ref.sizes()) {
+    ADD_FAILURE() << name << ": shape mismatch or missing tensor";
+    return false;
+  }
+  auto g = got.detach().to(torch::kFloat64).cpu(), r = ref.detach().to(torch::kFloat64).cpu();
+  auto err = (g - r).abs();
+  const double max_abs = err.max().item<double>();
+  const double max_rel = (err / r.abs().clamp_min(1e-12)).max().item<double>();
+  const bool ok = (err <= tol.atol + tol.rtol * r.abs()).all().item<bool>();
+  std::printf("%-4s %-60s max_abs %.3e  max_rel %.3e\n", ok ? "ok" : "FAIL", name.c_str(), max_abs, max_rel);
+  if (!ok) {
+    auto flat_g = g.flatten(), flat_r = r.flatten();
+    const auto worst = (flat_g - flat_r).abs().argmax().item<int64_t>();
+    ADD_FAILURE() << name << ": max abs error " << max_abs << " (atol " << tol.atol << ", rtol " << tol.rtol
+                  << "); worst element " << worst << ": got " << flat_g[worst].item<double>() << ", ref "
+                  << flat_r[worst].item<double>() << "; first values got " << flat_g.slice(0, 0, 4) << " ref "
+                  << flat_r.slice(0, 0, 4);
+  }
+  return ok;
+}
+
+GanConfig ref_config() {
+  const auto c = refs().get("config");
+  const auto f = refs().get("config_float");
+  GanConfig config;
+  config.image_size = static_cast<int>(c[0].item<int64_t>());
+  config.noise_dim = static_cast<int>(c[1].item<int64_t>());
+  config.channels_g = static_cast<int>(c[2].item<int64_t>());
+  config.channels_d = static_cast<int>(c[3].item<int64_t>());
+  config.blocks_g = static_cast<int>(c[4].item<int64_t>());
+  config.blocks_d = static_cast<int>(c[5].item<int64_t>());
+  config.blocks_d_low = static_cast<int>(c[6].item<int64_t>());
+  config.lambda_dr = f[0].item<double>();
+  config.ema_decay = f[1].item<double>();
+  config.lr_g = f[2].item<double>();
+  config.lr_d = f[3].item<double>();
+  config.beta1 = f[4].item<double>();
+  config.beta2 = f[5].item<double>();
+  return config;
+}
+int steps() { return static_cast<int>(refs().get("config")[8].item<int64_t>()); }
+
+// Every parameter and buffer, by registered name.
+std::vector<std::pair<std::string, torch::Tensor>> state_of(torch::nn::Module& module) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& item : module.named_parameters()) out.emplace_back(item.key(), item.value());
+  for (const auto& item : module.named_buffers()) out.emplace_back(item.key(), item.value());
+  return out;
+}
+
+void load_state(torch::nn::Module& module, const std::string& prefix) {
+  torch::NoGradGuard no_grad;
+  for (auto& [name, t] : state_of(module)) t.copy_(refs().get(prefix + name));
+}
+
+int check_state(torch::nn::Module& module, const std::string& prefix, Tolerance tol) {
+  int failures = 0;
+  for (auto& [name, t] : state_of(module)) {
+    const bool scale_free = t.numel() == 1 && name.size() > 11 && name.substr(name.size() - 11) == "weight_orig";
+    failures += check(prefix + name, t, refs().get(prefix + name), scale_free ? kScaleFreeParams : tol) ? 0 : 1;
+  }
+  return failures;
+}
+
+AugmentParams aug_params(const std::string& prefix) {
+  const auto& r = refs();
+  AugmentParams p;
+  if (r.has(prefix + "zoom_offsets")) {
+    p.zoom = true;
+    p.zoom_offsets = r.get(prefix + "zoom_offsets");
+  }
+  if (r.has(prefix + "crop_boxes")) {
+    p.crop_mode = CropMode::crop;
+    p.crop_boxes = r.get(prefix + "crop_boxes");
+  } else if (r.has(prefix + "angles")) {
+    p.crop_mode = CropMode::rotate;
+    p.angles = r.get(prefix + "angles");
+  }
+  p.flip = r.get(prefix + "flip").item<int64_t>() != 0;
+  if (r.has(prefix + "shifts_v")) p.shifts_v = r.get(prefix + "shifts_v");
+  if (r.has(prefix + "shifts_h")) p.shifts_h = r.get(prefix + "shifts_h");
+  return p;
+}
+
+FeatureAugmentParams fa_params(const std::string& prefix) {
+  const auto& r = refs();
+  FeatureAugmentParams p;
+  if (r.has(prefix + "content_mix_mask")) {
+    p.content_mix = true;
+    p.content_mix_mask = r.get(prefix + "content_mix_mask");
+  }
+  if (r.has(prefix + "content_drop_mask")) {
+    p.content_drop = true;
+    p.content_drop_mask = r.get(prefix + "content_drop_mask");
+  }
+  if (r.has(prefix + "layout_rects")) p.layout_rects = r.get(prefix + "layout_rects");
+  return p;
+}
+
+StepRandomness randomness(int step) {
+  const std::string s = "step" + std::to_string(step) + "_";
+  return {aug_params(s + "g_fake_"), aug_params(s + "d_real_"), aug_params(s + "d_fake_"), fa_params(s + "fa_")};
+}
+
+class ReferenceTest : public ::testing::Test {
+ protected:
+  void SetUp() override { torch::set_num_threads(1); }  // same as make_refs.py: one summation order
+};
+
+TEST_F(ReferenceTest, GeneratorForwardAndPowerIteration) {
+  auto arch = make_architecture(ref_config());
+  Generator g(arch);
+  load_state(*g, "init_g.");
+  auto out = g(refs().get("step0_z_g"));
+  ASSERT_EQ(out.images.size(), static_cast<std::size_t>(arch.blocks_g));
+  for (std::size_t i = 0; i < out.images.size(); ++i) {
+    check("fwd_g_image" + std::to_string(i), out.images[i], refs().get("fwd_g_image" + std::to_string(i)), kForward);
+    check("fwd_g_feature" + std::to_string(i), out.features[i], refs().get("fwd_g_feature" + std::to_string(i)), kForward);
+  }
+  // u, v after one training forward: the power iteration matches torch.nn.utils.spectral_norm.
+  EXPECT_EQ(check_state(*g, "fwd_g_after.", kForward), 0);
+}
+
+TEST_F(ReferenceTest, DiscriminatorForwardWithFeatureAugmentation) {
+  auto arch = make_architecture(ref_config());
+  Discriminator d(arch);
+  load_state(*d, "init_d.");
+  const auto fa = fa_params("step0_fa_");
+  auto out = d(image_pyramid(refs().get("real"), arch.blocks_d_low), &fa);
+  const std::vector<std::pair<std::string, std::vector<torch::Tensor>*>> branches = {
+      {"low_level", &out.low_level}, {"content", &out.content}, {"layout", &out.layout}};
+  for (const auto& [name, outputs] : branches) {
+    ASSERT_FALSE(outputs->empty());
+    for (std::size_t i = 0; i < outputs->size(); ++i) {
+      const auto ref_name = "fwd_d_" + name + std::to_string(i);
+      ASSERT_TRUE(refs().has(ref_name)) << ref_name;
+      check(ref_name, (*outputs)[i], refs().get(ref_name), kForward);
+    }
+    EXPECT_FALSE(refs().has("fwd_d_" + name + std::to_string(outputs->size()))) << name << ": C++ has fewer outputs";
+  }
+}
+
+TEST_F(ReferenceTest, AugmentationWithFixedParameters) {
+  const auto x = refs().get("aug_in");
+  for (int k = 0; k < steps(); ++k) {
+    const auto r = randomness(k);
+    const std::string s = "aug_step" + std::to_string(k) + "_";
+    check(s + "g_fake", apply_augment(r.g_fake, x), refs().get(s + "g_fake"), kForward);
+    check(s + "d_real", apply_augment(r.d_real, x), refs().get(s + "d_real"), kForward);
+    check(s + "d_fake", apply_augment(r.d_fake, x), refs().get(s + "d_fake"), kForward);
+  }
+  auto ms = apply_augment_multiscale(randomness(0).g_fake, {refs().get("aug_ms_in0"), refs().get("aug_ms_in1")});
+  check("aug_ms_out0", ms[0], refs().get("aug_ms_out0"), kForward);
+  check("aug_ms_out1", ms[1], refs().get("aug_ms_out1"), kForward);
+  const auto fa = fa_params("step0_fa_");
+  check("fa_content_out", apply_content_augment(fa, refs().get("fa_content_in")), refs().get("fa_content_out"), kForward);
+  check("fa_layout_out", apply_layout_augment(fa, refs().get("fa_layout_in")), refs().get("fa_layout_out"), kForward);
+}
+
+TEST_F(ReferenceTest, ThreeTrainStepsLossesGradientsAndState) {
+  OneShotGan gan(ref_config(), torch::kCPU);
+  load_state(*gan.generator(), "init_g.");
+  load_state(*gan.discriminator(), "init_d.");
+  load_state(*gan.ema_generator(), "init_ema.");
+  const auto real = refs().get("real");
+  for (int k = 0; k < steps(); ++k) {
+    const std::string s = "step" + std::to_string(k) + "_";
+    const auto losses = gan.train_step_with(real, refs().get(s + "z_g"), refs().get(s + "z_d"), randomness(k));
+    for (const auto& [name, value] : losses) {
+      ASSERT_TRUE(refs().has(s + "loss_" + name)) << "C++ loss term " << name << " has no reference";
+      check(s + "loss_" + name, torch::tensor(value, torch::kFloat64), refs().get(s + "loss_" + name), kLoss);
+    }
+    EXPECT_EQ(losses.size(), 14u);  // g_total g_dr g_{content,layout,low_level} d_total d_real d_fake d_{real,fake}_*
+    if (k != 0) continue;
+    // Every gradient of step 0: G's from the G step, D's from the D step (D is frozen during the G step).
+    int with_grad = 0;
+    for (const auto& [prefix, module] : {std::pair<std::string, torch::nn::Module*>{"grad_g.", gan.generator().get()},
+                                         {"grad_d.", gan.discriminator().get()}}) {
+      for (const auto& item : module->named_parameters()) {
+        const auto name = prefix + item.key();
+        if (refs().has(name)) {
+          ++with_grad;
+          check(name, item.value().grad(), refs().get(name), kGrad);
+        } else {  // PyTorch has no gradient here (G image heads D never reads): C++ must have none or zeros.
+          const auto g = item.value().grad();
+          EXPECT_TRUE(!g.defined() || g.abs().max().item<double>() == 0.0) << name << " should have no gradient";
+        }
+      }
+    }
+    EXPECT_GT(with_grad, 50);
+    EXPECT_EQ(check_state(*gan.generator(), "step0_g.", kParams), 0);
+    EXPECT_EQ(check_state(*gan.discriminator(), "step0_d.", kParams), 0);
+  }
+  EXPECT_EQ(check_state(*gan.generator(), "final_g.", kParams), 0);
+  EXPECT_EQ(check_state(*gan.discriminator(), "final_d.", kParams), 0);
+  EXPECT_EQ(check_state(*gan.ema_generator(), "final_ema.", kParams), 0);
+}
+
+}  // namespace

@@ -1,0 +1,147 @@
+// OneShotGan on a tiny config: EMA formula, a train step changes what it should, runs are reproducible from the
+// seed, save/load restores G, D, EMA-G and both optimizers, bad input is a clear osgan::Error.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "osgan/core/error.h"
+#include "osgan/models/one_shot_gan/ema.h"
+#include "osgan/models/one_shot_gan/one_shot_gan.h"
+
+namespace {
+using namespace osgan;
+
+GanConfig tiny_config() {
+  GanConfig c;
+  c.image_size = 32;
+  c.noise_dim = 8;
+  c.channels_g = 4;
+  c.channels_d = 8;
+  c.blocks_g = 4;
+  c.blocks_d = 4;
+  c.blocks_d_low = 2;
+  c.prob_augment = 0.7;  // exercise the augmentation paths
+  return c;
+}
+
+torch::Tensor real_batch() {
+  torch::manual_seed(99);
+  return torch::rand({3, 1, 32, 32}) * 2 - 1;
+}
+
+TEST(Ema, UpdatesParametersAndBuffers) {
+  torch::manual_seed(0);
+  torch::nn::BatchNorm2d model(3), ema(3);  // has parameters and buffers (running stats)
+  {
+    torch::NoGradGuard no_grad;
+    model->weight.fill_(2.0);
+    model->running_mean.fill_(4.0);
+    ema->weight.fill_(1.0);
+    ema->running_mean.fill_(0.0);
+  }
+  one_shot::update_ema(*ema, *model, 0.9);
+  EXPECT_NEAR(ema->weight[0].item<double>(), 0.9 * 1.0 + 0.1 * 2.0, 1e-6);
+  EXPECT_NEAR(ema->running_mean[1].item<double>(), 0.1 * 4.0, 1e-6);
+  EXPECT_EQ(ema->num_batches_tracked.item<int64_t>(), model->num_batches_tracked.item<int64_t>());
+  torch::nn::Linear other(3, 3);
+  EXPECT_THROW(one_shot::update_ema(*ema, *other, 0.9), osgan::Error);
+}
+
+TEST(OneShotGan, TrainStepUpdatesModelsAndReportsNamedLosses) {
+  torch::manual_seed(1);
+  OneShotGan gan(tiny_config(), torch::kCPU);
+  const auto g_before = gan.generator()->body[0]->as<one_shot::GeneratorBlock>()->conv1->weight_orig.clone();
+  const auto d_before = gan.discriminator()->content_heads[0]->as<one_shot::SNConv2d>()->weight_orig.clone();
+  const auto ema_before = gan.ema_generator()->first_linear->weight.clone();
+  const auto losses = gan.train_step(real_batch());
+  for (const char* name : {"g_total", "g_dr", "g_content", "g_layout", "g_low_level", "d_total", "d_real", "d_fake",
+                           "d_real_content", "d_fake_low_level"}) {
+    ASSERT_TRUE(losses.count(name)) << name;
+    EXPECT_TRUE(std::isfinite(losses.at(name))) << name;
+  }
+  EXPECT_LT(losses.at("g_dr"), 0.0);  // lambda_DR * L_DR, L_DR <= 0
+  EXPECT_NEAR(losses.at("g_total"), losses.at("g_content") + losses.at("g_layout") + losses.at("g_low_level") + losses.at("g_dr"), 1e-5);
+  EXPECT_NEAR(losses.at("d_total"), losses.at("d_real") + losses.at("d_fake"), 1e-5);
+  EXPECT_FALSE(torch::equal(g_before, gan.generator()->body[0]->as<one_shot::GeneratorBlock>()->conv1->weight_orig));
+  EXPECT_FALSE(torch::equal(d_before, gan.discriminator()->content_heads[0]->as<one_shot::SNConv2d>()->weight_orig));
+  // EMA = 0.9999 * EMA + 0.0001 * G (it started equal to G).
+  const auto& ema_after = gan.ema_generator()->first_linear->weight;
+  EXPECT_FALSE(torch::equal(ema_after, ema_before));
+  EXPECT_TRUE(torch::allclose(ema_after, ema_before * 0.9999 + gan.generator()->first_linear->weight * 1e-4, 0.0, 1e-7));
+  EXPECT_FALSE(torch::allclose(ema_after, gan.generator()->first_linear->weight, 0.0, 1e-6));
+  // D's parameters are trainable again after the G step froze them.
+  for (const auto& p : gan.discriminator()->parameters()) ASSERT_TRUE(p.requires_grad());
+  EXPECT_EQ(gan.generate(gan.sample_noise(2)).sizes(), (std::vector<int64_t>{2, 1, 32, 32}));
+}
+
+TEST(OneShotGan, ReproducibleFromTheSeed) {
+  auto run = [] {
+    torch::manual_seed(5);
+    OneShotGan gan(tiny_config(), torch::kCPU);
+    StepLosses last;
+    for (int i = 0; i < 2; ++i) last = gan.train_step(real_batch().clone());
+    torch::manual_seed(6);
+    return std::make_pair(last, gan.generate(gan.sample_noise(2)));
+  };
+  const auto a = run(), b = run();
+  EXPECT_EQ(a.first, b.first);
+  EXPECT_TRUE(torch::equal(a.second, b.second));
+}
+
+TEST(OneShotGan, SaveLoadRestoresEverything) {
+  torch::manual_seed(2);
+  OneShotGan gan(tiny_config(), torch::kCPU);
+  gan.train_step(real_batch());
+  std::stringstream stream;
+  {
+    torch::serialize::OutputArchive archive;
+    gan.save(archive);
+    archive.save_to(stream);
+  }
+  torch::manual_seed(77);  // a different init, overwritten by load
+  OneShotGan restored(tiny_config(), torch::kCPU);
+  {
+    torch::serialize::InputArchive archive;
+    archive.load_from(stream);
+    restored.load(archive);
+  }
+  // Same next step (needs G, D and both Adam states) and same EMA generation.
+  torch::manual_seed(3);
+  const auto next = gan.train_step(real_batch());
+  torch::manual_seed(3);
+  const auto next_restored = restored.train_step(real_batch());
+  for (const auto& [name, value] : next) EXPECT_NEAR(next_restored.at(name), value, 1e-6) << name;
+  const auto z = torch::randn({2, 8, 1, 1});
+  EXPECT_TRUE(torch::allclose(gan.generate(z), restored.generate(z), 1e-6, 1e-6));
+  EXPECT_EQ(gan.parameter_count(), restored.parameter_count());
+
+  osgan::GanConfig no_ema = tiny_config();
+  no_ema.use_ema = false;
+  OneShotGan without(no_ema, torch::kCPU);
+  torch::serialize::OutputArchive archive;
+  without.save(archive);
+  std::stringstream s2;
+  archive.save_to(s2);
+  torch::serialize::InputArchive in;
+  in.load_from(s2);
+  EXPECT_THROW(restored.load(in), osgan::Error);  // no generator_ema in it
+}
+
+TEST(OneShotGan, BadInputIsAClearError) {
+  torch::manual_seed(4);
+  auto gan = make_one_shot_gan(tiny_config(), torch::kCPU);
+  EXPECT_GT(gan->parameter_count(), 0);
+  EXPECT_THROW(gan->train_step(torch::zeros({3, 1, 16, 16})), osgan::Error);  // wrong size
+  EXPECT_THROW(gan->train_step(torch::zeros({1, 1, 32, 32})), osgan::Error);  // DR needs pairs
+  EXPECT_THROW(gan->train_step(torch::zeros({3, 3, 32, 32})), osgan::Error);  // channels
+  auto c = tiny_config();
+  c.loss = "wgan";
+  EXPECT_THROW(make_one_shot_gan(c, torch::kCPU), osgan::Error);
+  c = tiny_config();
+  c.prob_augment = 1.5;
+  EXPECT_THROW(make_one_shot_gan(c, torch::kCPU), osgan::Error);
+  EXPECT_THROW(gan->sample_noise(0), osgan::Error);
+}
+
+}  // namespace
