@@ -89,6 +89,21 @@ TEST(OneShotGan, ReproducibleFromTheSeed) {
   EXPECT_TRUE(torch::equal(a.second, b.second));
 }
 
+TEST(OneShotGan, GenerateIsAPureFunctionOfWeightsAndNoise) {
+  torch::manual_seed(7);
+  OneShotGan gan(tiny_config(), torch::kCPU);
+  gan.train_step(real_batch());
+  const auto z = gan.sample_noise(4);
+  const auto u_before = gan.ema_generator()->body[0]->as<one_shot::GeneratorBlock>()->conv1->weight_u.clone();
+  const auto all = gan.generate(z);
+  const auto first_two = gan.generate(z.slice(0, 0, 2));
+  const auto again = gan.generate(z);
+  EXPECT_TRUE(torch::equal(all, again)) << "a second call gave other images";
+  EXPECT_TRUE(torch::allclose(all.slice(0, 0, 2), first_two, 1e-5, 1e-6)) << "images depend on the batch split";
+  EXPECT_TRUE(torch::equal(u_before, gan.ema_generator()->body[0]->as<one_shot::GeneratorBlock>()->conv1->weight_u));
+  EXPECT_TRUE(gan.ema_generator()->is_training()) << "generate() must restore the module's mode";
+}
+
 TEST(OneShotGan, SaveLoadRestoresEverything) {
   torch::manual_seed(2);
   OneShotGan gan(tiny_config(), torch::kCPU);

@@ -32,6 +32,22 @@ TEST(SNConv2d, EvalModeRunsNoPowerIteration) {
   EXPECT_FALSE(torch::equal(u, conv->weight_u));
 }
 
+TEST(SNConv2d, EvalModeRescalesAveragedVectorsWithoutWritingThem) {
+  torch::manual_seed(8);
+  SNConv2d conv(SNConv2dOptions(4, 6, 3));
+  const auto x = torch::randn({1, 4, 5, 5});
+  for (int i = 0; i < 100; ++i) conv(x);  // converge u, v
+  conv->eval();
+  const auto reference = conv(x);
+  // EMA-averaged vectors are shorter than unit length; eval mode must not let that rescale W.
+  conv->weight_u.mul_(0.8);
+  conv->weight_v.mul_(0.9);
+  const auto u = conv->weight_u.clone();
+  const auto rescaled = conv(x);
+  EXPECT_TRUE(torch::allclose(rescaled, reference, 1e-4, 1e-5)) << (rescaled - reference).abs().max();
+  EXPECT_TRUE(torch::equal(u, conv->weight_u));
+}
+
 TEST(SNConv2d, KeyNamesMatchPyTorchSpectralNorm) {
   SNConv2d conv(SNConv2dOptions(3, 4, 1));
   const auto params = conv->named_parameters();

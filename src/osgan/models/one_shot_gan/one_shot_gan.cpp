@@ -143,9 +143,16 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
 }
 
 torch::Tensor OneShotGan::generate(const torch::Tensor& z, bool use_ema) {
+  // Generation must be a pure function of the weights and z. In training mode every spectral-norm forward runs a
+  // power iteration that changes the stored u, v, so images would depend on how many batches came before (and on
+  // --batch). Eval mode uses the stored vectors as they are; the published code keeps EMA-G in training mode.
   torch::NoGradGuard no_grad;
   auto& g = (use_ema && g_ema_) ? g_ema_ : g_;
-  return g(z.to(device_)).images.back();  // (N, C, S, S)
+  const bool was_training = g->is_training();
+  g->eval();
+  auto images = g(z.to(device_)).images.back();  // (N, C, S, S)
+  g->train(was_training);
+  return images;
 }
 
 torch::Tensor OneShotGan::sample_noise(int n) {

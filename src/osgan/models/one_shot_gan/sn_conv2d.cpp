@@ -43,9 +43,20 @@ torch::Tensor SNConv2dImpl::sigma() {
 
 torch::Tensor SNConv2dImpl::normalized_weight() { return weight_orig / sigma(); }
 
+torch::Tensor SNConv2dImpl::eval_weight() {
+  // One power iteration on local copies of u, v: stored vectors that are EMA averages (EMA-G) are no longer unit
+  // vectors, and this re-estimates sigma without writing the buffers, so evaluation stays a pure function.
+  torch::NoGradGuard no_grad;
+  const auto w = weight_orig.reshape({weight_orig.size(0), -1});  // (Cout, Cin*k*k)
+  const auto v = normalize(torch::mv(w.t(), weight_u));
+  const auto u = normalize(torch::mv(w, v));
+  return weight_orig / torch::dot(u, torch::mv(w, v));
+}
+
 torch::Tensor SNConv2dImpl::forward(const torch::Tensor& x) {
   if (is_training()) power_iteration();
-  return torch::conv2d(x, normalized_weight(), bias, /*stride=*/1, /*padding=*/options.padding());
+  const auto weight = is_training() ? normalized_weight() : eval_weight();
+  return torch::conv2d(x, weight, bias, /*stride=*/1, /*padding=*/options.padding());
 }
 
 }  // namespace osgan::one_shot

@@ -18,7 +18,8 @@ struct SNConv2dOptions {
 
 // Usage: SNConv2d conv(SNConv2dOptions(32, 64, 3).padding(1));  auto y = conv(x);  // (N, 32, H, W) -> (N, 64, H, W)
 // In training mode each forward runs one power iteration (under no_grad, updating weight_u / weight_v) and then
-// uses W / sigma with sigma = u^T W v kept in the autograd graph. In eval mode the stored u, v are used as they are.
+// uses W / sigma with sigma = u^T W v kept in the autograd graph. In eval mode one power iteration runs on copies of
+// the stored u, v (never written back), so evaluation does not change the module's state.
 // weight_orig starts N(0, 0.02) (the One-Shot GAN's weights_init); bias keeps PyTorch's Conv2d default.
 class SNConv2dImpl : public torch::nn::Cloneable<SNConv2dImpl> {
  public:
@@ -36,6 +37,7 @@ class SNConv2dImpl : public torch::nn::Cloneable<SNConv2dImpl> {
 
  private:
   void power_iteration();
+  torch::Tensor eval_weight();  // W / sigma for eval mode, without touching the buffers
 };
 TORCH_MODULE(SNConv2d);
 
