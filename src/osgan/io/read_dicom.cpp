@@ -1,0 +1,204 @@
+// DICOM through GDCM (gdcm::ImageReader): single- and multi-frame, every transfer syntax this GDCM build can
+// decode. GDCM returns stored values: we apply Rescale Slope/Intercept ourselves, and invert MONOCHROME1
+// within the stored range (smin + smax - v) before rescaling, so bright always means high signal.
+#include <gdcmAttribute.h>
+#include <gdcmImageReader.h>
+#include <gdcmTrace.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <sstream>
+
+#include "osgan/io/reader_common.h"
+
+namespace osgan::io::detail {
+
+namespace {
+
+// GDCM reports through global streams, and some problems only there: a truncated Pixel Data element is read
+// as if complete, with just a warning. While one DICOM is read (under this lock) the warnings and errors go
+// to buffers we inspect; outside, GDCM stays silent. The lock serialises DICOM reads, a deliberate cost.
+class GdcmMessages {
+ public:
+  GdcmMessages() : lock_(mutex()) {
+    warnings().str({});
+    errors().str({});
+    gdcm::Trace::SetDebug(false);
+    gdcm::Trace::SetWarningStream(warnings());
+    gdcm::Trace::SetErrorStream(errors());
+    gdcm::Trace::SetWarning(true);
+    gdcm::Trace::SetError(true);
+  }
+  ~GdcmMessages() {
+    gdcm::Trace::SetWarning(false);
+    gdcm::Trace::SetError(false);
+  }
+  bool warned(const std::string& text) const { return warnings().str().find(text) != std::string::npos; }
+  // The message line of GDCM's first error ("Error: In <file>, line <n>, function <f>\n<message>"), or "".
+  std::string first_error() const {
+    const std::string all = errors().str();
+    const auto start = all.find('\n');
+    if (start == std::string::npos) return {};
+    const auto end = all.find('\n', start + 1);
+    return all.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
+  }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::ostringstream& warnings() {
+    static std::ostringstream s;
+    return s;
+  }
+  static std::ostringstream& errors() {
+    static std::ostringstream s;
+    return s;
+  }
+  std::lock_guard<std::mutex> lock_;
+};
+
+// The first value of a top-level decimal-string element such as (0028,1053) Rescale Slope; false if absent
+// or not a number.
+bool read_ds(const gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element, double& value) {
+  const gdcm::Tag tag(group, element);
+  if (!ds.FindDataElement(tag)) return false;
+  const gdcm::ByteValue* bv = ds.GetDataElement(tag).GetByteValue();
+  if (!bv || bv->GetLength() == 0) return false;
+  const std::string text(bv->GetPointer(), bv->GetLength());
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const double v = std::strtod(begin, &end);
+  if (end == begin || !std::isfinite(v)) return false;
+  value = v;
+  return true;
+}
+
+// One stored sample as float, with bits above BitsStored masked off and signed values sign-extended.
+float stored_sample(const unsigned char* p, const gdcm::PixelFormat& pf) {
+  const int bytes = pf.GetBitsAllocated() / 8;
+  switch (pf.GetScalarType()) {
+    case gdcm::PixelFormat::FLOAT32: {
+      float f;
+      std::memcpy(&f, p, 4);
+      return f;
+    }
+    case gdcm::PixelFormat::FLOAT64: {
+      double d;
+      std::memcpy(&d, p, 8);
+      return static_cast<float>(d);
+    }
+    default: break;
+  }
+  std::uint64_t raw = 0;
+  std::memcpy(&raw, p, static_cast<std::size_t>(bytes));  // little-endian host: GDCM returns native order
+  int stored = pf.GetBitsStored();
+  if (stored <= 0 || stored > bytes * 8) stored = bytes * 8;  // corrupt BitsStored: use all bits
+  if (stored < 64) raw &= (std::uint64_t(1) << stored) - 1;
+  if (pf.GetPixelRepresentation() == 1 && stored < 64 && (raw >> (stored - 1)) & 1)
+    return static_cast<float>(static_cast<std::int64_t>(raw) - (std::int64_t(1) << stored));
+  return static_cast<float>(raw);
+}
+
+}  // namespace
+
+ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& options) {
+  try {
+    GdcmMessages messages;
+    gdcm::ImageReader reader;
+    reader.SetFileName(path.c_str());
+    if (!reader.Read()) {
+      const std::string why = messages.first_error();
+      fail_read(ErrorCode::bad_format, path,
+                "corrupt DICOM file or no image in it" + (why.empty() ? std::string() : " (GDCM: " + why + ")"));
+    }
+    if (messages.warned("Incomplete Pixel Data"))
+      fail_read(ErrorCode::bad_format, path, "truncated DICOM: the pixel data is shorter than its declared length");
+    const gdcm::Image& image = reader.GetImage();
+    const unsigned int* dims = image.GetDimensions();
+    const std::uint64_t width = dims[0], height = dims[1];
+    const std::uint64_t frames = image.GetNumberOfDimensions() >= 3 ? dims[2] : 1;
+    check_pixel_count(path, width, height, frames, options.limits);
+
+    const gdcm::TransferSyntax ts = image.GetTransferSyntax();
+    const std::string ts_name = ts.IsValid() ? ts.GetString() : "unknown";
+    std::vector<char> buffer(image.GetBufferLength());
+    if (buffer.empty() || !image.GetBuffer(buffer.data()))
+      fail_read(ErrorCode::unsupported, path,
+                "cannot decode the pixel data (transfer syntax " + ts_name + ", photometric " +
+                    image.GetPhotometricInterpretation().GetString() + ")");
+
+    // The codec may change the pixel format and photometric interpretation while decoding: read them now.
+    const gdcm::PixelFormat pf = image.GetPixelFormat();
+    const gdcm::PhotometricInterpretation pi = image.GetPhotometricInterpretation();
+    const int spp = pf.GetSamplesPerPixel();
+    const int bits = pf.GetBitsAllocated();
+    const bool mono = pi == gdcm::PhotometricInterpretation::MONOCHROME1 || pi == gdcm::PhotometricInterpretation::MONOCHROME2;
+    const bool rgb = pi == gdcm::PhotometricInterpretation::RGB || pi == gdcm::PhotometricInterpretation::YBR_FULL;
+    if (!((mono && spp == 1) || (rgb && spp == 3)))
+      fail_read(ErrorCode::unsupported, path,
+                std::string("photometric interpretation ") + pi.GetString() + " with " + std::to_string(spp) +
+                    " samples per pixel is not supported (expected MONOCHROME1/2, RGB or YBR_FULL)");
+    if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
+      fail_read(ErrorCode::unsupported, path, std::to_string(bits) + "-bit DICOM samples are not supported");
+    const std::size_t bytes = static_cast<std::size_t>(bits / 8);
+    const std::size_t frame_pixels = static_cast<std::size_t>(width * height);
+    if (buffer.size() < frame_pixels * frames * spp * bytes)
+      fail_read(ErrorCode::bad_format, path, "pixel data shorter than the header's dimensions");
+
+    // Rescale (modality LUT): top-level tags first; otherwise what GDCM found, e.g. in functional groups.
+    double slope = image.GetSlope(), intercept = image.GetIntercept();
+    const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
+    read_ds(ds, 0x0028, 0x1053, slope);
+    read_ds(ds, 0x0028, 0x1052, intercept);
+    const bool invert = pi == gdcm::PhotometricInterpretation::MONOCHROME1;
+    // The stored range from BitsStored and signedness; float data has none, and is negated instead.
+    const bool is_float = pf.GetScalarType() == gdcm::PixelFormat::FLOAT32 || pf.GetScalarType() == gdcm::PixelFormat::FLOAT64;
+    const int stored_bits = std::min<int>(pf.GetBitsStored(), 63);
+    const double smin = is_float ? 0.0 : pf.GetPixelRepresentation() == 1 ? -std::ldexp(1.0, stored_bits - 1) : 0.0;
+    const double smax = is_float ? 0.0 : smin + std::ldexp(1.0, stored_bits) - 1.0;
+    const bool planar = spp == 3 && image.GetPlanarConfiguration() == 1;
+    // YBR_FULL's first component is already BT.601 luma.
+    const bool ybr = pi == gdcm::PhotometricInterpretation::YBR_FULL;
+
+    ImageFile file;
+    file.info.format = "dicom";
+    file.info.bits_per_sample = pf.GetBitsStored();
+    file.info.channels = spp;
+    file.info.channel_mode = channel_mode_name(spp);
+    file.info.width = static_cast<int>(width);
+    file.info.height = static_cast<int>(height);
+    file.info.frames = static_cast<int>(frames);
+    const auto* base = reinterpret_cast<const unsigned char*>(buffer.data());
+    for (int f : select_slices(path, static_cast<int>(frames), options.slices)) {
+      const unsigned char* frame = base + static_cast<std::size_t>(f) * frame_pixels * spp * bytes;
+      Image out(static_cast<int>(height), static_cast<int>(width));
+      for (std::size_t i = 0; i < frame_pixels; ++i) {
+        double v;
+        if (spp == 1) {
+          v = stored_sample(frame + i * bytes, pf);
+          if (invert) v = smin + smax - v;
+        } else {
+          auto sample = [&](int c) {
+            const std::size_t at = planar ? c * frame_pixels + i : i * 3 + c;
+            return stored_sample(frame + at * bytes, pf);
+          };
+          v = ybr ? sample(0) : luma_bt601(sample(0), sample(1), sample(2));
+        }
+        out.pixels[i] = static_cast<float>(v * slope + intercept);
+      }
+      file.slices.push_back(Slice{std::move(out), f});
+    }
+    return file;
+  } catch (const osgan::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail_read(ErrorCode::bad_format, path, std::string("corrupt DICOM file (GDCM: ") + e.what() + ")");
+  }
+}
+
+}  // namespace osgan::io::detail
