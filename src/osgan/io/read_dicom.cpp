@@ -4,6 +4,7 @@
 #include <gdcmAttribute.h>
 #include <gdcmImageReader.h>
 #include <gdcmTrace.h>
+#include <gdcmUIDs.h>
 
 #include <algorithm>
 #include <cmath>
@@ -104,6 +105,21 @@ float stored_sample(const unsigned char* p, const gdcm::PixelFormat& pf) {
   return static_cast<float>(raw);
 }
 
+std::string trimmed(const char* text) {
+  std::string s = text ? text : "";
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  return s;
+}
+
+// "1.2.840.10008.1.2.4.70 (JPEG Lossless, ...)" for messages.
+std::string transfer_syntax_name(const gdcm::TransferSyntax& ts) {
+  if (!ts.IsValid()) return "unknown";
+  const std::string uid = trimmed(ts.GetString());
+  gdcm::UIDs known;
+  if (known.SetFromUID(uid.c_str()) && known.GetName()) return uid + " (" + known.GetName() + ")";
+  return uid;
+}
+
 }  // namespace
 
 ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& options) {
@@ -124,13 +140,13 @@ ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& 
     const std::uint64_t frames = image.GetNumberOfDimensions() >= 3 ? dims[2] : 1;
     check_pixel_count(path, width, height, frames, options.limits);
 
-    const gdcm::TransferSyntax ts = image.GetTransferSyntax();
-    const std::string ts_name = ts.IsValid() ? ts.GetString() : "unknown";
+    const std::string ts_name = transfer_syntax_name(image.GetTransferSyntax());
     std::vector<char> buffer(image.GetBufferLength());
     if (buffer.empty() || !image.GetBuffer(buffer.data()))
       fail_read(ErrorCode::unsupported, path,
-                "cannot decode the pixel data (transfer syntax " + ts_name + ", photometric " +
-                    image.GetPhotometricInterpretation().GetString() + ")");
+                "cannot decode the pixel data: transfer syntax " + ts_name + ", photometric " +
+                    trimmed(image.GetPhotometricInterpretation().GetString()) +
+                    " is not supported by this GDCM build; convert the file (e.g. gdcmconv --raw)");
 
     // The codec may change the pixel format and photometric interpretation while decoding: read them now.
     const gdcm::PixelFormat pf = image.GetPixelFormat();
@@ -141,7 +157,7 @@ ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& 
     const bool rgb = pi == gdcm::PhotometricInterpretation::RGB || pi == gdcm::PhotometricInterpretation::YBR_FULL;
     if (!((mono && spp == 1) || (rgb && spp == 3)))
       fail_read(ErrorCode::unsupported, path,
-                std::string("photometric interpretation ") + pi.GetString() + " with " + std::to_string(spp) +
+                "photometric interpretation " + trimmed(pi.GetString()) + " with " + std::to_string(spp) +
                     " samples per pixel is not supported (expected MONOCHROME1/2, RGB or YBR_FULL)");
     if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
       fail_read(ErrorCode::unsupported, path, std::to_string(bits) + "-bit DICOM samples are not supported");

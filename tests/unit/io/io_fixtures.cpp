@@ -5,6 +5,8 @@
 #include <gdcmAttribute.h>
 #include <gdcmImageChangeTransferSyntax.h>
 #include <gdcmImageWriter.h>
+#include <gdcmReader.h>
+#include <gdcmWriter.h>
 #include <gdcmTrace.h>
 #include <nifti2_io.h>
 #include <png.h>
@@ -77,7 +79,7 @@ void write_tiff(const std::filesystem::path& path, int width, int height, int ch
   TIFFSetField(tif, TIFFTAG_SAMPLEFORMAT, is_float ? SAMPLEFORMAT_IEEEFP : SAMPLEFORMAT_UINT);
   TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, channels >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK);
   TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
-  TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_DEFLATE);
+  TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
   if (channels == 2 || channels == 4) {
     const std::uint16_t extra[] = {EXTRASAMPLE_UNASSALPHA};
     TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, 1, extra);
@@ -133,11 +135,13 @@ void write_dicom(const std::filesystem::path& path, const DicomSpec& spec) {
   image.SetDimension(0, static_cast<unsigned int>(spec.width));
   image.SetDimension(1, static_cast<unsigned int>(spec.height));
   if (spec.frames > 1) image.SetDimension(2, static_cast<unsigned int>(spec.frames));
-  gdcm::PixelFormat pf(1, static_cast<unsigned short>(spec.bits_allocated), static_cast<unsigned short>(spec.bits_stored),
+  gdcm::PixelFormat pf(spec.rgb ? 3 : 1, static_cast<unsigned short>(spec.bits_allocated), static_cast<unsigned short>(spec.bits_stored),
                        static_cast<unsigned short>(spec.bits_stored - 1), spec.is_signed ? 1 : 0);
   image.SetPixelFormat(pf);
-  image.SetPhotometricInterpretation(spec.monochrome1 ? gdcm::PhotometricInterpretation::MONOCHROME1
-                                                      : gdcm::PhotometricInterpretation::MONOCHROME2);
+  image.SetPhotometricInterpretation(spec.rgb           ? gdcm::PhotometricInterpretation::RGB
+                                     : spec.monochrome1 ? gdcm::PhotometricInterpretation::MONOCHROME1
+                                                        : gdcm::PhotometricInterpretation::MONOCHROME2);
+  if (spec.rgb) image.SetPlanarConfiguration(0);
   image.SetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
   const int bytes = spec.bits_allocated / 8;
   std::vector<char> buffer(spec.stored.size() * static_cast<std::size_t>(bytes));
@@ -159,15 +163,34 @@ void write_dicom(const std::filesystem::path& path, const DicomSpec& spec) {
     ds.Replace(slope.GetAsDataElement());
     ds.Replace(intercept.GetAsDataElement());
   }
-  if (spec.rle) {
+  if (!spec.compression.empty()) {
+    const gdcm::TransferSyntax::TSType ts =
+        spec.compression == "rle"             ? gdcm::TransferSyntax::RLELossless
+        : spec.compression == "jpeg-lossless" ? gdcm::TransferSyntax::JPEGLosslessProcess14_1
+        : spec.compression == "jpeg-ls"       ? gdcm::TransferSyntax::JPEGLSLossless
+        : spec.compression == "jpeg2000"      ? gdcm::TransferSyntax::JPEG2000Lossless
+                                              : throw std::runtime_error("write_dicom: unknown compression " + spec.compression);
     gdcm::ImageChangeTransferSyntax change;
-    change.SetTransferSyntax(gdcm::TransferSyntax::RLELossless);
+    change.SetTransferSyntax(ts);
     change.SetInput(image);
-    if (!change.Change()) throw std::runtime_error("write_dicom: RLE compression failed");
+    if (!change.Change()) throw std::runtime_error("write_dicom: " + spec.compression + " compression failed");
     writer.SetImage(change.GetOutput());
   }
   writer.SetFileName(path.c_str());
   if (!writer.Write()) throw std::runtime_error("write_dicom: GDCM could not write " + path.string());
+}
+
+void relabel_dicom_as_mpeg2(const std::filesystem::path& in, const std::filesystem::path& out) {
+  gdcm::Reader reader;
+  reader.SetFileName(in.c_str());
+  if (!reader.Read()) throw std::runtime_error("relabel_dicom_as_mpeg2: cannot read " + in.string());
+  gdcm::File& file = reader.GetFile();
+  file.GetHeader().Clear();
+  file.GetHeader().SetDataSetTransferSyntax(gdcm::TransferSyntax::MPEG2MainProfile);
+  gdcm::Writer writer;
+  writer.SetFile(file);
+  writer.SetFileName(out.c_str());
+  if (!writer.Write()) throw std::runtime_error("relabel_dicom_as_mpeg2: cannot write " + out.string());
 }
 
 void write_nifti(const std::filesystem::path& path, int nx, int ny, int nz, int datatype,

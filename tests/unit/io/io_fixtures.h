@@ -30,12 +30,18 @@ struct DicomSpec {
   int bits_allocated = 16;
   int bits_stored = 16;
   double slope = 1.0, intercept = 0.0;  // written only when not (1, 0)
-  bool rle = false;                     // compress with RLE Lossless after building the image
-  std::vector<std::int32_t> stored;     // (frames, H, W) stored values
+  bool rgb = false;                     // 3 samples per pixel, photometric RGB, interleaved
+  // Compress after building: "" (native), "rle", "jpeg-lossless", "jpeg-ls", "jpeg2000" (all lossless).
+  std::string compression;
+  std::vector<std::int32_t> stored;     // (frames, H, W) or (frames, H, W, 3) stored values
 };
 
 // DICOM through gdcm::ImageWriter.
 void write_dicom(const std::filesystem::path& path, const DicomSpec& spec);
+
+// Copies a DICOM file, relabelling its transfer syntax as MPEG2 Main Profile (which GDCM cannot decode)
+// while the pixel data stays as it was: a stand-in for any compressed syntax without a decoder.
+void relabel_dicom_as_mpeg2(const std::filesystem::path& in, const std::filesystem::path& out);
 
 // NIfTI volume through nifti2 (.nii or .nii.gz by the name): dims (nx, ny, nz), nifti datatype code, voxels
 // in x-fastest order as double, and scl_slope/scl_inter.

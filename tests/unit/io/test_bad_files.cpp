@@ -173,6 +173,17 @@ TEST(BadFiles, CorruptDicom) {
   expect_read_error(dir / "junk.dcm");
 }
 
+TEST(BadFiles, DicomWithUndecodableTransferSyntaxNamesIt) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 8, s.height = 8, s.compression = "rle";
+  for (int i = 0; i < 64; ++i) s.stored.push_back(i);
+  write_dicom(dir / "rle.dcm", s);
+  relabel_dicom_as_mpeg2(dir / "rle.dcm", dir / "mpeg2.dcm");
+  const std::string msg = expect_read_error(dir / "mpeg2.dcm");
+  EXPECT_NE(msg.find("1.2.840.10008.1.2.4.100"), std::string::npos) << msg;
+}
+
 TEST(BadFiles, NiftiWithAbsurdDimensions) {
   ScratchDir dir("io-bad");
   write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));

@@ -2,6 +2,8 @@
 // inverted within the stored range, signed data, multi-frame with slice selection, RLE-compressed data.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "osgan/core/error.h"
 #include "osgan/io/image.h"
 #include "support/test_support.h"
@@ -116,15 +118,42 @@ TEST(ReadDicom, MultiFrameEachFrameASliceWithSelection) {
   EXPECT_THROW(read_image_file(dir / "multi.dcm", range), osgan::Error);
 }
 
-TEST(ReadDicom, RleCompressedDecodesExactly) {
+TEST(ReadDicom, RgbBecomesBt601Luma) {
   ScratchDir dir("io-dicom");
-  DicomSpec s = ramp_spec(8, 6, 1, 16);
-  s.rle = true;
+  DicomSpec s = ramp_spec(2, 1, 1, 8);
+  s.rgb = true;
+  s.stored = {255, 0, 0, 10, 200, 30};
+  write_dicom(dir / "rgb.dcm", s);
+  const auto file = read_image_file(dir / "rgb.dcm");
+  EXPECT_EQ(file.info.channel_mode, "rgb");
+  const auto& p = file.slices.at(0).image.pixels;
+  EXPECT_NEAR(p[0], 0.299f * 255, 1e-3);
+  EXPECT_NEAR(p[1], 0.299f * 10 + 0.587f * 200 + 0.114f * 30, 1e-3);
+}
+
+// Every lossless compressed transfer syntax GDCM can write must read back to the exact stored values.
+// Param: (fixture compression name, transfer syntax UID that must appear in the file).
+class ReadDicomCompressed : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+
+TEST_P(ReadDicomCompressed, DecodesExactlyWithRescale) {
+  ScratchDir dir("io-dicom");
+  DicomSpec s = ramp_spec(8, 6, 3, 16);
+  s.compression = GetParam().first;
   s.slope = 2.0;
   s.intercept = -1024.0;
-  write_dicom(dir / "rle.dcm", s);
-  const auto file = read_image_file(dir / "rle.dcm");
-  const auto& p = file.slices.at(0).image.pixels;
-  ASSERT_EQ(p.size(), s.stored.size());
-  for (std::size_t i = 0; i < s.stored.size(); ++i) EXPECT_EQ(p[i], 2.f * s.stored[i] - 1024.f) << i;
+  write_dicom(dir / "c.dcm", s);
+  const auto bytes = read_bytes(dir / "c.dcm");
+  const std::string uid = GetParam().second;
+  ASSERT_NE(std::search(bytes.begin(), bytes.end(), uid.begin(), uid.end()), bytes.end()) << "not compressed as " << uid;
+  const auto file = read_image_file(dir / "c.dcm");
+  ASSERT_EQ(file.slices.size(), 3u);
+  for (int f = 0; f < 3; ++f)
+    for (std::size_t i = 0; i < 48; ++i)
+      ASSERT_EQ(file.slices[f].image.pixels[i], 2.f * s.stored[f * 48 + i] - 1024.f) << "frame " << f << " pixel " << i;
 }
+
+INSTANTIATE_TEST_SUITE_P(Syntaxes, ReadDicomCompressed, 
+                         ::testing::Values(std::make_pair("rle", "1.2.840.10008.1.2.5"),
+                                           std::make_pair("jpeg-lossless", "1.2.840.10008.1.2.4.70"),
+                                           std::make_pair("jpeg-ls", "1.2.840.10008.1.2.4.80"),
+                                           std::make_pair("jpeg2000", "1.2.840.10008.1.2.4.90")));
