@@ -50,7 +50,8 @@ std::uint64_t check_regular_file(const std::filesystem::path& path, const ReadLi
               "file is " + std::to_string(size) + " bytes, over the limit of " +
                   std::to_string(limits.max_file_bytes) + "; raise ReadLimits::max_file_bytes if it is genuine");
   // Open once so that unreadable files fail here, with their reason, rather than inside a library.
-  FdGuard fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  // (O_NONBLOCK: a FIFO swapped in after the stat must not block us; regular files ignore the flag.)
+  FdGuard fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
   if (fd.fd < 0) fail_read(ErrorCode::io, path, errno_reason(errno));
   return size;
 }
@@ -75,7 +76,9 @@ std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path) {
 
 std::vector<unsigned char> read_file_head(const std::filesystem::path& path, std::size_t count) {
   std::vector<unsigned char> bytes;
-  FdGuard fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  struct stat pre {};
+  if (::stat(path.c_str(), &pre) != 0 || !S_ISREG(pre.st_mode)) return bytes;  // never open FIFOs or devices
+  FdGuard fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
   if (fd.fd < 0) return bytes;
   struct stat st {};
   if (::fstat(fd.fd, &st) != 0 || !S_ISREG(st.st_mode)) return bytes;

@@ -11,6 +11,7 @@
 #include <nifti2_io.h>
 #include <png.h>
 #include <tiffio.h>
+#include <zlib.h>
 
 #include <cstdio>
 #include <cstring>
@@ -127,6 +128,45 @@ void write_tiff(const std::filesystem::path& path, int width, int height, int ch
   TIFFClose(tif);
 }
 
+namespace {
+
+// An 8-bit single-sample strip TIFF with the given photometric; `tags` sets anything extra.
+template <typename Tags>
+void write_tiff8(const std::filesystem::path& path, int width, int height, const std::vector<std::uint8_t>& samples,
+                 std::uint16_t photometric, Tags tags) {
+  TIFF* tif = TIFFOpen(path.c_str(), "w");
+  if (!tif) throw std::runtime_error("write_tiff8: cannot open " + path.string());
+  TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(width));
+  TIFFSetField(tif, TIFFTAG_IMAGELENGTH, static_cast<std::uint32_t>(height));
+  TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, photometric);
+  TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, static_cast<std::uint32_t>(height));
+  tags(tif);
+  std::vector<std::uint8_t> row(static_cast<std::size_t>(width));
+  for (int y = 0; y < height; ++y) {
+    std::copy_n(samples.begin() + static_cast<std::ptrdiff_t>(y) * width, width, row.begin());
+    TIFFWriteScanline(tif, row.data(), static_cast<std::uint32_t>(y), 0);
+  }
+  TIFFClose(tif);
+}
+
+}  // namespace
+
+void write_tiff_palette(const std::filesystem::path& path, int width, int height, const std::vector<std::uint8_t>& indices,
+                        const std::vector<std::uint16_t>& red, const std::vector<std::uint16_t>& green,
+                        const std::vector<std::uint16_t>& blue) {
+  write_tiff8(path, width, height, indices, PHOTOMETRIC_PALETTE, [&](TIFF* tif) {
+    TIFFSetField(tif, TIFFTAG_COLORMAP, red.data(), green.data(), blue.data());
+  });
+}
+
+void write_tiff_min_is_white(const std::filesystem::path& path, int width, int height,
+                             const std::vector<std::uint8_t>& samples) {
+  write_tiff8(path, width, height, samples, PHOTOMETRIC_MINISWHITE, [](TIFF*) {});
+}
+
 void write_dicom(const std::filesystem::path& path, const DicomSpec& spec) {
   gdcm::Trace::SetWarning(false);  // the writer warns about the SOP class we leave unset
   gdcm::ImageWriter writer;
@@ -194,7 +234,7 @@ void relabel_dicom_as_mpeg2(const std::filesystem::path& in, const std::filesyst
 }
 
 void write_nifti(const std::filesystem::path& path, int nx, int ny, int nz, int datatype,
-                 const std::vector<double>& voxels, double slope, double inter) {
+                 const std::vector<double>& voxels, double slope, double inter, bool nifti2) {
   const std::int64_t dims[8] = {3, nx, ny, nz, 1, 1, 1, 1};
   nifti_image* nim = nifti_make_new_nim(dims, datatype, 1);
   if (!nim) throw std::runtime_error("write_nifti: nifti_make_new_nim failed");
@@ -215,6 +255,24 @@ void write_nifti(const std::filesystem::path& path, int nx, int ny, int nz, int 
   if (nifti_set_filenames(nim, path.c_str(), 0, 1) != 0) {
     nifti_image_free(nim);
     throw std::runtime_error("write_nifti: bad file name " + path.string());
+  }
+  if (nifti2) {
+    // nifti_image_write (3.0.1) leaves the header out of single-file NIfTI-2 output, so the library only
+    // builds the header here; header, empty extension flag and voxels are then written in file order.
+    nifti_2_header hdr{};
+    nim->nifti_type = NIFTI_FTYPE_NIFTI2_1;  // single file: magic "n+2"
+    const int rc = nifti_convert_nim2n2hdr(nim, &hdr);
+    hdr.vox_offset = 544;  // 540-byte header + 4-byte extension flag
+    std::string bytes(reinterpret_cast<const char*>(&hdr), sizeof hdr);
+    bytes.append(4, '\0');
+    bytes.append(static_cast<const char*>(nim->data), static_cast<std::size_t>(nim->nvox * nim->nbyper));
+    nifti_image_free(nim);
+    if (rc != 0 || sizeof hdr != 540) throw std::runtime_error("write_nifti: cannot build a NIfTI-2 header");
+    gzFile out = gzopen(path.c_str(), path.extension() == ".gz" ? "wb" : "wbT");  // "T": plain, uncompressed
+    if (!out || gzwrite(out, bytes.data(), static_cast<unsigned>(bytes.size())) != static_cast<int>(bytes.size()))
+      throw std::runtime_error("write_nifti: cannot write " + path.string());
+    gzclose(out);
+    return;
   }
   nifti_image_write(nim);
   nifti_image_free(nim);

@@ -23,6 +23,14 @@ void write_bmp(const std::filesystem::path& path, int width, int height, int cha
 void write_tiff(const std::filesystem::path& path, int width, int height, int channels, int bits, bool is_float,
                 const std::vector<double>& samples, bool tiled = false);
 
+// 8-bit palette TIFF: indices (H, W) into a colormap of 16-bit R, G, B entries (256 each).
+void write_tiff_palette(const std::filesystem::path& path, int width, int height, const std::vector<std::uint8_t>& indices,
+                        const std::vector<std::uint16_t>& red, const std::vector<std::uint16_t>& green,
+                        const std::vector<std::uint16_t>& blue);
+
+// 8-bit grey TIFF with photometric MinIsWhite (0 = white).
+void write_tiff_min_is_white(const std::filesystem::path& path, int width, int height, const std::vector<std::uint8_t>& samples);
+
 struct DicomSpec {
   int width = 4, height = 3, frames = 1;
   bool monochrome1 = false;
@@ -46,7 +54,7 @@ void relabel_dicom_as_mpeg2(const std::filesystem::path& in, const std::filesyst
 // NIfTI volume through nifti2 (.nii or .nii.gz by the name): dims (nx, ny, nz), nifti datatype code, voxels
 // in x-fastest order as double, and scl_slope/scl_inter.
 void write_nifti(const std::filesystem::path& path, int nx, int ny, int nz, int datatype,
-                 const std::vector<double>& voxels, double slope = 0.0, double inter = 0.0);
+                 const std::vector<double>& voxels, double slope = 0.0, double inter = 0.0, bool nifti2 = false);
 
 // Writes raw bytes (for corrupt and hand-made files).
 void write_bytes(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes);

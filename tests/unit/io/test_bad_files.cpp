@@ -2,6 +2,7 @@
 // crash, hang or silently wrong image. Also the limits (file size, pixel count from the header).
 #include <gtest/gtest.h>
 #include <nifti2_io.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -93,6 +94,13 @@ TEST(BadFiles, SymlinkLoop) {
   fs::create_symlink(dir / "a.png", dir / "b.png");
   EXPECT_FALSE(osgan::io::is_supported_image(dir / "a.png"));
   EXPECT_NE(expect_read_error(dir / "a.png").find("symbolic links"), std::string::npos);
+}
+
+TEST(BadFiles, FifoNamedLikeAnImageDoesNotHang) {
+  ScratchDir dir("io-bad");
+  ASSERT_EQ(::mkfifo((dir / "pipe.png").c_str(), 0600), 0);
+  EXPECT_FALSE(osgan::io::is_supported_image(dir / "pipe.png"));  // would block forever if it opened the FIFO
+  EXPECT_NE(expect_read_error(dir / "pipe.png").find("not a regular file"), std::string::npos);
 }
 
 TEST(BadFiles, MissingFile) {

@@ -126,3 +126,17 @@ TEST(ReadNifti, Int32AndFloat64Datatypes) {
   EXPECT_EQ(d.slices[0].image.at(0, 0), -0.5f);
   EXPECT_EQ(d.slices[2].image.at(3, 4), value_at(4, 3, 2));
 }
+
+TEST(ReadNifti, Nifti2HeaderGz) {
+  ScratchDir dir("io-nifti");
+  write_nifti(dir / "n2.nii.gz", kNx, kNy, kNz, DT_INT16, volume(), 0.0, 0.0, /*nifti2=*/true);
+  write_nifti(dir / "n2.nii", kNx, kNy, kNz, DT_INT16, volume(), 0.0, 0.0, /*nifti2=*/true);
+  const auto raw = read_bytes(dir / "n2.nii");
+  ASSERT_GE(raw.size(), 8u);
+  EXPECT_EQ(std::string(raw.begin() + 4, raw.begin() + 7), "n+2") << "fixture did not write NIfTI-2";
+  EXPECT_EQ(osgan::io::detect_format(dir / "n2.nii"), "nifti");
+  EXPECT_EQ(osgan::io::detect_format(dir / "n2.nii.gz"), "nifti.gz");
+  const auto file = read_image_file(dir / "n2.nii.gz");
+  ASSERT_EQ(file.slices.size(), size_t(kNz));
+  EXPECT_EQ(file.slices[2].image.at(3, 4), value_at(4, 3, 2));
+}

@@ -87,3 +87,28 @@ TEST(ReadTiff, GreyAlphaCompositedOverBlack) {
   EXPECT_FLOAT_EQ(p[0], 200.f);
   EXPECT_FLOAT_EQ(p[1], 0.f);
 }
+
+TEST(ReadTiff, PaletteThroughRgbaConversion) {
+  ScratchDir dir("io-tiff");
+  std::vector<std::uint16_t> r(256, 0), g(256, 0), b(256, 0);
+  r[1] = 255 * 257;                                // red
+  g[2] = 255 * 257;                                // green
+  r[3] = 10 * 257, g[3] = 200 * 257, b[3] = 30 * 257;
+  write_tiff_palette(dir / "pal.tif", 4, 1, {0, 1, 2, 3}, r, g, b);
+  const auto file = read_image_file(dir / "pal.tif");
+  const auto& p = file.slices.at(0).image.pixels;
+  EXPECT_EQ(p[0], 0.f);
+  EXPECT_NEAR(p[1], 0.299f * 255, 1e-3);
+  EXPECT_NEAR(p[2], 0.587f * 255, 1e-3);
+  EXPECT_NEAR(p[3], 0.299f * 10 + 0.587f * 200 + 0.114f * 30, 1e-3);
+}
+
+TEST(ReadTiff, MinIsWhiteIsInverted) {
+  ScratchDir dir("io-tiff");
+  write_tiff_min_is_white(dir / "w.tif", 3, 1, {0, 55, 255});
+  const auto file = read_image_file(dir / "w.tif");
+  const auto& p = file.slices.at(0).image.pixels;
+  EXPECT_EQ(p[0], 255.f);
+  EXPECT_EQ(p[1], 200.f);
+  EXPECT_EQ(p[2], 0.f);
+}
