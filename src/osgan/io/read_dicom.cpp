@@ -2,7 +2,12 @@
 // decode. GDCM returns stored values: we apply Rescale Slope/Intercept ourselves, and invert MONOCHROME1
 // within the stored range (smin + smax - v) before rescaling, so bright always means high signal.
 #include <gdcmAttribute.h>
-#include <gdcmImageReader.h>
+#include <gdcmPixmapReader.h>
+#include <gdcmSequenceOfItems.h>
+#include <gdcmJPEG2000Codec.h>
+#include <gdcmJPEGCodec.h>
+#include <gdcmJPEGLSCodec.h>
+#include <gdcmSequenceOfFragments.h>
 #include <gdcmTrace.h>
 #include <gdcmUIDs.h>
 
@@ -13,6 +18,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "osgan/io/dicom_structure.h"
 #include "osgan/io/reader_common.h"
 
 namespace osgan::io::detail {
@@ -120,12 +126,81 @@ std::string transfer_syntax_name(const gdcm::TransferSyntax& ts) {
   return uid;
 }
 
+// Debian's GDCM asserts (aborts) when a compressed frame decodes to more bytes than the DICOM header
+// promises. So each JPEG / JPEG-LS / JPEG 2000 frame header is read first (through GDCM's own codec) and
+// compared with the DICOM dimensions and pixel format.
+void check_compressed_frames(const std::filesystem::path& path, const gdcm::Bitmap& image, std::uint64_t frames) {
+  const gdcm::TransferSyntax& ts = image.GetTransferSyntax();
+  gdcm::JPEGCodec jpeg;
+  gdcm::JPEGLSCodec jpeg_ls;
+  gdcm::JPEG2000Codec jpeg2000;
+  gdcm::ImageCodec* codec = jpeg.CanDecode(ts) ? static_cast<gdcm::ImageCodec*>(&jpeg)
+                            : jpeg_ls.CanDecode(ts) ? static_cast<gdcm::ImageCodec*>(&jpeg_ls)
+                            : jpeg2000.CanDecode(ts) ? static_cast<gdcm::ImageCodec*>(&jpeg2000)
+                                                     : nullptr;
+  const gdcm::SequenceOfFragments* fragments = image.GetDataElement().GetSequenceOfFragments();
+  if (!codec || !fragments || fragments->GetNumberOfFragments() == 0) return;
+  codec->SetPixelFormat(image.GetPixelFormat());  // the JPEG codec picks its 8/12/16-bit decoder from this
+  // One fragment per frame is the common layout; otherwise only the first frame's header can be found.
+  const std::size_t count = fragments->GetNumberOfFragments() == frames ? frames : 1;
+  const gdcm::PixelFormat& pf = image.GetPixelFormat();
+  const unsigned int* dims = image.GetDimensions();
+  for (std::size_t i = 0; i < count; ++i) {
+    const gdcm::ByteValue* bv = fragments->GetFragment(static_cast<unsigned int>(i)).GetByteValue();
+    if (!bv || bv->GetLength() == 0) fail_read(ErrorCode::bad_format, path, "empty compressed frame " + std::to_string(i));
+    std::istringstream frame(std::string(bv->GetPointer(), bv->GetLength()));
+    gdcm::TransferSyntax frame_ts = ts;
+    if (!codec->GetHeaderInfo(frame, frame_ts))
+      fail_read(ErrorCode::bad_format, path, "corrupt compressed frame " + std::to_string(i) + " (no valid codec header)");
+    const unsigned int* fdims = codec->GetDimensions();
+    const gdcm::PixelFormat& fpf = codec->GetPixelFormat();
+    if (fdims[0] != dims[0] || fdims[1] != dims[1] || fpf.GetSamplesPerPixel() != pf.GetSamplesPerPixel() ||
+        fpf.GetBitsAllocated() > pf.GetBitsAllocated())
+      fail_read(ErrorCode::bad_format, path,
+                "compressed frame " + std::to_string(i) + " is " + std::to_string(fdims[0]) + "x" +
+                    std::to_string(fdims[1]) + "x" + std::to_string(fpf.GetSamplesPerPixel()) + " at " +
+                    std::to_string(fpf.GetBitsAllocated()) + " bits, but the DICOM header says " +
+                    std::to_string(dims[0]) + "x" + std::to_string(dims[1]) + "x" +
+                    std::to_string(pf.GetSamplesPerPixel()) + " at " + std::to_string(pf.GetBitsAllocated()) + " bits");
+  }
+}
+
+// The first item's data set of sequence `tag` in `ds`, or null.
+const gdcm::DataSet* item_of(const gdcm::DataSet& ds, const gdcm::Tag& tag, std::size_t index) {
+  if (!ds.FindDataElement(tag)) return nullptr;
+  const gdcm::SmartPointer<gdcm::SequenceOfItems> sq = ds.GetDataElement(tag).GetValueAsSQ();
+  if (!sq || index >= sq->GetNumberOfItems()) return nullptr;
+  return &sq->GetItem(index + 1).GetNestedDataSet();  // items are numbered from 1
+}
+
+// Rescale (modality LUT) of frame `frame`: top-level Rescale Slope/Intercept, else the enhanced
+// multi-frame Pixel Value Transformation Sequence (0028,9145) of that frame's per-frame functional group,
+// else of the shared group; identity when none is present.
+void rescale_for_frame(const gdcm::DataSet& ds, std::size_t frame, double& slope, double& intercept) {
+  slope = 1.0, intercept = 0.0;
+  if (read_ds(ds, 0x0028, 0x1053, slope)) {
+    read_ds(ds, 0x0028, 0x1052, intercept);
+    return;
+  }
+  const gdcm::Tag transformation(0x0028, 0x9145);
+  for (const gdcm::DataSet* group : {item_of(ds, gdcm::Tag(0x5200, 0x9230), frame), item_of(ds, gdcm::Tag(0x5200, 0x9229), 0)}) {
+    const gdcm::DataSet* t = group ? item_of(*group, transformation, 0) : nullptr;
+    if (t && read_ds(*t, 0x0028, 0x1053, slope)) {
+      read_ds(*t, 0x0028, 0x1052, intercept);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& options) {
+  check_dicom_structure(path);  // before GDCM, which aborts on some truncated headers
   try {
     GdcmMessages messages;
-    gdcm::ImageReader reader;
+    // PixmapReader, not ImageReader: the latter also derives spacing and orientation, and GDCM asserts
+    // (aborts) inside that on some corrupt enhanced multi-frame headers. We need neither.
+    gdcm::PixmapReader reader;
     reader.SetFileName(path.c_str());
     if (!reader.Read()) {
       const std::string why = messages.first_error();
@@ -134,12 +209,13 @@ ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& 
     }
     if (messages.warned("Incomplete Pixel Data"))
       fail_read(ErrorCode::bad_format, path, "truncated DICOM: the pixel data is shorter than its declared length");
-    const gdcm::Image& image = reader.GetImage();
+    const gdcm::Pixmap& image = reader.GetPixmap();
     const unsigned int* dims = image.GetDimensions();
     const std::uint64_t width = dims[0], height = dims[1];
     const std::uint64_t frames = image.GetNumberOfDimensions() >= 3 ? dims[2] : 1;
     check_pixel_count(path, width, height, frames, options.limits);
 
+    check_compressed_frames(path, image, frames);
     const std::string ts_name = transfer_syntax_name(image.GetTransferSyntax());
     std::vector<char> buffer(image.GetBufferLength());
     if (buffer.empty() || !image.GetBuffer(buffer.data()))
@@ -166,11 +242,7 @@ ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& 
     if (buffer.size() < frame_pixels * frames * spp * bytes)
       fail_read(ErrorCode::bad_format, path, "pixel data shorter than the header's dimensions");
 
-    // Rescale (modality LUT): top-level tags first; otherwise what GDCM found, e.g. in functional groups.
-    double slope = image.GetSlope(), intercept = image.GetIntercept();
     const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
-    read_ds(ds, 0x0028, 0x1053, slope);
-    read_ds(ds, 0x0028, 0x1052, intercept);
     const bool invert = pi == gdcm::PhotometricInterpretation::MONOCHROME1;
     // The stored range from BitsStored and signedness; float data has none, and is negated instead.
     const bool is_float = pf.GetScalarType() == gdcm::PixelFormat::FLOAT32 || pf.GetScalarType() == gdcm::PixelFormat::FLOAT64;
@@ -192,6 +264,8 @@ ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& 
     const auto* base = reinterpret_cast<const unsigned char*>(buffer.data());
     for (int f : select_slices(path, static_cast<int>(frames), options.slices)) {
       const unsigned char* frame = base + static_cast<std::size_t>(f) * frame_pixels * spp * bytes;
+      double slope = 1.0, intercept = 0.0;
+      rescale_for_frame(ds, static_cast<std::size_t>(f), slope, intercept);
       Image out(static_cast<int>(height), static_cast<int>(width));
       for (std::size_t i = 0; i < frame_pixels; ++i) {
         double v;
