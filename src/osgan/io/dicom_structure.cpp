@@ -223,7 +223,9 @@ class Walker {
 }  // namespace
 
 void check_dicom_structure(const std::filesystem::path& path) {
-  const std::uint64_t size = std::filesystem::file_size(path);
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) fail_read(ErrorCode::io, path, ec.message());
   Walker walker(path, size);
   walker.walk_file();
 }

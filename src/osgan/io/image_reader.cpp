@@ -1,11 +1,15 @@
 // read_image_file: checks the file (exists, regular, size limit), asks detect_format what the content is,
 // and hands it to the matching reader. Every failure is one osgan::Error line naming the file.
+#include <new>
+
 #include "osgan/io/image.h"
 #include "osgan/io/reader_common.h"
 
 namespace osgan::io {
 
-ImageFile read_image_file(const std::filesystem::path& path, const ReadOptions& options) {
+namespace {
+
+ImageFile read_by_content(const std::filesystem::path& path, const ReadOptions& options) {
   detail::check_regular_file(path, options.limits);
   const std::string format = detect_format(path);
   if (format == "png" || format == "jpeg" || format == "bmp") return detail::read_stb_file(path, format, options);
@@ -15,6 +19,21 @@ ImageFile read_image_file(const std::filesystem::path& path, const ReadOptions& 
   detail::fail_read(ErrorCode::unsupported, path,
                     "content is not a supported image: expected PNG, JPEG, BMP, TIFF, DICOM (with the DICM "
                     "preamble) or NIfTI (.nii, .nii.gz); the format is judged by content, not by the name");
+}
+
+}  // namespace
+
+ImageFile read_image_file(const std::filesystem::path& path, const ReadOptions& options) {
+  // The readers throw osgan::Error themselves; this net turns anything a library lets escape into one.
+  try {
+    return read_by_content(path, options);
+  } catch (const osgan::Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    detail::fail_read(ErrorCode::io, path, "out of memory while decoding");
+  } catch (const std::exception& e) {
+    detail::fail_read(ErrorCode::bad_format, path, std::string("unexpected library error: ") + e.what());
+  }
 }
 
 }  // namespace osgan::io

@@ -112,7 +112,9 @@ ImageFile read_nifti_file(const std::filesystem::path& path, bool gzipped, const
   if (!gzipped) {
     // An uncompressed file must hold all the voxels the header promises.
     const std::uint64_t need = static_cast<std::uint64_t>(nim->iname_offset) + total * static_cast<std::uint64_t>(nim->nbyper);
-    const std::uint64_t have = std::filesystem::file_size(path);
+    std::error_code ec;
+    const std::uint64_t have = std::filesystem::file_size(path, ec);
+    if (ec) fail_read(ErrorCode::io, path, ec.message());
     if (have < need)
       fail_read(ErrorCode::bad_format, path,
                 "truncated NIfTI: the header promises " + std::to_string(need) + " bytes, the file has " + std::to_string(have));
