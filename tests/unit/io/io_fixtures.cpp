@@ -209,6 +209,7 @@ void write_dicom(const std::filesystem::path& path, const DicomSpec& spec) {
         : spec.compression == "jpeg-lossless" ? gdcm::TransferSyntax::JPEGLosslessProcess14_1
         : spec.compression == "jpeg-ls"       ? gdcm::TransferSyntax::JPEGLSLossless
         : spec.compression == "jpeg2000"      ? gdcm::TransferSyntax::JPEG2000Lossless
+        : spec.compression == "jpeg-baseline" ? gdcm::TransferSyntax::JPEGBaselineProcess1
                                               : throw std::runtime_error("write_dicom: unknown compression " + spec.compression);
     gdcm::ImageChangeTransferSyntax change;
     change.SetTransferSyntax(ts);

@@ -39,7 +39,8 @@ struct DicomSpec {
   int bits_stored = 16;
   double slope = 1.0, intercept = 0.0;  // written only when not (1, 0)
   bool rgb = false;                     // 3 samples per pixel, photometric RGB, interleaved
-  // Compress after building: "" (native), "rle", "jpeg-lossless", "jpeg-ls", "jpeg2000" (all lossless).
+  // Compress after building: "" (native), lossless "rle", "jpeg-lossless", "jpeg-ls", "jpeg2000", or lossy
+  // "jpeg-baseline" (8-bit only).
   std::string compression;
   std::vector<std::int32_t> stored;     // (frames, H, W) or (frames, H, W, 3) stored values
 };

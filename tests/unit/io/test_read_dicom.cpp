@@ -131,6 +131,23 @@ TEST(ReadDicom, RgbBecomesBt601Luma) {
   EXPECT_NEAR(p[1], 0.299f * 10 + 0.587f * 200 + 0.114f * 30, 1e-3);
 }
 
+TEST(ReadDicom, JpegBaselineGreyDecodesCloseToStored) {
+  // Lossy: values within a few grey levels. (No RGB case: GDCM's own writer labels YCbCr JPEG data "RGB",
+  // and its decoder then returns YCbCr, so such a file cannot serve as a reference.)
+  ScratchDir dir("io-dicom");
+  DicomSpec s = ramp_spec(16, 16, 1, 8);
+  for (int y = 0; y < 16; ++y)
+    for (int x = 0; x < 16; ++x) s.stored[y * 16 + x] = 60 + 5 * x + 3 * y;  // smooth ramp
+  s.compression = "jpeg-baseline";
+  write_dicom(dir / "jpeg.dcm", s);
+  const auto bytes = read_bytes(dir / "jpeg.dcm");
+  const std::string uid = "1.2.840.10008.1.2.4.50";
+  ASSERT_NE(std::search(bytes.begin(), bytes.end(), uid.begin(), uid.end()), bytes.end()) << "not JPEG baseline";
+  const auto file = read_image_file(dir / "jpeg.dcm");
+  const auto& p = file.slices.at(0).image.pixels;
+  for (std::size_t i = 0; i < p.size(); ++i) ASSERT_NEAR(p[i], float(s.stored[i]), 3.f) << i;
+}
+
 // Every lossless compressed transfer syntax GDCM can write must read back to the exact stored values.
 // Param: (fixture compression name, transfer syntax UID that must appear in the file).
 class ReadDicomCompressed : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
