@@ -3,6 +3,7 @@
 // ReadOptions::axis in voxel-index order (no reorientation by qform/sform); for 4D+ files only the first
 // volume is used. scl_slope/scl_inter are applied when set (slope != 0); RGB voxels become BT.601 luma.
 #include <nifti2_io.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -76,6 +77,51 @@ bool supported_datatype(int dt) {
   }
 }
 
+// nifti2 prints some header complaints to stderr whatever its debug level ("bad datatype", "bad dim[0]"),
+// so the fields it would complain about are checked here first, from the raw (inflated) header bytes.
+void check_raw_header(const std::filesystem::path& path, bool gzipped) {
+  std::vector<unsigned char> h(540);
+  std::size_t got = 0;
+  if (gzipped) {
+    gzFile gz = gzopen(path.c_str(), "rb");
+    if (!gz) fail_read(ErrorCode::io, path, "cannot open the gzip stream");
+    const int n = gzread(gz, h.data(), static_cast<unsigned>(h.size()));
+    gzclose(gz);
+    got = n > 0 ? static_cast<std::size_t>(n) : 0;
+  } else {
+    h = read_file_head(path, 540);
+    got = h.size();
+  }
+  std::int32_t size = 0;
+  if (got >= 4) std::memcpy(&size, h.data(), 4);
+  const bool swap = size != 348 && size != 540;
+  if (swap) size = static_cast<std::int32_t>(__builtin_bswap32(static_cast<std::uint32_t>(size)));
+  const bool v2 = size == 540;
+  if ((size != 348 && size != 540) || got < static_cast<std::size_t>(size))
+    fail_read(ErrorCode::bad_format, path, "truncated or corrupt NIfTI header");
+  auto i16 = [&](std::size_t at) {
+    std::uint16_t v;
+    std::memcpy(&v, h.data() + at, 2);
+    return static_cast<std::int16_t>(swap ? __builtin_bswap16(v) : v);
+  };
+  auto i64 = [&](std::size_t at) {
+    std::uint64_t v;
+    std::memcpy(&v, h.data() + at, 8);
+    return static_cast<std::int64_t>(swap ? __builtin_bswap64(v) : v);
+  };
+  const int datatype = v2 ? i16(12) : i16(70);
+  auto dim = [&](int i) { return v2 ? i64(16 + 8 * static_cast<std::size_t>(i)) : std::int64_t(i16(40 + 2 * static_cast<std::size_t>(i))); };
+  const std::int64_t ndim = dim(0);
+  if (ndim < 1 || ndim > 7)
+    fail_read(ErrorCode::bad_format, path, "NIfTI header gives dim[0] = " + std::to_string(ndim) + ", expected 1 to 7");
+  for (int i = 1; i <= ndim; ++i)
+    if (dim(i) < 1)
+      fail_read(ErrorCode::bad_format, path, "NIfTI header dimension " + std::to_string(i) + " is " + std::to_string(dim(i)));
+  if (!supported_datatype(datatype))
+    fail_read(ErrorCode::unsupported, path, "NIfTI datatype code " + std::to_string(datatype) +
+                                                " is not supported (integers, float32/64, RGB24, RGBA32 are)");
+}
+
 }  // namespace
 
 ImageFile read_nifti_file(const std::filesystem::path& path, bool gzipped, const ReadOptions& options) {
@@ -87,6 +133,7 @@ ImageFile read_nifti_file(const std::filesystem::path& path, bool gzipped, const
               std::string(gzipped ? "gzip-compressed NIfTI" : "NIfTI") + " content, but the name does not end in " +
                   (gzipped ? ".nii.gz" : ".nii or .nii.gz") + "; rename the file");
 
+  check_raw_header(path, gzipped);
   // Header only (read_data = 0): check the dimensions before anything large is allocated.
   std::unique_ptr<nifti_image, NiftiFree> nim(nifti_image_read(path.c_str(), 0));
   if (!nim) fail_read(ErrorCode::bad_format, path, "corrupt NIfTI header");

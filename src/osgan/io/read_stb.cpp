@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "osgan/io/jpeg_markers.h"
 #include "osgan/io/reader_common.h"
 
 #define STB_IMAGE_IMPLEMENTATION
@@ -57,6 +58,7 @@ ImageFile read_stb_file(const std::filesystem::path& path, const std::string& fo
   if (bytes.size() > static_cast<std::size_t>(INT32_MAX))
     fail_read(ErrorCode::unsupported, path, format + " files over 2 GiB are not supported");
 
+  if (format == "jpeg") check_jpeg_markers(path, bytes);  // stb 2.27 overflows on some Huffman tables
   std::uint64_t header_w = 0, header_h = 0;
   if (header_dims(bytes, format, header_w, header_h)) check_pixel_count(path, header_w, header_h, 1, options.limits);
   int width = 0, height = 0, channels = 0;

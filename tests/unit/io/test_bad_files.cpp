@@ -224,3 +224,54 @@ TEST(BadFiles, NiftiContentUnderAnotherName) {
   EXPECT_EQ(osgan::io::detect_format(dir / "volume.dat"), "nifti");
   EXPECT_NE(expect_read_error(dir / "volume.dat").find("rename"), std::string::npos);
 }
+
+TEST(BadFiles, JpegHuffmanTableWithTooManyCodes) {
+  // stb_image 2.27 would write past its tables here; the reader must refuse the file before decoding.
+  ScratchDir dir("io-bad");
+  write_jpeg(dir / "a.jpg", 16, 16, 3, std::vector<std::uint8_t>(16 * 16 * 3, 77), 90);
+  auto bytes = read_bytes(dir / "a.jpg");
+  std::size_t dht = 0;
+  for (std::size_t i = 2; i + 1 < bytes.size(); ++i)
+    if (bytes[i] == 0xFF && bytes[i + 1] == 0xC4) {
+      dht = i;
+      break;
+    }
+  ASSERT_GT(dht, 0u) << "fixture JPEG has no DHT segment";
+  // First table: class/id byte at dht + 4, then 16 code counts; make them sum to 16 * 200.
+  for (int k = 0; k < 16; ++k) bytes[dht + 5 + k] = 200;
+  write_bytes(dir / "a.jpg", bytes);
+  EXPECT_NE(expect_read_error(dir / "a.jpg").find("Huffman table"), std::string::npos);
+}
+
+TEST(BadFiles, NiftiWithUnknownDatatype) {
+  ScratchDir dir("io-bad");
+  write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));
+  auto bytes = read_bytes(dir / "v.nii");
+  bytes[70] = 0x37, bytes[71] = 0x00;  // NIfTI-1 datatype (offset 70) = 55, no such code
+  write_bytes(dir / "v.nii", bytes);
+  EXPECT_NE(expect_read_error(dir / "v.nii").find("datatype"), std::string::npos);
+}
+
+TEST(BadFiles, LibrariesPrintNothingOnBadInput) {
+  // libtiff, GDCM and nifti2 report problems on stderr by default; osgan routes them into the Error.
+  ScratchDir dir("io-bad");
+  std::vector<double> px(64 * 64, 5.0);
+  write_tiff(dir / "t.tif", 64, 64, 1, 16, false, px);
+  truncate_to(dir / "t.tif", 0.3);
+  DicomSpec s;
+  s.width = 16, s.height = 16, s.stored.assign(256, 9);
+  write_dicom(dir / "t.dcm", s);
+  truncate_to(dir / "t.dcm", 0.9);
+  write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));
+  auto bytes = read_bytes(dir / "v.nii");
+  bytes[40] = 9;  // dim[0] = 9
+  write_bytes(dir / "v.nii", bytes);
+  write_nifti(dir / "w.nii.gz", 8, 8, 8, DT_INT16, std::vector<double>(512, 3.0));
+  truncate_to(dir / "w.nii.gz", 0.5);
+  for (const char* name : {"t.tif", "t.dcm", "v.nii", "w.nii.gz"}) {
+    testing::internal::CaptureStderr();
+    EXPECT_THROW(read_image_file(dir / name), osgan::Error) << name;
+    const std::string printed = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(printed, "") << name << " made a library print to stderr";
+  }
+}
