@@ -8,7 +8,8 @@
 namespace osgan::io::detail {
 
 // Throws bad_format naming the file when a DHT table declares more than 256 codes or a segment runs past
-// the end of the data. Entropy-coded data after each SOS is skipped by its marker boundaries.
+// the end of the data. Entropy-coded data after each SOS, and junk between segments, are skipped up to the
+// next marker, as stb_image itself does.
 void check_jpeg_markers(const std::filesystem::path& path, const std::vector<unsigned char>& bytes);
 
 }  // namespace osgan::io::detail
