@@ -1,13 +1,13 @@
-// DICOM through GDCM (gdcm::ImageReader): single- and multi-frame, every transfer syntax this GDCM build can
-// decode. GDCM returns stored values: we apply Rescale Slope/Intercept ourselves, and invert MONOCHROME1
+// DICOM through GDCM (gdcm::PixmapReader): single- and multi-frame, every transfer syntax this GDCM build
+// can decode. GDCM returns stored values: we apply Rescale Slope/Intercept ourselves, and invert MONOCHROME1
 // within the stored range (smin + smax - v) before rescaling, so bright always means high signal.
-#include <gdcmAttribute.h>
-#include <gdcmPixmapReader.h>
-#include <gdcmSequenceOfItems.h>
+// Debian's GDCM keeps its asserts, so structure and codec headers are checked before it decodes anything.
 #include <gdcmJPEG2000Codec.h>
 #include <gdcmJPEGCodec.h>
 #include <gdcmJPEGLSCodec.h>
+#include <gdcmPixmapReader.h>
 #include <gdcmSequenceOfFragments.h>
+#include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
 #include <gdcmUIDs.h>
 
@@ -126,6 +126,12 @@ std::string transfer_syntax_name(const gdcm::TransferSyntax& ts) {
   return uid;
 }
 
+bool ends_with_eoi(const gdcm::ByteValue& bv) {
+  const std::size_t n = bv.GetLength();
+  const auto* end = reinterpret_cast<const unsigned char*>(bv.GetPointer()) + n;
+  return (n >= 1 && end[-1] == 0xD9) || (n >= 2 && end[-1] == 0x00 && end[-2] == 0xD9);
+}
+
 // Debian's GDCM asserts (aborts) when a compressed frame decodes to more bytes than the DICOM header
 // promises. So each JPEG / JPEG-LS / JPEG 2000 frame header is read first (through GDCM's own codec) and
 // compared with the DICOM dimensions and pixel format.
@@ -143,11 +149,19 @@ void check_compressed_frames(const std::filesystem::path& path, const gdcm::Bitm
   codec->SetPixelFormat(image.GetPixelFormat());  // the JPEG codec picks its 8/12/16-bit decoder from this
   // One fragment per frame is the common layout; otherwise only the first frame's header can be found.
   const std::size_t count = fragments->GetNumberOfFragments() == frames ? frames : 1;
+  if (codec == &jpeg_ls && count != frames) {  // several fragments per frame: at least the last must end well
+    const gdcm::ByteValue* last = fragments->GetFragment(fragments->GetNumberOfFragments() - 1).GetByteValue();
+    if (!last || !ends_with_eoi(*last))
+      fail_read(ErrorCode::bad_format, path, "truncated or corrupt JPEG-LS pixel data (no end marker)");
+  }
   const gdcm::PixelFormat& pf = image.GetPixelFormat();
   const unsigned int* dims = image.GetDimensions();
   for (std::size_t i = 0; i < count; ++i) {
     const gdcm::ByteValue* bv = fragments->GetFragment(static_cast<unsigned int>(i)).GetByteValue();
     if (!bv || bv->GetLength() == 0) fail_read(ErrorCode::bad_format, path, "empty compressed frame " + std::to_string(i));
+    // GDCM's JPEG-LS decoder asserts that each frame ends with the EOI marker (FF D9, maybe padded by 00).
+    if (codec == &jpeg_ls && count == frames && !ends_with_eoi(*bv))
+      fail_read(ErrorCode::bad_format, path, "truncated or corrupt JPEG-LS frame " + std::to_string(i) + " (no end marker)");
     std::istringstream frame(std::string(bv->GetPointer(), bv->GetLength()));
     gdcm::TransferSyntax frame_ts = ts;
     if (!codec->GetHeaderInfo(frame, frame_ts))
@@ -165,7 +179,7 @@ void check_compressed_frames(const std::filesystem::path& path, const gdcm::Bitm
   }
 }
 
-// The first item's data set of sequence `tag` in `ds`, or null.
+// The data set of item `index` (from 0) of sequence `tag` in `ds`, or null.
 const gdcm::DataSet* item_of(const gdcm::DataSet& ds, const gdcm::Tag& tag, std::size_t index) {
   if (!ds.FindDataElement(tag)) return nullptr;
   const gdcm::SmartPointer<gdcm::SequenceOfItems> sq = ds.GetDataElement(tag).GetValueAsSQ();
