@@ -175,6 +175,10 @@ class Walker {
       }
       const bool pixel_data = group == 0x7FE0 && element == 0x0010;
       if (length == kUndefined) {
+        // Only sequences (SQ, or UN holding one) and encapsulated pixel data may have undefined length;
+        // GDCM asserts on any other VR with it.
+        if (explicit_ && !(vr == "SQ" || vr == "UN" || (pixel_data && (vr == "OB" || vr == "OW"))))
+          truncated("undefined length with value representation " + vr, group, element);
         // A sequence (SQ, or any undefined length in implicit VR) or encapsulated pixel data: a list of items.
         if (!walk_sequence(depth + 1, pixel_data)) return false;
         continue;
