@@ -1,6 +1,27 @@
 // Reading medical images into one grey channel: PNG (8/16 bit), JPEG, BMP, TIFF, DICOM (single- and
 // multi-frame) and NIfTI volumes cut into 2D slices. The format is decided by the file's content, never by
 // its name. This code must not include torch: it is shared by the fast torch-free tools (audit, split).
+//
+// Conversion to grey, the same for every format:
+//   grey, as stored;  RGB -> ITU-R BT.601 luma 0.299 R + 0.587 G + 0.114 B;
+//   with alpha -> composited over black: value * alpha / alpha_max (transparent pixels become 0).
+// Per format:
+//   PNG/JPEG/BMP (stb_image): 8-bit 0..255, 16-bit PNG 0..65535. Palette PNGs count as rgb(a).
+//   TIFF (libtiff): first page only; 8/16/32-bit integer and 32/64-bit float samples as stored, MinIsWhite
+//     inverted (max - v); palette, YCbCr, CMYK and 1-4 bit files through libtiff's 8-bit RGBA conversion.
+//   DICOM (GDCM): stored values -> MONOCHROME1 inverted within the stored range (smin + smax - v, range
+//     from BitsStored and signedness) -> Rescale Slope/Intercept (top level, else the frame's functional
+//     group). RGB by luma; YBR_FULL by its Y. Each frame is a Slice. GDCM's decoders (JPEG, JPEG-LS,
+//     JPEG 2000, RLE) are used; other transfer syntaxes fail naming the syntax. DICOM reads are serialised.
+//   NIfTI (nifti2, .nii/.nii.gz; the name must end so): first volume of 4D+ files; scl_slope/scl_inter
+//     applied when slope != 0. Slices in voxel-index order, no reorientation by qform/sform:
+//     axial = (x, y) plane at each z, coronal = (x, z) at each y, sagittal = (y, z) at each x; image rows
+//     follow the second axis of the plane, columns the first.
+// Example:
+//   osgan::io::ReadOptions options;
+//   options.slices.kind = osgan::io::SliceSelection::Kind::middle;  // 5 middle axial slices of a volume
+//   options.slices.middle_count = 5;
+//   osgan::io::ImageFile file = osgan::io::read_image_file("brain.nii.gz", options);
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -32,11 +53,14 @@ struct ImageInfo {
   int width = 0;
   int height = 0;
   int frames = 1;            // frames (DICOM) or slices along the chosen axis (NIfTI) in the file
+  // (bits_per_sample is the stored precision, e.g. BitsStored for DICOM, 1 for a bilevel TIFF.)
 };
 
 enum class SliceAxis { axial, coronal, sagittal };
 
-// Which slices of a volume (NIfTI) or frames of a multi-frame DICOM become samples.
+// Which slices of a volume (NIfTI) or frames of a multi-frame DICOM become samples; ignored for 2D files.
+// middle: the N slices around the centre (all of them if the file has fewer). range: first..last with last
+// clamped to the final slice; a range that selects nothing, or N < 1, throws invalid_argument.
 struct SliceSelection {
   enum class Kind { all, middle, range };
   Kind kind = Kind::all;
@@ -45,7 +69,8 @@ struct SliceSelection {
   int last = -1;         //   (-1 = up to the end)
 };
 
-// Guards against decompression bombs and absurd headers.
+// Guards against decompression bombs and absurd headers. The file size is checked with stat before
+// reading; the pixel count from the header (all slices or voxels together) before anything is decoded.
 struct ReadLimits {
   std::uint64_t max_file_bytes = 2ull << 30;  // 2 GiB
   std::uint64_t max_pixels = 1ull << 28;      // per file (all slices together): 268M pixels

@@ -1,41 +1,39 @@
-// TEMPORARY minimal reader (stb only) so that dependent code can build; replaced by the io work.
-#include <fstream>
+// read_image_file: checks the file (exists, regular, size limit), asks detect_format what the content is,
+// and hands it to the matching reader. Every failure is one osgan::Error line naming the file.
+#include <new>
 
-#include "osgan/core/error.h"
 #include "osgan/io/image.h"
-
-#define STB_IMAGE_IMPLEMENTATION
-#include <stb_image.h>
+#include "osgan/io/reader_common.h"
 
 namespace osgan::io {
 
-std::string detect_format(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  unsigned char m[8] = {0};
-  in.read(reinterpret_cast<char*>(m), 8);
-  if (in.gcount() >= 8 && m[0] == 0x89 && m[1] == 'P' && m[2] == 'N' && m[3] == 'G') return "png";
-  if (in.gcount() >= 3 && m[0] == 0xFF && m[1] == 0xD8 && m[2] == 0xFF) return "jpeg";
-  return "";
+namespace {
+
+ImageFile read_by_content(const std::filesystem::path& path, const ReadOptions& options) {
+  detail::check_regular_file(path, options.limits);
+  const std::string format = detect_format(path);
+  if (format == "png" || format == "jpeg" || format == "bmp") return detail::read_stb_file(path, format, options);
+  if (format == "tiff") return detail::read_tiff_file(path, options);
+  if (format == "dicom") return detail::read_dicom_file(path, options);
+  if (format == "nifti" || format == "nifti.gz") return detail::read_nifti_file(path, format == "nifti.gz", options);
+  detail::fail_read(ErrorCode::unsupported, path,
+                    "content is not a supported image: expected PNG, JPEG, BMP, TIFF, DICOM (with the DICM "
+                    "preamble) or NIfTI (.nii, .nii.gz); the format is judged by content, not by the name");
 }
 
-bool is_supported_image(const std::filesystem::path& path) { return !detect_format(path).empty(); }
+}  // namespace
 
-ImageFile read_image_file(const std::filesystem::path& path, const ReadOptions&) {
-  int w = 0, h = 0, c = 0;
-  unsigned char* data = stbi_load(path.c_str(), &w, &h, &c, 1);
-  if (!data) fail(ErrorCode::bad_format, "cannot read \"" + path.string() + "\" (" + stbi_failure_reason() + ")");
-  ImageFile file;
-  file.info.format = detect_format(path);
-  file.info.width = w;
-  file.info.height = h;
-  file.info.channels = c;
-  file.info.channel_mode = c == 1 ? "grey" : c == 2 ? "grey+alpha" : c == 3 ? "rgb" : "rgba";
-  Slice s;
-  s.image = Image(h, w);
-  for (int i = 0; i < w * h; ++i) s.image.pixels[i] = data[i];
-  stbi_image_free(data);
-  file.slices.push_back(std::move(s));
-  return file;
+ImageFile read_image_file(const std::filesystem::path& path, const ReadOptions& options) {
+  // The readers throw osgan::Error themselves; this net turns anything a library lets escape into one.
+  try {
+    return read_by_content(path, options);
+  } catch (const osgan::Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    detail::fail_read(ErrorCode::io, path, "out of memory while decoding");
+  } catch (const std::exception& e) {
+    detail::fail_read(ErrorCode::bad_format, path, std::string("unexpected library error: ") + e.what());
+  }
 }
 
 }  // namespace osgan::io

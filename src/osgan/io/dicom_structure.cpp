@@ -1,0 +1,237 @@
+// Element-header walk over a DICOM file (Part 10 layout: 128-byte preamble, "DICM", group 0002 in explicit
+// VR little endian, then the data set in the transfer syntax named there). Only lengths are checked.
+#include "osgan/io/dicom_structure.h"
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "osgan/io/reader_common.h"
+
+namespace osgan::io::detail {
+
+namespace {
+
+constexpr std::uint32_t kUndefined = 0xFFFFFFFFu;
+constexpr int kMaxDepth = 32;
+
+// The dictionary VR of the elements GDCM reads into typed attributes (image pixel module, rescale).
+const char* expected_vr(std::uint16_t group, std::uint16_t element) {
+  if (group == 0x0002 && element == 0x0010) return "UI";
+  if (group != 0x0028) return nullptr;
+  switch (element) {
+    case 0x0002: case 0x0006: case 0x0010: case 0x0011: case 0x0100: case 0x0101: case 0x0102: case 0x0103:
+      return "US";
+    case 0x0004: return "CS";
+    case 0x0008: return "IS";
+    case 0x1052: case 0x1053: return "DS";
+    default: return nullptr;
+  }
+}
+
+class Walker {
+ public:
+  Walker(const std::filesystem::path& path, std::uint64_t size) : path_(path), size_(size), in_(path, std::ios::binary) {
+    if (!in_) fail_read(ErrorCode::io, path_, "cannot open the file");
+  }
+
+  // Returns false when the walk cannot continue meaningfully (unknown VR): the file is then left to GDCM.
+  bool walk_file() {
+    seek(132);  // past the preamble and "DICM"
+    std::string ts;
+    // File meta information: group 0002, always explicit VR little endian.
+    while (pos_ < size_) {
+      const std::uint64_t start = pos_;
+      std::uint16_t group = 0, element = 0;
+      if (!peek_tag(group, element) || group != 0x0002) break;
+      std::uint32_t length = 0;
+      std::string vr;
+      if (!read_header(/*explicit_vr=*/true, /*big_endian=*/false, group, element, vr, length)) return false;
+      if (length == kUndefined) truncated("meta element with undefined length", group, element);
+      need(length, group, element);
+      if (element == 0x0010) {  // Transfer Syntax UID
+        ts.assign(length, '\0');
+        read_raw(&ts[0], length);
+        while (!ts.empty() && (ts.back() == '\0' || ts.back() == ' ')) ts.pop_back();
+      } else {
+        seek(pos_ + length);
+      }
+      if (pos_ <= start) return false;
+    }
+    if (ts.empty()) fail_read(ErrorCode::bad_format, path_, "corrupt DICOM: no transfer syntax in the file meta information");
+    if (pos_ >= size_) fail_read(ErrorCode::bad_format, path_, "truncated DICOM: nothing after the file meta information");
+    if (ts == "1.2.840.10008.1.2.1.99") return false;  // deflated: lengths refer to inflated data
+    explicit_ = ts != "1.2.840.10008.1.2";
+    big_endian_ = ts == "1.2.840.10008.1.2.2";
+    return walk_items_until(size_, /*depth=*/0, /*stop_at_item_end=*/false);
+  }
+
+ private:
+  [[noreturn]] void truncated(const std::string& what, std::uint16_t group, std::uint16_t element) {
+    char tag[16];
+    std::snprintf(tag, sizeof tag, "(%04X,%04X)", group, element);
+    fail_read(ErrorCode::bad_format, path_,
+              "truncated or corrupt DICOM: " + what + " at element " + tag + ", byte " + std::to_string(pos_) +
+                  " of " + std::to_string(size_));
+  }
+
+  void need(std::uint64_t length, std::uint16_t group, std::uint16_t element) {
+    if (pos_ + length > size_)
+      truncated("value of " + std::to_string(length) + " bytes runs past the end of the file", group, element);
+  }
+
+  void seek(std::uint64_t to) {
+    pos_ = to;
+    in_.clear();
+    in_.seekg(static_cast<std::streamoff>(to));
+  }
+
+  void read_raw(char* out, std::size_t n) {
+    in_.read(out, static_cast<std::streamsize>(n));
+    if (static_cast<std::size_t>(in_.gcount()) != n) fail_read(ErrorCode::io, path_, "read error while checking DICOM structure");
+    pos_ += n;
+  }
+
+  std::uint16_t u16(const unsigned char* p, bool big) const { return big ? (p[0] << 8 | p[1]) : (p[1] << 8 | p[0]); }
+  std::uint32_t u32(const unsigned char* p, bool big) const {
+    return big ? (std::uint32_t(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3])
+               : (std::uint32_t(p[3]) << 24 | p[2] << 16 | p[1] << 8 | p[0]);
+  }
+
+  // GDCM asserts on Samples per Pixel > 4; osgan reads 1 (grey) or 3 (colour).
+  void check_samples_per_pixel(std::uint32_t length) {
+    if (length != 2) truncated("Samples per Pixel of " + std::to_string(length) + " bytes", 0x0028, 0x0002);
+    unsigned char b[2];
+    read_raw(reinterpret_cast<char*>(b), 2);
+    seek(pos_ - 2);
+    const std::uint16_t spp = u16(b, big_endian_);
+    if (spp != 1 && spp != 3)
+      fail_read(ErrorCode::unsupported, path_, "DICOM with " + std::to_string(spp) + " samples per pixel (expected 1 or 3)");
+  }
+
+  bool peek_tag(std::uint16_t& group, std::uint16_t& element) {
+    if (pos_ + 4 > size_) return false;
+    unsigned char b[4];
+    read_raw(reinterpret_cast<char*>(b), 4);
+    seek(pos_ - 4);
+    group = u16(b, false), element = u16(b + 2, false);
+    return true;
+  }
+
+  // Reads one element header; an unknown VR (explicit VR only) fails as corrupt.
+  bool read_header(bool explicit_vr, bool big, std::uint16_t& group, std::uint16_t& element, std::string& vr,
+                   std::uint32_t& length) {
+    unsigned char b[8];
+    if (pos_ + 8 > size_) truncated("element header cut off", group, element);
+    read_raw(reinterpret_cast<char*>(b), 8);
+    group = u16(b, big), element = u16(b + 2, big);
+    // Item and delimitation tags (FFFE,xxxx) have no VR even in explicit VR: tag + 4-byte length.
+    if (!explicit_vr || group == 0xFFFE) {
+      vr.clear();
+      length = u32(b + 4, big);
+      return true;
+    }
+    vr.assign(reinterpret_cast<char*>(b + 4), 2);
+    // An unknown VR means a corrupt header; GDCM guesses on, and can then abort on what follows.
+    static const char* kShortVrs[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT",
+                                      "PN", "SH", "SL", "SS", "ST", "TM", "UI", "UL", "US"};
+    static const char* kLongVrs[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"};
+    bool long_vr = false, known = false;
+    for (const char* v : kLongVrs) long_vr = long_vr || vr == v;
+    for (const char* v : kShortVrs) known = known || vr == v;
+    if (!long_vr && !known) {
+      std::string shown;
+      for (unsigned char c : vr) shown += (c >= 0x20 && c < 0x7F) ? std::string(1, char(c)) : "?";
+      truncated("unknown value representation '" + shown + "'", group, element);
+    }
+    // GDCM asserts when the image pixel module has an unexpected VR, so those must match the dictionary.
+    const char* expected = expected_vr(group, element);
+    if (expected && vr != expected && vr != "UN")
+      truncated("value representation " + vr + " where the standard has " + expected, group, element);
+    if (!long_vr) {
+      length = u16(b + 6, big);
+      return true;
+    }
+    if (pos_ + 4 > size_) truncated("element header cut off", group, element);
+    unsigned char l[4];
+    read_raw(reinterpret_cast<char*>(l), 4);
+    length = u32(l, big);
+    return true;
+  }
+
+  // Walks elements up to `end` (or an item/sequence delimiter when inside an undefined-length item).
+  bool walk_items_until(std::uint64_t end, int depth, bool stop_at_item_end) {
+    if (depth > kMaxDepth) truncated("sequences nested too deeply", 0, 0);
+    while (pos_ < end) {
+      std::uint16_t group = 0, element = 0;
+      std::uint32_t length = 0;
+      std::string vr;
+      if (!read_header(explicit_, big_endian_, group, element, vr, length)) return false;
+      if (group == 0xFFFE) {
+        if (element == 0xE00D && stop_at_item_end) return true;  // item delimiter
+        // Anything else here (a stray item or sequence delimiter) also makes GDCM abort.
+        truncated("misplaced item or delimiter tag", group, element);
+      }
+      const bool pixel_data = group == 0x7FE0 && element == 0x0010;
+      if (length == kUndefined) {
+        // Only sequences (SQ, or UN holding one) and encapsulated pixel data may have undefined length;
+        // GDCM asserts on any other VR with it.
+        if (explicit_ && !(vr == "SQ" || vr == "UN" || (pixel_data && (vr == "OB" || vr == "OW"))))
+          truncated("undefined length with value representation " + vr, group, element);
+        // A sequence (SQ, or any undefined length in implicit VR) or encapsulated pixel data: a list of items.
+        if (!walk_sequence(depth + 1, pixel_data)) return false;
+        continue;
+      }
+      need(length, group, element);
+      if (group == 0x0028 && element == 0x0002) check_samples_per_pixel(length);
+      seek(pos_ + length);
+    }
+    if (stop_at_item_end) truncated("item without its delimiter", 0, 0);
+    return true;
+  }
+
+  // Items (FFFE,E000) until the sequence delimiter (FFFE,E0DD). Fragments of pixel data hold raw bytes.
+  bool walk_sequence(int depth, bool fragments) {
+    while (true) {
+      if (pos_ + 8 > size_) truncated("sequence without its delimiter", 0, 0);
+      unsigned char b[8];
+      read_raw(reinterpret_cast<char*>(b), 8);
+      const std::uint16_t group = u16(b, big_endian_), element = u16(b + 2, big_endian_);
+      const std::uint32_t length = u32(b + 4, big_endian_);
+      if (group != 0xFFFE) truncated("expected a sequence item", group, element);
+      if (element == 0xE0DD) return true;
+      if (element != 0xE000) truncated("expected a sequence item", group, element);
+      if (length == kUndefined) {
+        if (fragments) truncated("pixel data fragment with undefined length", group, element);
+        if (!walk_items_until(size_, depth, /*stop_at_item_end=*/true)) return false;
+        continue;
+      }
+      need(length, group, element);
+      if (fragments) {
+        seek(pos_ + length);
+      } else if (!walk_items_until(pos_ + length, depth, /*stop_at_item_end=*/false)) {
+        return false;
+      }
+    }
+  }
+
+  const std::filesystem::path& path_;
+  std::uint64_t size_;
+  std::ifstream in_;
+  std::uint64_t pos_ = 0;
+  bool explicit_ = true;
+  bool big_endian_ = false;
+};
+
+}  // namespace
+
+void check_dicom_structure(const std::filesystem::path& path) {
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) fail_read(ErrorCode::io, path, ec.message());
+  Walker walker(path, size);
+  walker.walk_file();
+}
+
+}  // namespace osgan::io::detail

@@ -1,0 +1,61 @@
+// JPEG marker walk (ITU-T T.81 B.1): SOI, then segments FF xx with a 2-byte big-endian length, entropy-coded
+// data after SOS up to the next marker that is neither a stuffed 00 nor a restart marker (D0-D7).
+#include "osgan/io/jpeg_markers.h"
+
+#include <algorithm>
+#include <string>
+
+#include "osgan/io/reader_common.h"
+
+namespace osgan::io::detail {
+
+namespace {
+
+// Every Huffman table in one DHT segment [at, end): class/id byte, 16 counts, then sum(counts) values.
+void check_dht(const std::filesystem::path& path, const std::vector<unsigned char>& b, std::size_t at, std::size_t end) {
+  while (at < end) {
+    if (at + 17 > end) fail_read(ErrorCode::bad_format, path, "corrupt JPEG: Huffman table header cut short");
+    std::size_t codes = 0;
+    for (int i = 1; i <= 16; ++i) codes += b[at + static_cast<std::size_t>(i)];
+    if (codes > 256)
+      fail_read(ErrorCode::bad_format, path,
+                "corrupt JPEG: Huffman table declares " + std::to_string(codes) + " codes (at most 256)");
+    at += 17 + codes;
+  }
+}
+
+}  // namespace
+
+void check_jpeg_markers(const std::filesystem::path& path, const std::vector<unsigned char>& b) {
+  std::size_t at = 2;  // past SOI (FF D8), which detect_format has seen
+  while (at + 1 < b.size()) {
+    if (b[at] != 0xFF) {  // junk between segments: stb resynchronises at the next FF, and so do we
+      ++at;
+      continue;
+    }
+    const unsigned char m = b[at + 1];
+    if (m == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    if (m == 0xD9) return;                                   // EOI
+    if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {  // no length: stuffed byte, TEM, RSTn
+      at += 2;
+      continue;
+    }
+    if (at + 4 > b.size()) return;  // cut inside a marker: stb fails on it by itself
+    const std::size_t length = static_cast<std::size_t>(b[at + 2]) << 8 | b[at + 3];
+    const std::size_t start = at + 4, end = at + 2 + length;
+    if (length < 2) fail_read(ErrorCode::bad_format, path, "corrupt JPEG: segment length " + std::to_string(length));
+    // stb reads a DHT's tables even when the file ends inside it, so check what is there first.
+    if (m == 0xC4) check_dht(path, b, start, std::min(end, b.size()));
+    if (end > b.size()) fail_read(ErrorCode::bad_format, path, "truncated JPEG: a segment runs past the end of the file");
+    at = end;
+    if (m == 0xDA) {  // SOS: skip the entropy-coded data
+      while (at + 1 < b.size() && !(b[at] == 0xFF && b[at + 1] != 0x00 && !(b[at + 1] >= 0xD0 && b[at + 1] <= 0xD7)))
+        ++at;
+    }
+  }
+}
+
+}  // namespace osgan::io::detail

@@ -1,0 +1,308 @@
+// DICOM through GDCM (gdcm::PixmapReader): single- and multi-frame, every transfer syntax this GDCM build
+// can decode. GDCM returns stored values: we apply Rescale Slope/Intercept ourselves, and invert MONOCHROME1
+// within the stored range (smin + smax - v) before rescaling, so bright always means high signal.
+// Debian's GDCM keeps its asserts, so structure and codec headers are checked before it decodes anything.
+#include <gdcmJPEG2000Codec.h>
+#include <gdcmJPEGCodec.h>
+#include <gdcmJPEGLSCodec.h>
+#include <gdcmPixmapReader.h>
+#include <gdcmSequenceOfFragments.h>
+#include <gdcmSequenceOfItems.h>
+#include <gdcmTrace.h>
+#include <gdcmUIDs.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <sstream>
+
+#include "osgan/io/dicom_structure.h"
+#include "osgan/io/reader_common.h"
+
+namespace osgan::io::detail {
+
+namespace {
+
+// GDCM reports through global streams, and some problems only there: a truncated Pixel Data element is read
+// as if complete, with just a warning. While one DICOM is read (under this lock) the warnings and errors go
+// to buffers we inspect; outside, GDCM stays silent. The lock serialises DICOM reads, a deliberate cost.
+class GdcmMessages {
+ public:
+  GdcmMessages() : lock_(mutex()) {
+    warnings().str({});
+    errors().str({});
+    gdcm::Trace::SetDebug(false);
+    gdcm::Trace::SetWarningStream(warnings());
+    gdcm::Trace::SetErrorStream(errors());
+    gdcm::Trace::SetWarning(true);
+    gdcm::Trace::SetError(true);
+  }
+  ~GdcmMessages() {
+    gdcm::Trace::SetWarning(false);
+    gdcm::Trace::SetError(false);
+  }
+  bool warned(const std::string& text) const { return warnings().str().find(text) != std::string::npos; }
+  // The message line of GDCM's first error ("Error: In <file>, line <n>, function <f>\n<message>"), or "".
+  std::string first_error() const {
+    const std::string all = errors().str();
+    const auto start = all.find('\n');
+    if (start == std::string::npos) return {};
+    const auto end = all.find('\n', start + 1);
+    return all.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
+  }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::ostringstream& warnings() {
+    static std::ostringstream s;
+    return s;
+  }
+  static std::ostringstream& errors() {
+    static std::ostringstream s;
+    return s;
+  }
+  std::lock_guard<std::mutex> lock_;
+};
+
+// The first value of a top-level decimal-string element such as (0028,1053) Rescale Slope; false if absent
+// or not a number.
+bool read_ds(const gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element, double& value) {
+  const gdcm::Tag tag(group, element);
+  if (!ds.FindDataElement(tag)) return false;
+  const gdcm::ByteValue* bv = ds.GetDataElement(tag).GetByteValue();
+  if (!bv || bv->GetLength() == 0) return false;
+  const std::string text(bv->GetPointer(), bv->GetLength());
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const double v = std::strtod(begin, &end);
+  if (end == begin || !std::isfinite(v)) return false;
+  value = v;
+  return true;
+}
+
+// One stored sample as float, with bits above BitsStored masked off and signed values sign-extended.
+float stored_sample(const unsigned char* p, const gdcm::PixelFormat& pf) {
+  const int bytes = pf.GetBitsAllocated() / 8;
+  switch (pf.GetScalarType()) {
+    case gdcm::PixelFormat::FLOAT32: {
+      float f;
+      std::memcpy(&f, p, 4);
+      return f;
+    }
+    case gdcm::PixelFormat::FLOAT64: {
+      double d;
+      std::memcpy(&d, p, 8);
+      return static_cast<float>(d);
+    }
+    default: break;
+  }
+  std::uint64_t raw = 0;
+  std::memcpy(&raw, p, static_cast<std::size_t>(bytes));  // little-endian host: GDCM returns native order
+  int stored = pf.GetBitsStored();
+  if (stored <= 0 || stored > bytes * 8) stored = bytes * 8;  // corrupt BitsStored: use all bits
+  if (stored < 64) raw &= (std::uint64_t(1) << stored) - 1;
+  if (pf.GetPixelRepresentation() == 1 && stored < 64 && (raw >> (stored - 1)) & 1)
+    return static_cast<float>(static_cast<std::int64_t>(raw) - (std::int64_t(1) << stored));
+  return static_cast<float>(raw);
+}
+
+std::string trimmed(const char* text) {
+  std::string s = text ? text : "";
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  return s;
+}
+
+// "1.2.840.10008.1.2.4.70 (JPEG Lossless, ...)" for messages.
+std::string transfer_syntax_name(const gdcm::TransferSyntax& ts) {
+  if (!ts.IsValid()) return "unknown";
+  const std::string uid = trimmed(ts.GetString());
+  gdcm::UIDs known;
+  if (known.SetFromUID(uid.c_str()) && known.GetName()) return uid + " (" + known.GetName() + ")";
+  return uid;
+}
+
+bool ends_with_eoi(const gdcm::ByteValue& bv) {
+  const std::size_t n = bv.GetLength();
+  const auto* end = reinterpret_cast<const unsigned char*>(bv.GetPointer()) + n;
+  return (n >= 1 && end[-1] == 0xD9) || (n >= 2 && end[-1] == 0x00 && end[-2] == 0xD9);
+}
+
+// Debian's GDCM asserts (aborts) when a compressed frame decodes to more bytes than the DICOM header
+// promises. So each JPEG / JPEG-LS / JPEG 2000 frame header is read first (through GDCM's own codec) and
+// compared with the DICOM dimensions and pixel format.
+void check_compressed_frames(const std::filesystem::path& path, const gdcm::Bitmap& image, std::uint64_t frames) {
+  const gdcm::TransferSyntax& ts = image.GetTransferSyntax();
+  gdcm::JPEGCodec jpeg;
+  gdcm::JPEGLSCodec jpeg_ls;
+  gdcm::JPEG2000Codec jpeg2000;
+  gdcm::ImageCodec* codec = jpeg.CanDecode(ts) ? static_cast<gdcm::ImageCodec*>(&jpeg)
+                            : jpeg_ls.CanDecode(ts) ? static_cast<gdcm::ImageCodec*>(&jpeg_ls)
+                            : jpeg2000.CanDecode(ts) ? static_cast<gdcm::ImageCodec*>(&jpeg2000)
+                                                     : nullptr;
+  const gdcm::SequenceOfFragments* fragments = image.GetDataElement().GetSequenceOfFragments();
+  if (!codec || !fragments || fragments->GetNumberOfFragments() == 0) return;
+  codec->SetPixelFormat(image.GetPixelFormat());  // the JPEG codec picks its 8/12/16-bit decoder from this
+  // One fragment per frame is the common layout; otherwise only the first frame's header can be found.
+  const std::size_t count = fragments->GetNumberOfFragments() == frames ? frames : 1;
+  if (codec == &jpeg_ls && count != frames) {  // several fragments per frame: at least the last must end well
+    const gdcm::ByteValue* last = fragments->GetFragment(fragments->GetNumberOfFragments() - 1).GetByteValue();
+    if (!last || !ends_with_eoi(*last))
+      fail_read(ErrorCode::bad_format, path, "truncated or corrupt JPEG-LS pixel data (no end marker)");
+  }
+  const gdcm::PixelFormat& pf = image.GetPixelFormat();
+  const unsigned int* dims = image.GetDimensions();
+  for (std::size_t i = 0; i < count; ++i) {
+    const gdcm::ByteValue* bv = fragments->GetFragment(static_cast<unsigned int>(i)).GetByteValue();
+    if (!bv || bv->GetLength() == 0) fail_read(ErrorCode::bad_format, path, "empty compressed frame " + std::to_string(i));
+    // GDCM's JPEG-LS decoder asserts that each frame ends with the EOI marker (FF D9, maybe padded by 00).
+    if (codec == &jpeg_ls && count == frames && !ends_with_eoi(*bv))
+      fail_read(ErrorCode::bad_format, path, "truncated or corrupt JPEG-LS frame " + std::to_string(i) + " (no end marker)");
+    std::istringstream frame(std::string(bv->GetPointer(), bv->GetLength()));
+    gdcm::TransferSyntax frame_ts = ts;
+    if (!codec->GetHeaderInfo(frame, frame_ts))
+      fail_read(ErrorCode::bad_format, path, "corrupt compressed frame " + std::to_string(i) + " (no valid codec header)");
+    const unsigned int* fdims = codec->GetDimensions();
+    const gdcm::PixelFormat& fpf = codec->GetPixelFormat();
+    if (fdims[0] != dims[0] || fdims[1] != dims[1] || fpf.GetSamplesPerPixel() != pf.GetSamplesPerPixel() ||
+        fpf.GetBitsAllocated() > pf.GetBitsAllocated())
+      fail_read(ErrorCode::bad_format, path,
+                "compressed frame " + std::to_string(i) + " is " + std::to_string(fdims[0]) + "x" +
+                    std::to_string(fdims[1]) + "x" + std::to_string(fpf.GetSamplesPerPixel()) + " at " +
+                    std::to_string(fpf.GetBitsAllocated()) + " bits, but the DICOM header says " +
+                    std::to_string(dims[0]) + "x" + std::to_string(dims[1]) + "x" +
+                    std::to_string(pf.GetSamplesPerPixel()) + " at " + std::to_string(pf.GetBitsAllocated()) + " bits");
+  }
+}
+
+// The data set of item `index` (from 0) of sequence `tag` in `ds`, or null.
+const gdcm::DataSet* item_of(const gdcm::DataSet& ds, const gdcm::Tag& tag, std::size_t index) {
+  if (!ds.FindDataElement(tag)) return nullptr;
+  const gdcm::SmartPointer<gdcm::SequenceOfItems> sq = ds.GetDataElement(tag).GetValueAsSQ();
+  if (!sq || index >= sq->GetNumberOfItems()) return nullptr;
+  return &sq->GetItem(index + 1).GetNestedDataSet();  // items are numbered from 1
+}
+
+// Rescale (modality LUT) of frame `frame`: top-level Rescale Slope/Intercept, else the enhanced
+// multi-frame Pixel Value Transformation Sequence (0028,9145) of that frame's per-frame functional group,
+// else of the shared group; identity when none is present.
+void rescale_for_frame(const gdcm::DataSet& ds, std::size_t frame, double& slope, double& intercept) {
+  slope = 1.0, intercept = 0.0;
+  if (read_ds(ds, 0x0028, 0x1053, slope)) {
+    read_ds(ds, 0x0028, 0x1052, intercept);
+    return;
+  }
+  const gdcm::Tag transformation(0x0028, 0x9145);
+  for (const gdcm::DataSet* group : {item_of(ds, gdcm::Tag(0x5200, 0x9230), frame), item_of(ds, gdcm::Tag(0x5200, 0x9229), 0)}) {
+    const gdcm::DataSet* t = group ? item_of(*group, transformation, 0) : nullptr;
+    if (t && read_ds(*t, 0x0028, 0x1053, slope)) {
+      read_ds(*t, 0x0028, 0x1052, intercept);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& options) {
+  check_dicom_structure(path);  // before GDCM, which aborts on some truncated headers
+  try {
+    GdcmMessages messages;
+    // PixmapReader, not ImageReader: the latter also derives spacing and orientation, and GDCM asserts
+    // (aborts) inside that on some corrupt enhanced multi-frame headers. We need neither.
+    gdcm::PixmapReader reader;
+    reader.SetFileName(path.c_str());
+    if (!reader.Read()) {
+      const std::string why = messages.first_error();
+      fail_read(ErrorCode::bad_format, path,
+                "corrupt DICOM file or no image in it" + (why.empty() ? std::string() : " (GDCM: " + why + ")"));
+    }
+    if (messages.warned("Incomplete Pixel Data"))
+      fail_read(ErrorCode::bad_format, path, "truncated DICOM: the pixel data is shorter than its declared length");
+    const gdcm::Pixmap& image = reader.GetPixmap();
+    const unsigned int* dims = image.GetDimensions();
+    const std::uint64_t width = dims[0], height = dims[1];
+    const std::uint64_t frames = image.GetNumberOfDimensions() >= 3 ? dims[2] : 1;
+    check_pixel_count(path, width, height, frames, options.limits);
+
+    check_compressed_frames(path, image, frames);
+    const std::string ts_name = transfer_syntax_name(image.GetTransferSyntax());
+    std::vector<char> buffer(image.GetBufferLength());
+    if (buffer.empty() || !image.GetBuffer(buffer.data()))
+      fail_read(ErrorCode::unsupported, path,
+                "cannot decode the pixel data: transfer syntax " + ts_name + ", photometric " +
+                    trimmed(image.GetPhotometricInterpretation().GetString()) +
+                    " is not supported by this GDCM build; convert the file (e.g. gdcmconv --raw)");
+
+    // The codec may change the pixel format and photometric interpretation while decoding: read them now.
+    const gdcm::PixelFormat pf = image.GetPixelFormat();
+    const gdcm::PhotometricInterpretation pi = image.GetPhotometricInterpretation();
+    const int spp = pf.GetSamplesPerPixel();
+    const int bits = pf.GetBitsAllocated();
+    const bool mono = pi == gdcm::PhotometricInterpretation::MONOCHROME1 || pi == gdcm::PhotometricInterpretation::MONOCHROME2;
+    const bool rgb = pi == gdcm::PhotometricInterpretation::RGB || pi == gdcm::PhotometricInterpretation::YBR_FULL;
+    if (!((mono && spp == 1) || (rgb && spp == 3)))
+      fail_read(ErrorCode::unsupported, path,
+                "photometric interpretation " + trimmed(pi.GetString()) + " with " + std::to_string(spp) +
+                    " samples per pixel is not supported (expected MONOCHROME1/2, RGB or YBR_FULL)");
+    if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
+      fail_read(ErrorCode::unsupported, path, std::to_string(bits) + "-bit DICOM samples are not supported");
+    const std::size_t bytes = static_cast<std::size_t>(bits / 8);
+    const std::size_t frame_pixels = static_cast<std::size_t>(width * height);
+    if (buffer.size() < frame_pixels * frames * spp * bytes)
+      fail_read(ErrorCode::bad_format, path, "pixel data shorter than the header's dimensions");
+
+    const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
+    const bool invert = pi == gdcm::PhotometricInterpretation::MONOCHROME1;
+    // The stored range from BitsStored and signedness; float data has none, and is negated instead.
+    const bool is_float = pf.GetScalarType() == gdcm::PixelFormat::FLOAT32 || pf.GetScalarType() == gdcm::PixelFormat::FLOAT64;
+    const int stored_bits = std::min<int>(pf.GetBitsStored(), 63);
+    const double smin = is_float ? 0.0 : pf.GetPixelRepresentation() == 1 ? -std::ldexp(1.0, stored_bits - 1) : 0.0;
+    const double smax = is_float ? 0.0 : smin + std::ldexp(1.0, stored_bits) - 1.0;
+    const bool planar = spp == 3 && image.GetPlanarConfiguration() == 1;
+    // YBR_FULL's first component is already BT.601 luma.
+    const bool ybr = pi == gdcm::PhotometricInterpretation::YBR_FULL;
+
+    ImageFile file;
+    file.info.format = "dicom";
+    file.info.bits_per_sample = pf.GetBitsStored();
+    file.info.channels = spp;
+    file.info.channel_mode = channel_mode_name(spp);
+    file.info.width = static_cast<int>(width);
+    file.info.height = static_cast<int>(height);
+    file.info.frames = static_cast<int>(frames);
+    const auto* base = reinterpret_cast<const unsigned char*>(buffer.data());
+    for (int f : select_slices(path, static_cast<int>(frames), options.slices)) {
+      const unsigned char* frame = base + static_cast<std::size_t>(f) * frame_pixels * spp * bytes;
+      double slope = 1.0, intercept = 0.0;
+      rescale_for_frame(ds, static_cast<std::size_t>(f), slope, intercept);
+      Image out(static_cast<int>(height), static_cast<int>(width));
+      for (std::size_t i = 0; i < frame_pixels; ++i) {
+        double v;
+        if (spp == 1) {
+          v = stored_sample(frame + i * bytes, pf);
+          if (invert) v = smin + smax - v;
+        } else {
+          auto sample = [&](int c) {
+            const std::size_t at = planar ? c * frame_pixels + i : i * 3 + c;
+            return stored_sample(frame + at * bytes, pf);
+          };
+          v = ybr ? sample(0) : luma_bt601(sample(0), sample(1), sample(2));
+        }
+        out.pixels[i] = static_cast<float>(v * slope + intercept);
+      }
+      file.slices.push_back(Slice{std::move(out), f});
+    }
+    return file;
+  } catch (const osgan::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail_read(ErrorCode::bad_format, path, std::string("corrupt DICOM file (GDCM: ") + e.what() + ")");
+  }
+}
+
+}  // namespace osgan::io::detail

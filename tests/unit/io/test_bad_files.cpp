@@ -1,0 +1,277 @@
+// Hostile and broken input: every case must end in one osgan::Error line that names the file, never a
+// crash, hang or silently wrong image. Also the limits (file size, pixel count from the header).
+#include <gtest/gtest.h>
+#include <nifti2_io.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "osgan/core/error.h"
+#include "osgan/io/image.h"
+#include "support/test_support.h"
+#include "unit/io/io_fixtures.h"
+
+namespace fs = std::filesystem;
+using namespace osgan::test;
+using osgan::ErrorCode;
+using osgan::io::read_image_file;
+using osgan::io::ReadOptions;
+
+namespace {
+
+// Reads `path` expecting an osgan::Error; checks the message is one line naming the file and returns it.
+std::string expect_read_error(const fs::path& path, const ReadOptions& options = {}) {
+  try {
+    read_image_file(path, options);
+  } catch (const osgan::Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(path.string()), std::string::npos) << "message does not name the file: " << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << "message is not one line: " << msg;
+    return msg;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "expected osgan::Error for " << path << ", got another exception: " << e.what();
+    return {};
+  }
+  ADD_FAILURE() << "expected osgan::Error for " << path << ", but it was read";
+  return {};
+}
+
+void truncate_to(const fs::path& path, double fraction) {
+  auto bytes = read_bytes(path);
+  bytes.resize(static_cast<std::size_t>(bytes.size() * fraction));
+  write_bytes(path, bytes);
+}
+
+std::vector<std::uint16_t> noise(std::size_t n, int range) {
+  std::vector<std::uint16_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint16_t>((i * 2654435761u >> 7) % range);
+  return v;
+}
+
+}  // namespace
+
+TEST(BadFiles, TruncatedPng) {
+  ScratchDir dir("io-bad");
+  write_png(dir / "t.png", 64, 64, 1, 8, noise(64 * 64, 256));
+  truncate_to(dir / "t.png", 0.5);
+  expect_read_error(dir / "t.png");
+}
+
+TEST(BadFiles, TruncatedJpeg) {
+  ScratchDir dir("io-bad");
+  std::vector<std::uint8_t> px(64 * 64 * 3);
+  for (std::size_t i = 0; i < px.size(); ++i) px[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 24);
+  write_jpeg(dir / "t.jpg", 64, 64, 3, px, 90);
+  truncate_to(dir / "t.jpg", 0.5);
+  expect_read_error(dir / "t.jpg");
+}
+
+TEST(BadFiles, ZeroByteFile) {
+  ScratchDir dir("io-bad");
+  write_bytes(dir / "empty.png", {});
+  EXPECT_NE(expect_read_error(dir / "empty.png").find("empty"), std::string::npos);
+  EXPECT_EQ(osgan::io::detect_format(dir / "empty.png"), "");
+}
+
+TEST(BadFiles, TextFileNamedPng) {
+  ScratchDir dir("io-bad");
+  const std::string text = "this is not an image\n";
+  write_bytes(dir / "notes.png", std::vector<std::uint8_t>(text.begin(), text.end()));
+  EXPECT_FALSE(osgan::io::is_supported_image(dir / "notes.png"));
+  expect_read_error(dir / "notes.png");
+}
+
+TEST(BadFiles, DirectoryNamedLikeAnImage) {
+  ScratchDir dir("io-bad");
+  fs::create_directory(dir / "a.png");
+  EXPECT_FALSE(osgan::io::is_supported_image(dir / "a.png"));
+  EXPECT_NE(expect_read_error(dir / "a.png").find("directory"), std::string::npos);
+}
+
+TEST(BadFiles, SymlinkLoop) {
+  ScratchDir dir("io-bad");
+  fs::create_symlink(dir / "b.png", dir / "a.png");
+  fs::create_symlink(dir / "a.png", dir / "b.png");
+  EXPECT_FALSE(osgan::io::is_supported_image(dir / "a.png"));
+  EXPECT_NE(expect_read_error(dir / "a.png").find("symbolic links"), std::string::npos);
+}
+
+TEST(BadFiles, FifoNamedLikeAnImageDoesNotHang) {
+  ScratchDir dir("io-bad");
+  ASSERT_EQ(::mkfifo((dir / "pipe.png").c_str(), 0600), 0);
+  EXPECT_FALSE(osgan::io::is_supported_image(dir / "pipe.png"));  // would block forever if it opened the FIFO
+  EXPECT_NE(expect_read_error(dir / "pipe.png").find("not a regular file"), std::string::npos);
+}
+
+TEST(BadFiles, MissingFile) {
+  ScratchDir dir("io-bad");
+  EXPECT_NE(expect_read_error(dir / "nope.png").find("not found"), std::string::npos);
+}
+
+TEST(BadFiles, UnreadableFile) {
+  if (::geteuid() == 0) GTEST_SKIP() << "running as root: chmod 000 does not stop root from reading";
+  ScratchDir dir("io-bad");
+  write_png(dir / "locked.png", 4, 4, 1, 8, noise(16, 256));
+  fs::permissions(dir / "locked.png", fs::perms::none);
+  EXPECT_NE(expect_read_error(dir / "locked.png").find("permission denied"), std::string::npos);
+}
+
+TEST(BadFiles, FileOverSizeLimit) {
+  ScratchDir dir("io-bad");
+  write_png(dir / "a.png", 16, 16, 1, 8, noise(256, 256));
+  ReadOptions options;
+  options.limits.max_file_bytes = 20;
+  EXPECT_NE(expect_read_error(dir / "a.png", options).find("over the limit"), std::string::npos);
+}
+
+TEST(BadFiles, PngHeaderWithHugeDimensions) {
+  ScratchDir dir("io-bad");
+  write_png(dir / "bomb.png", 4, 4, 1, 8, noise(16, 256));
+  auto bytes = read_bytes(dir / "bomb.png");
+  // IHDR data starts at byte 16: width and height big-endian; then fix the chunk CRC (type + data).
+  const std::uint32_t side = 100000;
+  for (int k = 0; k < 2; ++k)
+    for (int b = 0; b < 4; ++b) bytes[16 + 4 * k + b] = static_cast<std::uint8_t>(side >> (24 - 8 * b));
+  const auto crc = static_cast<std::uint32_t>(crc32(0, bytes.data() + 12, 17));
+  for (int b = 0; b < 4; ++b) bytes[29 + b] = static_cast<std::uint8_t>(crc >> (24 - 8 * b));
+  write_bytes(dir / "bomb.png", bytes);
+  EXPECT_NE(expect_read_error(dir / "bomb.png").find("100000x100000"), std::string::npos);
+}
+
+TEST(BadFiles, PixelLimitFromHeaderForEachFormat) {
+  ScratchDir dir("io-bad");
+  ReadOptions small;
+  small.limits.max_pixels = 10;
+  write_png(dir / "a.png", 5, 3, 1, 8, noise(15, 256));
+  write_tiff(dir / "a.tif", 5, 3, 1, 8, false, std::vector<double>(15, 1.0));
+  DicomSpec s;
+  s.width = 5, s.height = 3, s.stored.assign(15, 1);
+  write_dicom(dir / "a.dcm", s);
+  write_nifti(dir / "a.nii", 5, 3, 1, DT_UINT8, std::vector<double>(15, 1.0));
+  for (const char* name : {"a.png", "a.tif", "a.dcm", "a.nii"}) {
+    EXPECT_NE(expect_read_error(dir / name, small).find("exceed the limit"), std::string::npos) << name;
+    EXPECT_NO_THROW(read_image_file(dir / name)) << name;  // fine with the default limits
+  }
+}
+
+TEST(BadFiles, TruncatedTiff) {
+  ScratchDir dir("io-bad");
+  std::vector<double> px(64 * 64);
+  for (std::size_t i = 0; i < px.size(); ++i) px[i] = double((i * 2654435761u >> 7) % 65536);
+  write_tiff(dir / "t.tif", 64, 64, 1, 16, false, px);
+  truncate_to(dir / "t.tif", 0.5);
+  expect_read_error(dir / "t.tif");
+}
+
+TEST(BadFiles, CorruptDicom) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 32, s.height = 32;
+  for (int i = 0; i < 32 * 32; ++i) s.stored.push_back(i);
+  write_dicom(dir / "t.dcm", s);
+  truncate_to(dir / "t.dcm", 0.5);  // pixel data cut short
+  expect_read_error(dir / "t.dcm");
+
+  // A preamble and "DICM" followed by garbage.
+  std::vector<std::uint8_t> junk(128, 0);
+  for (char c : std::string("DICM")) junk.push_back(static_cast<std::uint8_t>(c));
+  for (int i = 0; i < 300; ++i) junk.push_back(static_cast<std::uint8_t>(i * 131 + 7));
+  write_bytes(dir / "junk.dcm", junk);
+  EXPECT_EQ(osgan::io::detect_format(dir / "junk.dcm"), "dicom");
+  expect_read_error(dir / "junk.dcm");
+}
+
+TEST(BadFiles, DicomWithUndecodableTransferSyntaxNamesIt) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 8, s.height = 8, s.compression = "rle";
+  for (int i = 0; i < 64; ++i) s.stored.push_back(i);
+  write_dicom(dir / "rle.dcm", s);
+  relabel_dicom_as_mpeg2(dir / "rle.dcm", dir / "mpeg2.dcm");
+  const std::string msg = expect_read_error(dir / "mpeg2.dcm");
+  EXPECT_NE(msg.find("1.2.840.10008.1.2.4.100"), std::string::npos) << msg;
+}
+
+TEST(BadFiles, NiftiWithAbsurdDimensions) {
+  ScratchDir dir("io-bad");
+  write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));
+  auto bytes = read_bytes(dir / "v.nii");
+  // NIfTI-1 header: short dim[8] at byte 40 (little-endian on this host); make it 30000^3 voxels.
+  for (int d = 1; d <= 3; ++d) {
+    bytes[40 + 2 * d] = 30000 & 0xFF;
+    bytes[41 + 2 * d] = 30000 >> 8;
+  }
+  write_bytes(dir / "v.nii", bytes);
+  EXPECT_NE(expect_read_error(dir / "v.nii").find("exceed the limit"), std::string::npos);
+}
+
+TEST(BadFiles, TruncatedNiftiAndNiftiGz) {
+  ScratchDir dir("io-bad");
+  std::vector<double> v(32 * 32 * 8);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = double((i * 2654435761u >> 7) % 30000);
+  write_nifti(dir / "v.nii", 32, 32, 8, DT_INT16, v);
+  write_nifti(dir / "v.nii.gz", 32, 32, 8, DT_INT16, v);
+  truncate_to(dir / "v.nii", 0.6);
+  truncate_to(dir / "v.nii.gz", 0.6);
+  expect_read_error(dir / "v.nii");
+  expect_read_error(dir / "v.nii.gz");
+}
+
+TEST(BadFiles, NiftiContentUnderAnotherName) {
+  ScratchDir dir("io-bad");
+  write_nifti(dir / "v.nii", 4, 4, 2, DT_UINT8, std::vector<double>(32, 1.0));
+  fs::copy_file(dir / "v.nii", dir / "volume.dat");
+  EXPECT_EQ(osgan::io::detect_format(dir / "volume.dat"), "nifti");
+  EXPECT_NE(expect_read_error(dir / "volume.dat").find("rename"), std::string::npos);
+}
+
+TEST(BadFiles, JpegHuffmanTableWithTooManyCodes) {
+  // stb_image 2.27 would write past its tables here; the reader must refuse the file before decoding.
+  ScratchDir dir("io-bad");
+  write_jpeg(dir / "a.jpg", 16, 16, 3, std::vector<std::uint8_t>(16 * 16 * 3, 77), 90);
+  auto bytes = read_bytes(dir / "a.jpg");
+  std::size_t dht = 0;
+  for (std::size_t i = 2; i + 1 < bytes.size(); ++i)
+    if (bytes[i] == 0xFF && bytes[i + 1] == 0xC4) {
+      dht = i;
+      break;
+    }
+  ASSERT_GT(dht, 0u) << "fixture JPEG has no DHT segment";
+  // First table: class/id byte at dht + 4, then 16 code counts; make them sum to 16 * 200.
+  for (int k = 0; k < 16; ++k) bytes[dht + 5 + k] = 200;
+  write_bytes(dir / "a.jpg", bytes);
+  EXPECT_NE(expect_read_error(dir / "a.jpg").find("Huffman table"), std::string::npos);
+}
+
+TEST(BadFiles, NiftiWithUnknownDatatype) {
+  ScratchDir dir("io-bad");
+  write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));
+  auto bytes = read_bytes(dir / "v.nii");
+  bytes[70] = 0x37, bytes[71] = 0x00;  // NIfTI-1 datatype (offset 70) = 55, no such code
+  write_bytes(dir / "v.nii", bytes);
+  EXPECT_NE(expect_read_error(dir / "v.nii").find("datatype"), std::string::npos);
+}
+
+TEST(BadFiles, LibrariesPrintNothingOnBadInput) {
+  // libtiff, GDCM and nifti2 report problems on stderr by default; osgan routes them into the Error.
+  ScratchDir dir("io-bad");
+  std::vector<double> px(64 * 64, 5.0);
+  write_tiff(dir / "t.tif", 64, 64, 1, 16, false, px);
+  truncate_to(dir / "t.tif", 0.3);
+  DicomSpec s;
+  s.width = 16, s.height = 16, s.stored.assign(256, 9);
+  write_dicom(dir / "t.dcm", s);
+  truncate_to(dir / "t.dcm", 0.9);
+  write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));
+  auto bytes = read_bytes(dir / "v.nii");
+  bytes[40] = 9;  // dim[0] = 9
+  write_bytes(dir / "v.nii", bytes);
+  write_nifti(dir / "w.nii.gz", 8, 8, 8, DT_INT16, std::vector<double>(512, 3.0));
+  truncate_to(dir / "w.nii.gz", 0.5);
+  for (const char* name : {"t.tif", "t.dcm", "v.nii", "w.nii.gz"}) {
+    testing::internal::CaptureStderr();
+    EXPECT_THROW(read_image_file(dir / name), osgan::Error) << name;
+    const std::string printed = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(printed, "") << name << " made a library print to stderr";
+  }
+}
