@@ -1,0 +1,90 @@
+// SSIM with a separable Gaussian blur in float64 (two 1D convolutions, no padding).
+#include "osgan/metrics/ssim.h"
+
+#include <cmath>
+#include <limits>
+
+#include "osgan/core/error.h"
+
+namespace osgan::metrics {
+
+namespace {
+// N = batch, H, W = spatial; all tensors (N, 1, H, W) float64.
+
+void check_image_batch(const torch::Tensor& t, const SsimOptions& o, const char* what) {
+  if (t.dim() != 4 || t.size(1) != 1)
+    fail(ErrorCode::invalid_argument, std::string(what) + ": expected images (N, 1, H, W), got " + c10::str(t.sizes()));
+  if (o.window < 3 || o.window % 2 == 0)
+    fail(ErrorCode::invalid_argument, std::string(what) + ": expected an odd window >= 3, got " + std::to_string(o.window));
+  if (t.size(2) < o.window || t.size(3) < o.window)
+    fail(ErrorCode::invalid_argument, std::string(what) + ": images " + std::to_string(t.size(2)) + "x" +
+         std::to_string(t.size(3)) + " are smaller than the " + std::to_string(o.window) + "x" +
+         std::to_string(o.window) + " window. Hint: use a window of 7, or larger images.");
+}
+
+struct Blur {
+  torch::Tensor row, col;  // (1, 1, 1, k), (1, 1, k, 1)
+  explicit Blur(const SsimOptions& o) {
+    auto x = torch::arange(o.window, torch::kFloat64) - (o.window - 1) / 2.0;
+    auto g = torch::exp(-(x * x) / (2 * o.sigma * o.sigma));
+    g = g / g.sum();
+    row = g.view({1, 1, 1, o.window});
+    col = g.view({1, 1, o.window, 1});
+  }
+  torch::Tensor operator()(const torch::Tensor& t) const {  // (N, 1, H, W) -> (N, 1, H-k+1, W-k+1)
+    return torch::conv2d(torch::conv2d(t, row.to(t.device())), col.to(t.device()));
+  }
+};
+
+// Mean of the SSIM map from the local statistics; every argument (N, 1, h, w).
+torch::Tensor ssim_from_moments(const torch::Tensor& mu_x, const torch::Tensor& mu_y, const torch::Tensor& xx,
+                                const torch::Tensor& yy, const torch::Tensor& xy, const SsimOptions& o) {
+  const double c1 = std::pow(o.k1 * o.data_range, 2), c2 = std::pow(o.k2 * o.data_range, 2);
+  auto var_x = xx - mu_x * mu_x, var_y = yy - mu_y * mu_y, cov = xy - mu_x * mu_y;
+  auto map = ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / ((mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2));
+  return map.mean({1, 2, 3});  // (N)
+}
+}  // namespace
+
+torch::Tensor compute_ssim(const torch::Tensor& x_in, const torch::Tensor& y_in, const SsimOptions& o) {
+  check_image_batch(x_in, o, "compute_ssim");
+  check_image_batch(y_in, o, "compute_ssim");
+  if (x_in.sizes() != y_in.sizes())
+    fail(ErrorCode::invalid_argument, "compute_ssim: expected equal shapes, got " + c10::str(x_in.sizes()) + " and " +
+         c10::str(y_in.sizes()));
+  torch::NoGradGuard no_grad;
+  auto x = x_in.to(torch::kFloat64), y = y_in.to(torch::kFloat64);
+  Blur blur(o);
+  return ssim_from_moments(blur(x), blur(y), blur(x * x), blur(y * y), blur(x * y), o).cpu();
+}
+
+torch::Tensor compute_ssim_matrix(const torch::Tensor& a_in, const torch::Tensor& b_in, const SsimOptions& o) {
+  check_image_batch(a_in, o, "compute_ssim_matrix");
+  check_image_batch(b_in, o, "compute_ssim_matrix");
+  if (a_in.sizes().slice(2) != b_in.sizes().slice(2))
+    fail(ErrorCode::invalid_argument, "compute_ssim_matrix: expected equal image sizes, got " + c10::str(a_in.sizes()) +
+         " and " + c10::str(b_in.sizes()));
+  torch::NoGradGuard no_grad;
+  auto a = a_in.to(torch::kFloat64), b = b_in.to(torch::kFloat64);
+  Blur blur(o);
+  auto mu_a = blur(a), aa = blur(a * a);  // (N, 1, h, w)
+  auto mu_b = blur(b), bb = blur(b * b);  // (M, 1, h, w)
+  auto out = torch::empty({a.size(0), b.size(0)}, torch::kFloat64);
+  for (int64_t i = 0; i < a.size(0); ++i) {
+    auto ab = blur(a[i].unsqueeze(0) * b);  // (M, 1, h, w): only the cross term needs one blur per pair
+    out[i] = ssim_from_moments(mu_a[i].unsqueeze(0).expand_as(mu_b), mu_b, aa[i].unsqueeze(0).expand_as(bb), bb, ab, o).cpu();
+  }
+  return out;
+}
+
+void SsimMetric::update(const torch::Tensor& x, const torch::Tensor& y) {
+  auto s = compute_ssim(x, y, options_);
+  sum_ += s.sum().item<double>();
+  count_ += s.numel();
+}
+
+double SsimMetric::compute() const {
+  return count_ > 0 ? sum_ / static_cast<double>(count_) : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace osgan::metrics
