@@ -76,7 +76,8 @@ Interval wilson_interval(int64_t k, int64_t n, double confidence) {
   const double denom = 1 + z2 / nn;
   const double centre = (p + z2 / (2 * nn)) / denom;
   const double half = z / denom * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // At k = 0 (k = n) the bound is exactly 0 (1); avoid round-off like 2.8e-17 there.
+  return {k == 0 ? 0.0 : std::max(0.0, centre - half), k == n ? 1.0 : std::min(1.0, centre + half)};
 }
 
 Proportion make_proportion(int64_t k, int64_t n, double confidence) {

@@ -1,6 +1,9 @@
 // FID from feature matrices, in float64.
 #include "osgan/metrics/fid.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "osgan/core/error.h"
 
 namespace osgan::metrics {

@@ -27,7 +27,7 @@ nlohmann::json compute_image_quality_report(const torch::Tensor& real, const tor
   j["histogram"] = {{"bins", o.histogram_bins}, {"range", {-1, 1}}, {"real", h_real.density},
                     {"generated", h_gen.density}, {"wasserstein_1", compute_wasserstein_1(h_real, h_gen)}};
 
-  j["ssim_settings"] = {{"window", ssim.window}, {"sigma", ssim.sigma}, {"data_range", ssim.data_range},
+  j["ssim_settings"] = {{"window", ssim.window}, {"sigma", ssim.sigma}, {"input_range", {ssim.low, ssim.high}}, {"computed_on", "images rescaled to [0, 1], L = 1"},
                         {"k1", ssim.k1}, {"k2", ssim.k2}, {"reference", "Wang et al. 2004, Gaussian window, valid region"}};
   j["diversity"] = {{"generated", compute_diversity(generated, ssim)}, {"real", compute_diversity(real, ssim)},
                     {"definition", "mean pairwise 1 - SSIM"}};

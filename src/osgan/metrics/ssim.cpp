@@ -39,10 +39,14 @@ struct Blur {
 // Mean of the SSIM map from the local statistics; every argument (N, 1, h, w).
 torch::Tensor ssim_from_moments(const torch::Tensor& mu_x, const torch::Tensor& mu_y, const torch::Tensor& xx,
                                 const torch::Tensor& yy, const torch::Tensor& xy, const SsimOptions& o) {
-  const double c1 = std::pow(o.k1 * o.data_range, 2), c2 = std::pow(o.k2 * o.data_range, 2);
+  const double c1 = o.k1 * o.k1, c2 = o.k2 * o.k2;  // L = 1 after to_unit
   auto var_x = xx - mu_x * mu_x, var_y = yy - mu_y * mu_y, cov = xy - mu_x * mu_y;
   auto map = ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / ((mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2));
   return map.mean({1, 2, 3});  // (N)
+}
+torch::Tensor to_unit(const torch::Tensor& t, const SsimOptions& o) {  // [low, high] -> [0, 1], float64
+  if (!(o.high > o.low)) fail(ErrorCode::invalid_argument, "ssim: expected high > low for the pixel range");
+  return (t.to(torch::kFloat64) - o.low) / (o.high - o.low);
 }
 }  // namespace
 
@@ -53,7 +57,7 @@ torch::Tensor compute_ssim(const torch::Tensor& x_in, const torch::Tensor& y_in,
     fail(ErrorCode::invalid_argument, "compute_ssim: expected equal shapes, got " + c10::str(x_in.sizes()) + " and " +
          c10::str(y_in.sizes()));
   torch::NoGradGuard no_grad;
-  auto x = x_in.to(torch::kFloat64), y = y_in.to(torch::kFloat64);
+  auto x = to_unit(x_in, o), y = to_unit(y_in, o);
   Blur blur(o);
   return ssim_from_moments(blur(x), blur(y), blur(x * x), blur(y * y), blur(x * y), o).cpu();
 }
@@ -65,7 +69,7 @@ torch::Tensor compute_ssim_matrix(const torch::Tensor& a_in, const torch::Tensor
     fail(ErrorCode::invalid_argument, "compute_ssim_matrix: expected equal image sizes, got " + c10::str(a_in.sizes()) +
          " and " + c10::str(b_in.sizes()));
   torch::NoGradGuard no_grad;
-  auto a = a_in.to(torch::kFloat64), b = b_in.to(torch::kFloat64);
+  auto a = to_unit(a_in, o), b = to_unit(b_in, o);
   Blur blur(o);
   auto mu_a = blur(a), aa = blur(a * a);  // (N, 1, h, w)
   auto mu_b = blur(b), bb = blur(b * b);  // (M, 1, h, w)

@@ -1,7 +1,9 @@
 // Structural similarity (Wang, Bovik, Sheikh, Simoncelli 2004, "Image Quality Assessment: From Error
 // Visibility to Structural Similarity", IEEE TIP 13(4)): Gaussian-weighted local means, variances and
 // covariance (11x11 window, sigma 1.5, K1 = 0.01, K2 = 0.03), averaged over the valid (unpadded) map.
-// osgan images are in [-1, 1], so the default data range L is 2; set data_range = 1 for [0, 1] images.
+// Images are first rescaled from [low, high] (osgan: [-1, 1]) to [0, 1] and SSIM is computed there with L = 1,
+// the usual convention for images stored in [0, 1]. (Computing directly on [-1, 1] makes the luminance term
+// (2 mu_x mu_y + C1) / (mu_x^2 + mu_y^2 + C1) collapse wherever local means are near 0, i.e. mid grey.)
 //
 //   auto s = compute_ssim(a, b);  // a, b: (N, 1, H, W) -> (N)
 #pragma once
@@ -12,7 +14,7 @@ namespace osgan::metrics {
 struct SsimOptions {
   int window = 11;          // odd; 7 for small images
   double sigma = 1.5;
-  double data_range = 2.0;  // max - min of the pixel range: 2 for [-1, 1], 1 for [0, 1]
+  double low = -1, high = 1;  // pixel range of the inputs, mapped to [0, 1]: osgan images [-1, 1]; 0 and 1 for [0, 1]
   double k1 = 0.01, k2 = 0.03;
 };
 

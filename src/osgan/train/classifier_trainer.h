@@ -5,7 +5,9 @@
 //   ClassifierTrainOptions opt;  opt.model.arch = "resnet18";  opt.model.width = 0.25;  opt.model.image_size = 64;
 //   auto result = train_classifier(opt, train_set);  auto p = predict_probabilities(result.model, images, device);
 #pragma once
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 

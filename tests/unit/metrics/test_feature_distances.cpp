@@ -1,6 +1,8 @@
 // FID, KID and precision/recall from feature matrices, with known answers.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "osgan/core/error.h"
 #include "osgan/metrics/fid.h"
 #include "osgan/metrics/kid.h"
@@ -44,19 +46,30 @@ TEST(Fid, MetricAccumulatesAndChecksShapes) {
   EXPECT_THROW(compute_fid(torch::zeros({3, 2}), torch::zeros({3, 3})), osgan::Error);
 }
 
-TEST(Kid, IdenticalSetsNearZeroShiftedSetsPositiveAndSeeded) {
+TEST(Kid, SameDistributionNearZeroShiftedPositiveAndSeeded) {
   torch::manual_seed(3);
-  auto x = torch::randn({60, 8}, torch::kFloat64);
+  auto x = torch::randn({200, 8}, torch::kFloat64), y = torch::randn({200, 8}, torch::kFloat64);
   KidOptions o;
   o.subsets = 20;
-  o.subset_size = 30;
-  auto same = compute_kid(x, x, o);
-  auto shifted = compute_kid(x, x + 1.0, o);
-  EXPECT_LT(std::abs(same.mean), 0.05);
-  EXPECT_GT(shifted.mean, 0.5);
-  EXPECT_EQ(compute_kid(x, x + 1.0, o).mean, shifted.mean);  // same seed, same value
-  // Whole-set unbiased MMD^2 of a set with itself: off-diagonal means minus the full cross mean, O(1/n).
-  EXPECT_LT(std::abs(mmd2_unbiased(x, x)), 0.05);
+  o.subset_size = 100;
+  auto same = compute_kid(x, y, o);
+  auto shifted = compute_kid(x, y + 1.0, o);
+  EXPECT_GT(shifted.mean, 1.0);
+  EXPECT_LT(std::abs(same.mean), 0.05 * shifted.mean);
+  EXPECT_EQ(compute_kid(x, y + 1.0, o).mean, shifted.mean);  // same seed, same value
+  o.seed = 2;
+  EXPECT_NE(compute_kid(x, y + 1.0, o).mean, shifted.mean);
+}
+
+TEST(Kid, UnbiasedMmdOfASetWithItselfHasItsClosedForm) {
+  // X = Y: mean_off(K) + mean_off(K) - 2 mean_all(K) = 2/m (mean_off(K) - mean_diag(K)): not 0, because the
+  // estimator assumes two independent samples; with a literal copy the diagonal enters the cross term only.
+  torch::manual_seed(5);
+  auto x = torch::randn({6, 3}, torch::kFloat64);
+  auto k = (x.matmul(x.t()) / 3 + 1).pow(3);
+  const double m = 6, diag = k.trace().item<double>(), off = k.sum().item<double>() - diag;
+  EXPECT_NEAR(mmd2_unbiased(x, x), 2 / m * (off / (m * (m - 1)) - diag / m), 1e-10);
+  EXPECT_NEAR(mmd2_unbiased(x, x + 0.0), mmd2_unbiased(x, x), 1e-12);
 }
 
 TEST(PrecisionRecall, IdenticalSetsAreOneAndFarSetsZero) {

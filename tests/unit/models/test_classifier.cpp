@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "osgan/core/error.h"
 #include "osgan/models/classifiers/classifier.h"
@@ -23,18 +24,20 @@ ClassifierConfig tiny(const std::string& arch, int size = 32) {
 }
 
 // Writes a tiny scripted module (conv -> BN -> ReLU, 4 channels); returns false when python3/torch is missing.
+// The script goes to a file: torch.jit.script needs the class's source, which `python3 -c` does not keep.
 bool make_torchscript_backbone(const std::filesystem::path& path) {
-  const std::string cmd =
-      "/usr/bin/python3 -c \"import torch\n"
-      "class B(torch.nn.Module):\n"
-      "    def __init__(self):\n"
-      "        super().__init__()\n"
-      "        self.conv = torch.nn.Conv2d(1, 4, 3, stride=2, padding=1)\n"
-      "        self.bn = torch.nn.BatchNorm2d(4)\n"
-      "    def forward(self, x):\n"
-      "        return torch.relu(self.bn(self.conv(x)))\n"
-      "torch.manual_seed(0)\n"
-      "torch.jit.script(B()).save('" + path.string() + "')\" > /dev/null 2>&1";
+  const auto script = path.parent_path() / "make_backbone.py";
+  std::ofstream(script) << "import sys, torch\n"
+                           "class B(torch.nn.Module):\n"
+                           "    def __init__(self):\n"
+                           "        super().__init__()\n"
+                           "        self.conv = torch.nn.Conv2d(1, 4, 3, stride=2, padding=1)\n"
+                           "        self.bn = torch.nn.BatchNorm2d(4)\n"
+                           "    def forward(self, x):\n"
+                           "        return torch.relu(self.bn(self.conv(x)))\n"
+                           "torch.manual_seed(0)\n"
+                           "torch.jit.script(B()).save(sys.argv[1])\n";
+  const std::string cmd = "/usr/bin/python3 '" + script.string() + "' '" + path.string() + "'";
   return std::system(cmd.c_str()) == 0 && std::filesystem::exists(path);
 }
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "osgan/core/error.h"
 #include "osgan/train/classifier_augment.h"

@@ -15,7 +15,7 @@ SimpleCnnImpl::SimpleCnnImpl(double width) {
     const int64_t out = scaled_channels(base, width);
     features->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1).bias(false)));
     features->push_back(nn::BatchNorm2d(out));
-    features->push_back(nn::Functional(torch::relu));
+    features->push_back(nn::Functional([](const torch::Tensor& t) { return torch::relu(t); }));
     features->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(2)));
     in = out;
   }
