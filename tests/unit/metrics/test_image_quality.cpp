@@ -63,7 +63,7 @@ TEST(Ssim, MatrixMatchesPairwiseAndChecksShapes) {
   ASSERT_EQ(m.size(1), 4);
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 4; ++j)
-      EXPECT_NEAR(m[i][j].item<double>(), compute_ssim(a[i].unsqueeze(0), b[j].unsqueeze(0), o)[0].item<double>(), 1e-12);
+      EXPECT_NEAR(m[i][j].item<double>(), compute_ssim(a[i].unsqueeze(0), b[j].unsqueeze(0), o)[0].item<double>(), 1e-5);  // float32 matrix
   EXPECT_THROW(compute_ssim(textured(1, 8, 1), textured(1, 8, 1)), osgan::Error);  // smaller than 11x11
   EXPECT_THROW(compute_ssim(textured(1, 16, 1), textured(1, 20, 1)), osgan::Error);
 }
@@ -103,7 +103,7 @@ TEST(Diversity, IdenticalSetIsZeroAndNoiseIsHigh) {
   auto one = textured(1, 24, 6);
   SsimOptions o;
   o.window = 7;
-  EXPECT_NEAR(compute_diversity(one.repeat({4, 1, 1, 1}), o), 0.0, 1e-12);
+  EXPECT_NEAR(compute_diversity(one.repeat({4, 1, 1, 1}), o), 0.0, 1e-5);  // float32 SSIM matrix
   EXPECT_GT(compute_diversity(textured(4, 24, 7), o), 0.8);  // independent noise: SSIM near 0
   EXPECT_THROW(compute_diversity(one, o), osgan::Error);
 }
@@ -120,7 +120,7 @@ TEST(Memorisation, FindsFlippedAndRotatedCopies) {
   auto r = compute_memorisation(generated, real, mo);
   ASSERT_EQ(r.nearest.size(), 2u);
   EXPECT_EQ(r.nearest[1].real, 2);
-  EXPECT_NEAR(r.nearest[1].ssim, 1.0, 1e-9);
+  EXPECT_NEAR(r.nearest[1].ssim, 1.0, 1e-5);  // float32 SSIM matrix
   EXPECT_LT(r.nearest[0].ssim, 0.5);
   EXPECT_DOUBLE_EQ(r.share_above_threshold, 0.5);
   EXPECT_EQ(r.closest.front().generated, 1);
