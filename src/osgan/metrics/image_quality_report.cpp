@@ -1,0 +1,62 @@
+// Image-quality report: each metric from its own file, collected with the settings that produced it.
+#include "osgan/metrics/image_quality_report.h"
+
+#include "osgan/core/error.h"
+#include "osgan/metrics/diversity.h"
+#include "osgan/metrics/domain_features.h"
+#include "osgan/metrics/fid.h"
+#include "osgan/metrics/intensity_histogram.h"
+#include "osgan/metrics/kid.h"
+#include "osgan/metrics/precision_recall.h"
+
+namespace osgan::metrics {
+
+nlohmann::json compute_image_quality_report(const torch::Tensor& real, const torch::Tensor& generated,
+                                            models::Classifier* feature_model, const torch::Device& device,
+                                            const ImageQualityOptions& o) {
+  if (real.size(0) < 2 || generated.size(0) < 2)
+    fail(ErrorCode::invalid_argument, "evaluate-images: expected at least 2 real and 2 generated images, got " +
+         std::to_string(real.size(0)) + " and " + std::to_string(generated.size(0)));
+  const auto& ssim = o.memorisation.ssim;
+  nlohmann::json j;
+  j["counts"] = {{"real", real.size(0)}, {"generated", generated.size(0)}};
+  j["image_size"] = real.size(2);
+  j["pixel_range"] = "[-1, 1]";
+
+  auto h_real = compute_intensity_histogram(real, o.histogram_bins), h_gen = compute_intensity_histogram(generated, o.histogram_bins);
+  j["histogram"] = {{"bins", o.histogram_bins}, {"range", {-1, 1}}, {"real", h_real.density},
+                    {"generated", h_gen.density}, {"wasserstein_1", compute_wasserstein_1(h_real, h_gen)}};
+
+  j["ssim_settings"] = {{"window", ssim.window}, {"sigma", ssim.sigma}, {"input_range", {ssim.low, ssim.high}}, {"computed_on", "images rescaled to [0, 1], L = 1"},
+                        {"k1", ssim.k1}, {"k2", ssim.k2}, {"reference", "Wang et al. 2004, Gaussian window, valid region"}};
+  j["diversity"] = {{"generated", compute_diversity(generated, ssim)}, {"real", compute_diversity(real, ssim)},
+                    {"definition", "mean pairwise 1 - SSIM"}};
+  j["memorisation"] = to_json(compute_memorisation(generated, real, o.memorisation));
+
+  if (feature_model != nullptr) {
+    auto f_real = extract_features(*feature_model, real, device), f_gen = extract_features(*feature_model, generated, device);
+    KidOptions kid_options;
+    kid_options.subsets = o.kid_subsets;
+    kid_options.seed = o.seed;
+    const auto kid = compute_kid(f_real, f_gen, kid_options);
+    nlohmann::json feat = {
+        {"feature_space", "domain: pooled backbone features of a classifier trained on the real training images "
+                          "(not Inception; values are comparable only between runs using the same feature model)"},
+        {"feature_dim", f_real.size(1)},
+        {"fid", compute_fid(f_real, f_gen)},
+        {"kid", {{"mean", kid.mean}, {"std", kid.std}, {"subsets", kid.subsets}, {"subset_size", kid.subset_size}}}};
+    if (f_real.size(0) > o.pr_k && f_gen.size(0) > o.pr_k) {
+      const auto pr = compute_precision_recall(f_real, f_gen, o.pr_k);
+      feat["precision"] = pr.precision;
+      feat["recall"] = pr.recall;
+      feat["pr_k"] = pr.k;
+    }
+    j["features"] = feat;
+  } else {
+    j["features"] = nullptr;
+    j["features_note"] = "no --features model: FID, KID and precision/recall not computed";
+  }
+  return j;
+}
+
+}  // namespace osgan::metrics

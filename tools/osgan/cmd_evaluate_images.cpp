@@ -1,0 +1,93 @@
+// osgan evaluate-images: image-quality metrics of a generated set against the real images of one class.
+#include <iostream>
+
+#include "commands.h"
+#include "common_options.h"
+#include "osgan/core/atomic_file.h"
+#include "osgan/core/error.h"
+#include "osgan/metrics/image_quality_report.h"
+#include "osgan/runtime/device.h"
+#include "osgan/train/classifier_checkpoint.h"
+#include "osgan/train/classifier_data.h"
+
+namespace osgan::cli {
+namespace {
+
+struct Args {
+  ComputeOptions compute;
+  std::string real, split, generated, class_name, features, json;
+  int image_size = 0;
+  metrics::ImageQualityOptions quality;
+};
+
+void run(Args& a) {
+  apply_compute_options(a.compute);
+  const auto device = parse_device(a.compute.device);
+  a.quality.seed = a.compute.seed;
+  SavedClassifier model;
+  data::PreprocessOptions preprocess;
+  if (!a.features.empty()) {
+    model = load_classifier(a.features, device);
+    preprocess = model.preprocess;
+    if (a.image_size > 0 && a.image_size != preprocess.size)
+      fail(ErrorCode::invalid_argument, "--image-size " + std::to_string(a.image_size) + ": the --features model needs " +
+           std::to_string(preprocess.size));
+  } else {
+    preprocess.size = a.image_size > 0 ? a.image_size : 128;
+  }
+  // Real images of the class: the train side of a split, the class subfolder of a dataset, or a plain folder.
+  namespace fs = std::filesystem;
+  LabelledImages real;
+  std::string real_description;
+  if (!a.split.empty()) {
+    auto r = load_real_images({a.real, a.split, "train", a.class_name}, preprocess);
+    std::vector<int64_t> keep;
+    for (int64_t i = 0; i < r.images.size(); ++i)
+      if (r.images.labels[i].item<float>() > 0.5f) keep.push_back(i);
+    real = subset(r.images, keep);
+    real_description = "train side of " + a.split + ", class " + a.class_name;
+  } else {
+    const fs::path folder = fs::is_directory(fs::path(a.real) / a.class_name) ? fs::path(a.real) / a.class_name : fs::path(a.real);
+    real = load_labelled_folder(folder, 1, preprocess, "real");
+    real_description = folder.string();
+  }
+  auto generated = load_labelled_folder(a.generated, 1, preprocess, "generated");
+  auto report = metrics::compute_image_quality_report(real.images, generated.images, model.model ? &model.model : nullptr,
+                                                      device, a.quality);
+  report["format"] = "osgan-image-quality";
+  report["version"] = 1;
+  report["class"] = a.class_name;
+  report["real_source"] = real_description;
+  report["generated_source"] = a.generated;
+  report["feature_model"] = a.features;
+  write_text_atomically(a.json, report.dump(2) + "\n");
+  std::cout << "class " << a.class_name << ": W1 " << report["histogram"]["wasserstein_1"].get<double>()
+            << "  diversity " << report["diversity"]["generated"].get<double>() << " (real "
+            << report["diversity"]["real"].get<double>() << ")  memorised share "
+            << report["memorisation"]["share_above_threshold"].get<double>();
+  if (!report["features"].is_null()) std::cout << "  FID " << report["features"]["fid"].get<double>();
+  std::cout << "\nwrote " << a.json << "\n";
+}
+
+void register_evaluate_images(CLI::App& app) {
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("evaluate-images", "image-quality metrics of generated images against real ones");
+  cmd->add_option("--real", args->real, "real images: a folder, a dataset with a CLASS subfolder, or a dataset with --split")->required();
+  cmd->add_option("--split", args->split, "use the train side of this split of the --real dataset");
+  cmd->add_option("--generated", args->generated, "folder of generated images")->required();
+  cmd->add_option("--class", args->class_name, "class name of both sets")->required();
+  cmd->add_option("--features", args->features, "classifier folder whose features give FID/KID/precision-recall");
+  cmd->add_option("--image-size", args->image_size, "compare at this size (default: the feature model's, else 128)");
+  cmd->add_option("--ssim-window", args->quality.memorisation.ssim.window, "SSIM Gaussian window (odd)")->capture_default_str();
+  cmd->add_option("--memorisation-threshold", args->quality.memorisation.threshold)->capture_default_str();
+  cmd->add_option("--bins", args->quality.histogram_bins, "intensity histogram bins")->capture_default_str();
+  cmd->add_option("--json", args->json, "output JSON")->required();
+  add_compute_options(cmd, args->compute);
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace
+
+OSGAN_COMMAND(60, register_evaluate_images);
+
+}  // namespace osgan::cli
