@@ -93,6 +93,7 @@ GanConfig ref_config() {
   config.blocks_d_low = static_cast<int>(c[6].item<int64_t>());
   config.lambda_dr = f[0].item<double>();
   config.ema_decay = f[1].item<double>();
+  config.ema_warmup = false;  // the mirror follows the published constant decay
   config.lr_g = f[2].item<double>();
   config.lr_d = f[3].item<double>();
   config.beta1 = f[4].item<double>();

@@ -25,6 +25,8 @@ struct GanConfig {
   double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999;
   bool use_ema = true;
   double ema_decay = 0.9999;
+  bool ema_warmup = true;         // decay min(ema_decay, (1+t)/(10+t)) at update t, so short runs are not dominated
+                                  // by the initial weights (off: the published code's constant decay)
 };
 
 // The loss terms of one training step, by name ("g_total", "d_total", "g_dr", "d_real", "d_fake", ...).

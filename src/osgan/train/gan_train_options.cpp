@@ -98,6 +98,7 @@ const std::vector<Field>& fields() {
       field("beta2", true, [](O& o) -> double& { return o.gan.beta2; }),
       field("use_ema", true, [](O& o) -> bool& { return o.gan.use_ema; }),
       field("ema_decay", true, [](O& o) -> double& { return o.gan.ema_decay; }),
+      field("ema_warmup", true, [](O& o) -> bool& { return o.gan.ema_warmup; }),
       field("steps", false, [](O& o) -> int& { return o.steps; }),
       field("batch", true, [](O& o) -> int& { return o.batch_size; }),
       field("checkpoint_every", false, [](O& o) -> int& { return o.checkpoint_every; }),

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "osgan/core/error.h"
-#include "osgan/models/one_shot_gan/ema.h"
+#include "osgan/train/ema.h"
 #include "osgan/models/one_shot_gan/one_shot_gan.h"
 
 namespace {
@@ -22,6 +22,7 @@ GanConfig tiny_config() {
   c.blocks_d = 4;
   c.blocks_d_low = 2;
   c.prob_augment = 0.7;  // exercise the augmentation paths
+  c.ema_warmup = false;  // the published constant decay, checked below
   return c;
 }
 
@@ -40,12 +41,12 @@ TEST(Ema, UpdatesParametersAndBuffers) {
     ema->weight.fill_(1.0);
     ema->running_mean.fill_(0.0);
   }
-  one_shot::update_ema(*ema, *model, 0.9);
+  osgan::update_ema(*ema, *model, 0.9);
   EXPECT_NEAR(ema->weight[0].item<double>(), 0.9 * 1.0 + 0.1 * 2.0, 1e-6);
   EXPECT_NEAR(ema->running_mean[1].item<double>(), 0.1 * 4.0, 1e-6);
   EXPECT_EQ(ema->num_batches_tracked.item<int64_t>(), model->num_batches_tracked.item<int64_t>());
   torch::nn::Linear other(3, 3);
-  EXPECT_THROW(one_shot::update_ema(*ema, *other, 0.9), osgan::Error);
+  EXPECT_THROW(osgan::update_ema(*ema, *other, 0.9), osgan::Error);
 }
 
 TEST(OneShotGan, TrainStepUpdatesModelsAndReportsNamedLosses) {
@@ -73,6 +74,18 @@ TEST(OneShotGan, TrainStepUpdatesModelsAndReportsNamedLosses) {
   // D's parameters are trainable again after the G step froze them.
   for (const auto& p : gan.discriminator()->parameters()) ASSERT_TRUE(p.requires_grad());
   EXPECT_EQ(gan.generate(gan.sample_noise(2)).sizes(), (std::vector<int64_t>{2, 1, 32, 32}));
+}
+
+TEST(OneShotGan, EmaWarmUpFollowsTheNumUpdatesRule) {
+  GanConfig c = tiny_config();
+  c.ema_warmup = true;
+  torch::manual_seed(1);
+  OneShotGan gan(c, torch::kCPU);
+  const auto ema_before = gan.ema_generator()->first_linear->weight.clone();
+  gan.train_step(real_batch());
+  // First update: decay min(0.9999, 1/10) = 0.1.
+  EXPECT_TRUE(torch::allclose(gan.ema_generator()->first_linear->weight,
+                              ema_before * 0.1 + gan.generator()->first_linear->weight * 0.9, 0.0, 1e-6));
 }
 
 TEST(OneShotGan, ReproducibleFromTheSeed) {

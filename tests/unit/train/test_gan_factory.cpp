@@ -30,6 +30,7 @@ TEST(GanFactory, OneShotIsBuiltInOrSaysSo) {
   auto config = tiny_config("one-shot");
 #if __has_include("osgan/models/one_shot_gan/one_shot_gan.h")
   config.image_size = 64;
+  config.channels_d = 8;  // the One-Shot D needs ch_D >= 8 (from_rgb layers get ch/8 channels)
   EXPECT_NO_THROW(osgan::make_gan(config, torch::kCPU));
 #else
   EXPECT_NE(error_of(config).find("not built in"), std::string::npos);

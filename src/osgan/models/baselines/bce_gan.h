@@ -59,7 +59,8 @@ class BceGan final : public Gan {
     g_total.backward();
     g_optimizer_->step();
 
-    if (config_.use_ema) update_ema(*g_ema_, *g_, ema_decay_at(config_.ema_decay, step_));
+    if (config_.use_ema)
+      update_ema(*g_ema_, *g_, config_.ema_warmup ? ema_decay_at(config_.ema_decay, step_) : config_.ema_decay);
     ++step_;
     return {{"d_real", d_real.template item<double>()}, {"d_fake", d_fake.template item<double>()},
             {"d_total", d_total.template item<double>()}, {"g_total", g_total.template item<double>()}};

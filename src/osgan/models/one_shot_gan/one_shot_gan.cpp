@@ -7,7 +7,7 @@
 
 #include "osgan/core/error.h"
 #include "osgan/losses/diversity.h"
-#include "osgan/models/one_shot_gan/ema.h"
+#include "osgan/train/ema.h"
 
 namespace osgan {
 namespace {
@@ -129,7 +129,11 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   d_optimizer_->step();
 
   // EMA generator update over parameters and buffers.
-  if (g_ema_) one_shot::update_ema(*g_ema_, *g_, config_.ema_decay);
+  if (g_ema_) {
+    const double decay = config_.ema_warmup ? ema_decay_at(config_.ema_decay, ema_updates_) : config_.ema_decay;
+    update_ema(*g_ema_, *g_, decay);
+    ++ema_updates_;
+  }
 
   out["g_total"] = g_total.item<double>();
   out["g_dr"] = g_dr.item<double>();
@@ -171,6 +175,7 @@ void OneShotGan::save(torch::serialize::OutputArchive& archive) const {
   if (g_ema_) write("generator_ema", [&](auto& a) { g_ema_->save(a); });
   write("g_optimizer", [&](auto& a) { g_optimizer_->save(a); });
   write("d_optimizer", [&](auto& a) { d_optimizer_->save(a); });
+  archive.write("ema_updates", c10::IValue(ema_updates_));
 }
 
 void OneShotGan::load(torch::serialize::InputArchive& archive) {
@@ -186,6 +191,10 @@ void OneShotGan::load(torch::serialize::InputArchive& archive) {
   if (g_ema_) read("generator_ema", [&](auto& a) { g_ema_->load(a); });
   read("g_optimizer", [&](auto& a) { g_optimizer_->load(a); });
   read("d_optimizer", [&](auto& a) { d_optimizer_->load(a); });
+  c10::IValue ema_updates;
+  if (!archive.try_read("ema_updates", ema_updates))
+    fail(ErrorCode::bad_format, "One-Shot GAN checkpoint: missing \"ema_updates\"");
+  ema_updates_ = ema_updates.toInt();
   to(device_);  // archives may hold CPU tensors
 }
 

@@ -70,6 +70,7 @@ class OneShotGan : public Gan {
   one_shot::Generator g_{nullptr}, g_ema_{nullptr};
   one_shot::Discriminator d_{nullptr};
   std::unique_ptr<torch::optim::Adam> g_optimizer_, d_optimizer_;
+  std::int64_t ema_updates_ = 0;  // for the EMA warm-up; saved in checkpoints
 };
 
 // The factory the trainer's make_gan calls for config.arch == "one-shot".

@@ -46,11 +46,14 @@ torch::Tensor SNConv2dImpl::normalized_weight() { return weight_orig / sigma(); 
 torch::Tensor SNConv2dImpl::eval_weight() {
   // One power iteration on local copies of u, v: stored vectors that are EMA averages (EMA-G) are no longer unit
   // vectors, and this re-estimates sigma without writing the buffers, so evaluation stays a pure function.
-  torch::NoGradGuard no_grad;
   const auto w = weight_orig.reshape({weight_orig.size(0), -1});  // (Cout, Cin*k*k)
-  const auto v = normalize(torch::mv(w.t(), weight_u));
-  const auto u = normalize(torch::mv(w, v));
-  return weight_orig / torch::dot(u, torch::mv(w, v));
+  torch::Tensor u, v;
+  {
+    torch::NoGradGuard no_grad;
+    v = normalize(torch::mv(w.t(), weight_u));
+    u = normalize(torch::mv(w, v));
+  }
+  return weight_orig / torch::dot(u, torch::mv(w, v));  // sigma stays in the graph, as in training mode
 }
 
 torch::Tensor SNConv2dImpl::forward(const torch::Tensor& x) {
