@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <random>
 
+#include "osgan/core/remove_tree.h"
+
 namespace fs = std::filesystem;
 
 namespace osgan::test {
@@ -16,7 +18,7 @@ ScratchDir::ScratchDir(const std::string& tag) {
 ScratchDir::~ScratchDir() {
   std::error_code ec;
   fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-  fs::remove_all(path_, ec);
+  remove_tree(path_);
 }
 
 fs::path real_data_dir() {

@@ -13,6 +13,7 @@
 #include "osgan/core/error.h"
 #include "osgan/core/hash.h"
 #include "osgan/core/log.h"
+#include "osgan/core/remove_tree.h"
 #include "osgan/core/stage_record.h"
 #include "osgan/core/version.h"
 #include "osgan/data/audit.h"
@@ -250,7 +251,7 @@ json run_pipeline(PipelineOptions o) {
 
   json timing = json::object();
   StageRunner stages(o, timing);
-  stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()) + 2);
+  stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()));  // audit, split, study; gan, generate, quality per class
 
   // 1. Audit: duplicates, near-duplicates, outliers.
   const fs::path audit_file = o.out_dir / "audit.json";
@@ -290,7 +291,7 @@ json run_pipeline(PipelineOptions o) {
       if (resuming && fs::exists(fs::path(g.out_dir) / "checkpoints" / "latest.pt", ec)) {
         g.resume = true;
       } else {
-        fs::remove_all(g.out_dir, ec);  // a run with another config, or a forced redo
+        remove_tree(g.out_dir);  // a run with another config, or a forced redo
       }
       train_gan(g);
       // A grid of real training images to show beside the generated ones.
@@ -311,7 +312,7 @@ json run_pipeline(PipelineOptions o) {
     gen.device = o.device;
     gen_fp[cls] = stages.run("generate-" + cls, {{"gan", gan_fp[cls]}, {"count", gen.count}, {"seed", gen.seed}},
                              {"generated/" + cls + "/grid.png"}, [&](bool) {
-      fs::remove_all(gen.out_dir, ec);
+      remove_tree(gen.out_dir);
       generate_images(gen);
     });
   }
@@ -334,7 +335,7 @@ json run_pipeline(PipelineOptions o) {
     const fs::path out = o.out_dir / "image_quality" / cls;
     stages.run("image-quality-" + cls, {{"generated", gen_fp[cls]}, {"study", study_fp}}, {"image_quality/" + cls + "/metrics.json"},
                [&](bool) {
-      fs::remove_all(out, ec);
+      remove_tree(out);
       fs::create_directories(out);
       auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, cls));
       auto generated = load_generated(o.out_dir / "generated" / cls, preprocess);

@@ -1,5 +1,6 @@
 // gnuplot subprocess: script file on stdin, SVG on stdout, messages on stderr, all through files in a private
 // temporary folder, so no pipe can fill up and deadlock. A timeout guards against a hung process.
+#include "osgan/core/remove_tree.h"
 #include "osgan/report/gnuplot.h"
 
 #include <signal.h>
@@ -41,7 +42,7 @@ class TempDir {
   }
   ~TempDir() {
     std::error_code ec;
-    fs::remove_all(path_, ec);
+    remove_tree(path_);
   }
   const fs::path& path() const { return path_; }
 
