@@ -1,0 +1,5 @@
+# osgan pipeline end to end on a toy dataset with the tiny config: every stage runs, metrics.json has the keys
+# other tools read, the report is written, a second run skips every stage, and --force redoes one.
+add_test(NAME cli_pipeline COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_pipeline.sh $<TARGET_FILE:osgan_cli>
+         ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(cli_pipeline PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE" TIMEOUT 900)
