@@ -378,7 +378,18 @@ json run_pipeline(PipelineOptions o) {
     m["audit"]["near_duplicate_pairs"] = json::array();
     for (const auto& d : audit["near_duplicate_pairs"])
       m["audit"]["near_duplicate_pairs"].push_back({{"a", d["id_a"]}, {"b", d["id_b"]}, {"score", d["score"]}});
-    m["audit"]["outliers"] = audit["outliers"];
+    // The report shows reasons as text: "upper_gap 1.24 (z 11.8)".
+    m["audit"]["outliers"] = json::array();
+    for (const auto& o : audit["outliers"]) {
+      json reasons = json::array();
+      for (const auto& r : o["reasons"]) {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "%s %.3g (z %.1f)", r["feature"].get<std::string>().c_str(),
+                      r["value"].get<double>(), r["z"].get<double>());
+        reasons.push_back(buf);
+      }
+      m["audit"]["outliers"].push_back({{"id", o["id"]}, {"class", o["class"]}, {"score", o["score"]}, {"reasons", reasons}});
+    }
     m["audit"]["exact_duplicates"] = audit["exact_duplicates"];
     m["audit"]["label_conflicts"] = audit["label_conflicts"];
   }
@@ -439,7 +450,11 @@ json run_pipeline(PipelineOptions o) {
   m["caveats"].push_back("Classifiers are trained from scratch (no ImageNet weights can be downloaded here), unlike the "
                          "seed's pretrained ResNet152V2.");
 
-  timing["total"] = {{"seconds", seconds_since(pipeline_start)}};
+  // Stage times include those done in earlier, resumed sessions; this_session is this call's wall time.
+  double stage_sum = 0;
+  for (const auto& [name, t] : timing.items()) stage_sum += t.value("seconds", 0.0);
+  timing["total"] = {{"seconds", stage_sum}};
+  timing["this_session"] = {{"seconds", seconds_since(pipeline_start)}};
   m["timing"] = timing;
   write_text_atomically(o.out_dir / "metrics.json", m.dump(2) + "\n");
   report::ReportOptions report_options;
