@@ -447,6 +447,15 @@ json run_pipeline(PipelineOptions o) {
                            std::to_string(o.gan.gan.image_size) + " for " + std::to_string(o.gan.steps) +
                            " steps each, and a small ResNet18 (width " + json(o.study.classifier.model.width).dump() +
                            ") trained from scratch: a CPU budget, not the seed's 37,500-step, 128x128 schedule.");
+  // A warning drawn from the numbers, not from the preset: generated images outside the real manifold.
+  for (const auto& cls : dataset.classes) {
+    const auto& q = m["image_quality"][cls];
+    if (q.contains("precision") && q["precision"].is_number() && q["precision"].get<double>() < 0.5)
+      m["caveats"].push_back("Class " + cls + ": only " + std::to_string(static_cast<int>(q["precision"].get<double>() * 100 + 0.5)) +
+                             "% of the generated images lie inside the real images' manifold (precision in the domain "
+                             "feature space). Look at the sample grids before reading the synthetic protocols as a "
+                             "verdict on GAN augmentation: this generator may not have learned the anatomy yet.");
+  }
   m["caveats"].push_back("Classifiers are trained from scratch (no ImageNet weights can be downloaded here), unlike the "
                          "seed's pretrained ResNet152V2.");
 
