@@ -16,6 +16,9 @@ void register_pipeline(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--config", options->config_file, "YAML overrides: sections gan, classifier, study, generate, split");
   cmd->add_option("--force", options->force, "redo a stage even if up to date (audit, split, gan, gan-<class>, ...)");
+  cmd->add_flag("--sequential-gans", [options](std::int64_t) { options->gan_in_parallel = false; },
+                "on the CPU, train the classes' GANs one after the other in this process (default: at once, one "
+                "child process each)");
   add_compute_options(cmd, *compute);
   cmd->callback([options, compute] {
     apply_compute_options(*compute);

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <ctime>
 #include <functional>
+#include <optional>
+#include <thread>
 
 #include <yaml-cpp/yaml.h>
 
@@ -19,6 +21,7 @@
 #include "osgan/data/audit.h"
 #include "osgan/data/split.h"
 #include "osgan/io/png_writer.h"
+#include "osgan/pipeline/parallel_gan_training.h"
 #include "osgan/metrics/image_quality_report.h"
 #include "osgan/report/html_report.h"
 #include "osgan/runtime/device.h"
@@ -130,11 +133,31 @@ class StageRunner {
 
   void set_total(int total) { total_ = total; }
 
+  // A stage that must run (begin returned it); finish() records it once its body has succeeded.
+  struct Started {
+    std::string name, fingerprint, prefix;
+    std::vector<std::string> outputs;
+    bool resuming = false;  // an earlier, unfinished attempt used the same fingerprint
+    std::chrono::steady_clock::time_point t0;
+  };
+
   // body(resuming): resuming is true when an earlier, unfinished attempt used the same fingerprint.
   std::string run(const std::string& name, const json& inputs, const std::vector<std::string>& outputs,
                   const std::function<void(bool resuming)>& body) {
+    std::string fingerprint;
+    if (auto started = begin(name, inputs, outputs, fingerprint)) {
+      body(started->resuming);
+      finish(*started);
+    }
+    return fingerprint;
+  }
+
+  // Computes the fingerprint; returns nothing (and logs "skipped") when the stage is up to date, else marks it
+  // started. Stages begun together may run at once (the GAN classes); each is finished on its own.
+  std::optional<Started> begin(const std::string& name, const json& inputs, const std::vector<std::string>& outputs,
+                               std::string& fingerprint) {
     ++index_;
-    const std::string fingerprint = sha256_hex(inputs.dump());
+    fingerprint = sha256_hex(inputs.dump());
     const bool forced = std::any_of(options_.force.begin(), options_.force.end(), [&](const std::string& f) {
       return f == name || name.rfind(f + "-", 0) == 0;
     });
@@ -144,27 +167,31 @@ class StageRunner {
       records_.read(name, record);
       timing_[name] = {{"seconds", record.seconds}, {"skipped", true}};
       log_info(prefix + ": up to date (" + format_duration(record.seconds) + " earlier), skipped");
-      return fingerprint;
+      return std::nullopt;
     }
     records_.invalidate(name);
-    const fs::path started = options_.out_dir / "stages" / (name + ".started");
+    const fs::path started = started_file(name);
     std::error_code ec;
     const bool resuming = !forced && fs::exists(started, ec) && read_text_file(started) == fingerprint;
     fs::create_directories(started.parent_path());
     write_text_atomically(started, fingerprint);
     log_info(prefix + (resuming ? ": resuming" : ": running") + "  (pipeline " + format_duration(seconds_since(start_)) +
              " so far)");
-    const auto t0 = std::chrono::steady_clock::now();
-    body(resuming);
-    const double secs = seconds_since(t0);
-    records_.mark_complete({name, fingerprint, secs, outputs});
-    fs::remove(started, ec);
-    timing_[name] = {{"seconds", secs}, {"skipped", false}};
-    log_info(prefix + ": done in " + format_duration(secs));
-    return fingerprint;
+    return Started{name, fingerprint, prefix, outputs, resuming, std::chrono::steady_clock::now()};
+  }
+
+  void finish(const Started& s) {
+    const double secs = seconds_since(s.t0);
+    records_.mark_complete({s.name, s.fingerprint, secs, s.outputs});
+    std::error_code ec;
+    fs::remove(started_file(s.name), ec);
+    timing_[s.name] = {{"seconds", secs}, {"skipped", false}};
+    log_info(s.prefix + ": done in " + format_duration(secs));
   }
 
  private:
+  fs::path started_file(const std::string& name) const { return options_.out_dir / "stages" / (name + ".started"); }
+
   const PipelineOptions& options_;
   StageRecords records_;
   json& timing_;
@@ -273,8 +300,11 @@ json run_pipeline(PipelineOptions o) {
   });
   const auto split = data::read_split(split_file);
 
-  // 3. One GAN per class, on that class's training side only.
+  // 3. One GAN per class, on that class's training side only. On the CPU the classes train at once, one child
+  // process per core (each deterministic on its own); on a GPU, or with one core, one after the other.
   std::map<std::string, std::string> gan_fp;
+  std::vector<StageRunner::Started> gan_stages;
+  std::vector<GanJob> gan_jobs;
   for (const auto& cls : dataset.classes) {
     GanTrainOptions g = o.gan;
     g.data_dir = o.data.string();
@@ -285,21 +315,40 @@ json run_pipeline(PipelineOptions o) {
     for_fp.out_dir = for_fp.device = "";
     for_fp.threads = 0;
     for_fp.quiet = false;
-    gan_fp[cls] = stages.run("gan-" + cls, {{"split", split_fp}, {"options", to_yaml(for_fp)}},
-                             {"gan/" + cls + "/checkpoints/latest.pt", "gan/" + cls + "/summary.json"},
-                             [&](bool resuming) {
-      if (resuming && fs::exists(fs::path(g.out_dir) / "checkpoints" / "latest.pt", ec)) {
-        g.resume = true;
-      } else {
-        remove_tree(g.out_dir);  // a run with another config, or a forced redo
-      }
-      train_gan(g);
-      // A grid of real training images to show beside the generated ones.
-      auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, cls));
-      const auto n = std::min<int64_t>(real.size(0), 36);
-      io::write_png_grey8(fs::path(g.out_dir) / "real_grid.png", make_image_grid(real.slice(0, 0, n)));
-    });
+    auto started = stages.begin("gan-" + cls, {{"split", split_fp}, {"options", to_yaml(for_fp)}},
+                                {"gan/" + cls + "/checkpoints/latest.pt", "gan/" + cls + "/summary.json"}, gan_fp[cls]);
+    if (!started) continue;
+    if (started->resuming && fs::exists(fs::path(g.out_dir) / "checkpoints" / "latest.pt", ec)) {
+      g.resume = true;
+    } else {
+      remove_tree(g.out_dir);  // a run with another config, or a forced redo
+    }
+    gan_stages.push_back(*started);
+    gan_jobs.push_back({cls, g});
   }
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int total_threads = o.threads > 0 ? o.threads : cores;
+  const bool in_parallel = gan_jobs.size() > 1 && device.is_cpu() && total_threads >= 2 && o.gan_in_parallel;
+  std::vector<std::string> gan_failures(gan_jobs.size());
+  if (in_parallel) {
+    const int each = std::max(1, total_threads / static_cast<int>(gan_jobs.size()));
+    log_info("  training " + std::to_string(gan_jobs.size()) + " GANs at once, " + std::to_string(each) +
+             " thread(s) each; logs in RUN/gan/<class>/train.log");
+    gan_failures = train_gans_in_parallel(gan_jobs, each, o.quiet);
+  } else {
+    for (auto& job : gan_jobs) train_gan(job.options);
+  }
+  for (std::size_t i = 0; i < gan_jobs.size(); ++i) {
+    if (!gan_failures[i].empty()) continue;
+    const auto& cls = gan_jobs[i].label;
+    // A grid of real training images to show beside the generated ones.
+    auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, cls));
+    const auto n = std::min<int64_t>(real.size(0), 36);
+    io::write_png_grey8(o.out_dir / "gan" / cls / "real_grid.png", make_image_grid(real.slice(0, 0, n)));
+    stages.finish(gan_stages[i]);
+  }
+  for (const auto& failure : gan_failures)
+    if (!failure.empty()) fail(ErrorCode::numerical, failure);  // the other classes' finished runs are recorded
 
   // 4. Generate the synthetic images (EMA generator).
   std::map<std::string, std::string> gen_fp;

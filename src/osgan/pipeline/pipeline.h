@@ -25,6 +25,7 @@ struct PipelineOptions {
   int threads = 0;
   std::uint64_t seed = 1;
   std::vector<std::string> force;  // stage names to redo ("audit", "split", "gan", "generate", "study", ...)
+  bool gan_in_parallel = true;     // on the CPU, train the classes' GANs at once, one child process each
   bool quiet = false;
 
   // Resolved from the preset and the config file (fill_pipeline_defaults):

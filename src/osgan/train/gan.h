@@ -7,6 +7,8 @@
 
 #include <torch/torch.h>
 
+#include "osgan/train/scripted_generator.h"
+
 namespace osgan {
 
 // Hyper-parameters common to every architecture; each architecture reads the ones it uses.
@@ -44,6 +46,9 @@ class Gan {
   // Final generator images for noise z (N, noise_dim, 1, 1): (N, 1, H, W) in [-1, 1], no grad.
   // Uses the EMA generator when it exists and use_ema is true.
   virtual torch::Tensor generate(const torch::Tensor& z, bool use_ema = true) = 0;
+
+  // The generator that generate() uses (EMA or raw), as TorchScript source and constant weights, for export.
+  virtual ScriptedGenerator script_generator(bool use_ema = true) = 0;
 
   // Noise for `n` samples from LibTorch's default generator: (n, noise_dim, 1, 1) on the model's device.
   virtual torch::Tensor sample_noise(int n) = 0;

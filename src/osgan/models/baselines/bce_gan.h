@@ -77,6 +77,11 @@ class BceGan final : public Gan {
     return images;
   }
 
+  ScriptedGenerator script_generator(bool use_ema = true) override {
+    auto& g = (use_ema && config_.use_ema) ? g_ema_ : g_;
+    return g->script();
+  }
+
   torch::Tensor sample_noise(int n) override {
     return torch::randn({n, config_.noise_dim, 1, 1}, torch::TensorOptions().device(device_));  // (n, Z, 1, 1)
   }

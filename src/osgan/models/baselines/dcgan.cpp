@@ -54,6 +54,31 @@ torch::Tensor DcganGeneratorImpl::forward(const torch::Tensor& z) {
   return torch::tanh(to_image(x));               // (N, 1, S, S)
 }
 
+ScriptedGenerator DcganGeneratorImpl::script() {
+  ScriptedGenerator s;
+  s.line("x = torch.conv_transpose2d(x, " + s.tensor("project_weight", project->weight) + ", " +
+         s.tensor("project_bias", project->bias) + ")");
+  s.line("x = " + leaky_relu_expr("x", 0.2) + "  # (N, 8 ch_G, S/8, S/8)");
+  for (std::size_t i = 0; i < up->size(); ++i) {
+    const auto name = "up_" + std::to_string(i);
+    if (auto* convt = up[i]->as<nn::ConvTranspose2d>()) {
+      s.line("x = torch.conv_transpose2d(x, " + s.tensor(name + "_weight", convt->weight) + ", None, [2, 2], [1, 1])");
+    } else if (auto* bn = up[i]->as<nn::BatchNorm2d>()) {
+      s.line("x = torch.batch_norm(x, " + s.tensor(name + "_weight", bn->weight) + ", " +
+             s.tensor(name + "_bias", bn->bias) + ", " + s.tensor(name + "_running_mean", bn->running_mean) + ", " +
+             s.tensor(name + "_running_var", bn->running_var) + ", False, 0.0, " +
+             number_literal(bn->options.eps()) + ", False)");
+    } else if (up[i]->as<nn::LeakyReLU>()) {
+      s.line("x = " + leaky_relu_expr("x", 0.2));
+    } else {
+      throw std::logic_error("DcganGenerator::script: a layer it does not know at up[" + std::to_string(i) + "]");
+    }
+  }
+  s.line("x = torch.tanh(torch.conv2d(x, " + s.tensor("to_image_weight", to_image->weight) + ", " +
+         s.tensor("to_image_bias", to_image->bias) + ", [1, 1], [1, 1]))  # (N, 1, S, S)");
+  return s;
+}
+
 DcganDiscriminatorImpl::DcganDiscriminatorImpl(const GanConfig& config) {
   check_size(config);
   const int c = config.channels_d;

@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include "osgan/train/gan.h"
+#include "osgan/train/scripted_generator.h"
 
 namespace osgan {
 
@@ -18,6 +19,7 @@ class DcganGeneratorImpl : public torch::nn::Module {
  public:
   explicit DcganGeneratorImpl(const GanConfig& config);
   torch::Tensor forward(const torch::Tensor& z);  // (N, Z, 1, 1) -> (N, 1, S, S) in [-1, 1]
+  ScriptedGenerator script();                     // the eval-mode forward (BatchNorm on running statistics)
 
  private:
   // A transposed conv with kernel S/8 on the 1x1 noise is exactly the template's Dense + reshape.

@@ -35,6 +35,27 @@ torch::Tensor VanillaGeneratorImpl::forward(const torch::Tensor& z) {
   return x.view({-1, 1, image_size_, image_size_});  // (N, 1, S, S)
 }
 
+ScriptedGenerator VanillaGeneratorImpl::script() {
+  ScriptedGenerator s;
+  s.line("x = x.flatten(1)  # (N, Z)");
+  for (std::size_t i = 0; i < body->size(); ++i) {
+    const auto name = "body_" + std::to_string(i);
+    if (auto* linear = body[i]->as<nn::Linear>()) {
+      // aten::linear with a bias is addmm(bias, x, W^T): the same kernel, the same numbers.
+      s.line("x = torch.addmm(" + s.tensor(name + "_bias", linear->bias) + ", x, " +
+             s.tensor(name + "_weight", linear->weight) + ".t())");
+    } else if (body[i]->as<nn::LeakyReLU>()) {
+      s.line("x = " + leaky_relu_expr("x", 0.2));
+    } else if (body[i]->as<nn::Tanh>()) {
+      s.line("x = torch.tanh(x)");
+    } else {
+      throw std::logic_error("VanillaGenerator::script: a layer it does not know at body[" + std::to_string(i) + "]");
+    }
+  }
+  s.line("x = x.view([-1, 1, " + std::to_string(image_size_) + ", " + std::to_string(image_size_) + "])  # (N, 1, S, S)");
+  return s;
+}
+
 VanillaDiscriminatorImpl::VanillaDiscriminatorImpl(const GanConfig& config) {
   check_config(config);
   const int c = config.channels_d;

@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "osgan/train/gan.h"
+#include "osgan/train/scripted_generator.h"
 
 namespace osgan {
 
@@ -17,6 +18,7 @@ class VanillaGeneratorImpl : public torch::nn::Module {
  public:
   explicit VanillaGeneratorImpl(const GanConfig& config);
   torch::Tensor forward(const torch::Tensor& z);  // (N, Z, 1, 1) -> (N, 1, S, S) in [-1, 1]
+  ScriptedGenerator script();                     // the same forward as TorchScript
 
  private:
   int image_size_;

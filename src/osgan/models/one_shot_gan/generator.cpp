@@ -64,4 +64,31 @@ GeneratorOutput GeneratorImpl::forward(const torch::Tensor& z) {
   return out;
 }
 
+ScriptedGenerator GeneratorImpl::script() {
+  ScriptedGenerator s;
+  auto conv = [&](const std::string& in, const std::string& name, SNConv2dImpl& c) {
+    const auto w = s.tensor(name + "_weight", c.frozen_weight());
+    const auto b = c.options.bias() ? s.tensor(name + "_bias", c.bias) : std::string("None");
+    const auto p = std::to_string(c.options.padding());
+    return "torch.conv2d(" + in + ", " + w + ", " + b + ", [1, 1], [" + p + ", " + p + "])";
+  };
+  s.line("x = torch.conv_transpose2d(x, " + s.tensor("first_linear_weight", first_linear->weight) + ", " +
+         s.tensor("first_linear_bias", first_linear->bias) + ")  # (N, C0, noise, noise)");
+  for (int i = 0; i < arch.blocks_g; ++i) {
+    auto& block = body->at<GeneratorBlockImpl>(static_cast<std::size_t>(i));
+    const auto name = "body_" + std::to_string(i) + "_";
+    s.line("h = " + leaky_relu_expr("x", 0.2));
+    if (block.upsample) s.line("h = " + upsample_nearest2x_expr("h"));
+    s.line("h = " + conv("h", name + "conv1", *block.conv1));
+    s.line("h = " + leaky_relu_expr("h", 0.2));
+    s.line("h = " + conv("h", name + "conv2", *block.conv2));
+    s.line("s = " + conv("x", name + "shortcut", *block.shortcut));
+    if (block.upsample) s.line("s = " + upsample_nearest2x_expr("s"));
+    s.line("x = h + s  # block " + std::to_string(i));
+  }
+  auto& last = rgb_converters->at<SNConv2dImpl>(static_cast<std::size_t>(arch.blocks_g - 1));
+  s.line("x = torch.tanh(" + conv("x", "to_image", last) + ")  # (N, C_img, S, S)");
+  return s;
+}
+
 }  // namespace osgan::one_shot

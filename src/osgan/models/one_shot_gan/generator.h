@@ -8,6 +8,7 @@
 
 #include "osgan/models/one_shot_gan/architecture.h"
 #include "osgan/models/one_shot_gan/sn_conv2d.h"
+#include "osgan/train/scripted_generator.h"
 
 namespace osgan::one_shot {
 
@@ -36,6 +37,8 @@ class GeneratorImpl : public torch::nn::Cloneable<GeneratorImpl> {
   explicit GeneratorImpl(const Architecture& arch);
   void reset() override;
   GeneratorOutput forward(const torch::Tensor& z);
+  // The eval-mode forward to the final image as TorchScript (spectral norms folded into constant weights).
+  ScriptedGenerator script();
 
   Architecture arch;
   torch::nn::ConvTranspose2d first_linear{nullptr};

@@ -159,6 +159,11 @@ torch::Tensor OneShotGan::generate(const torch::Tensor& z, bool use_ema) {
   return images;
 }
 
+ScriptedGenerator OneShotGan::script_generator(bool use_ema) {
+  auto& g = (use_ema && g_ema_) ? g_ema_ : g_;
+  return g->script();
+}
+
 torch::Tensor OneShotGan::sample_noise(int n) {
   if (n < 1) fail(ErrorCode::invalid_argument, "One-Shot GAN: expected a noise batch of at least 1, got " + std::to_string(n));
   return torch::randn({n, arch_.noise_dim, 1, 1}).to(device_);  // drawn on the CPU generator for reproducibility

@@ -42,6 +42,7 @@ class OneShotGan : public Gan {
   // generate() keeps the generator in training mode, as the published code does (spec 1.12 quirk 6): spectral
   // norm runs its power iteration, refining the (averaged) u, v of the EMA generator.
   torch::Tensor generate(const torch::Tensor& z, bool use_ema = true) override;
+  ScriptedGenerator script_generator(bool use_ema = true) override;
   torch::Tensor sample_noise(int n) override;
   void save(torch::serialize::OutputArchive& archive) const override;
   void load(torch::serialize::InputArchive& archive) override;

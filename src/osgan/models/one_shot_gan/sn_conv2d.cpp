@@ -56,6 +56,11 @@ torch::Tensor SNConv2dImpl::eval_weight() {
   return weight_orig / torch::dot(u, torch::mv(w, v));  // sigma stays in the graph, as in training mode
 }
 
+torch::Tensor SNConv2dImpl::frozen_weight() {
+  torch::NoGradGuard no_grad;
+  return eval_weight().detach();
+}
+
 torch::Tensor SNConv2dImpl::forward(const torch::Tensor& x) {
   if (is_training()) power_iteration();
   const auto weight = is_training() ? normalized_weight() : eval_weight();

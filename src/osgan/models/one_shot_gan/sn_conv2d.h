@@ -31,6 +31,8 @@ class SNConv2dImpl : public torch::nn::Cloneable<SNConv2dImpl> {
   torch::Tensor normalized_weight();
   // sigma = u^T W v for the stored u, v (an estimate of W's largest singular value).
   torch::Tensor sigma();
+  // The weight eval mode convolves with, detached: for export, where it becomes a constant. (Cout, Cin, k, k).
+  torch::Tensor frozen_weight();
 
   SNConv2dOptions options;
   torch::Tensor weight_orig, bias, weight_u, weight_v;
