@@ -110,15 +110,26 @@ class Walker {
                : (std::uint32_t(p[3]) << 24 | p[2] << 16 | p[1] << 8 | p[0]);
   }
 
-  // GDCM asserts on Samples per Pixel > 4; osgan reads 1 (grey) or 3 (colour).
-  void check_samples_per_pixel(std::uint32_t length) {
-    if (length != 2) truncated("Samples per Pixel of " + std::to_string(length) + " bytes", 0x0028, 0x0002);
+  // The US value of (0028,element) without moving past it; `name` for the message.
+  std::uint16_t peek_us(std::uint32_t length, std::uint16_t element, const std::string& name) {
+    if (length != 2) truncated(name + " of " + std::to_string(length) + " bytes", 0x0028, element);
     unsigned char b[2];
     read_raw(reinterpret_cast<char*>(b), 2);
     seek(pos_ - 2);
-    const std::uint16_t spp = u16(b, big_endian_);
+    return u16(b, big_endian_);
+  }
+
+  // GDCM asserts on Samples per Pixel > 4; osgan reads 1 (grey) or 3 (colour).
+  void check_samples_per_pixel(std::uint32_t length) {
+    const std::uint16_t spp = peek_us(length, 0x0002, "Samples per Pixel");
     if (spp != 1 && spp != 3)
       fail_read(ErrorCode::unsupported, path_, "DICOM with " + std::to_string(spp) + " samples per pixel (expected 1 or 3)");
+  }
+
+  // GDCM asserts (Bitmap::SetPlanarConfiguration) on a Planar Configuration other than 0 or 1.
+  void check_planar_configuration(std::uint32_t length) {
+    const std::uint16_t pc = peek_us(length, 0x0006, "Planar Configuration");
+    if (pc > 1) truncated("Planar Configuration " + std::to_string(pc) + " (the standard allows 0 or 1)", 0x0028, 0x0006);
   }
 
   bool peek_tag(std::uint16_t& group, std::uint16_t& element) {
@@ -196,6 +207,7 @@ class Walker {
       }
       need(length, group, element);
       if (group == 0x0028 && element == 0x0002) check_samples_per_pixel(length);
+      if (group == 0x0028 && element == 0x0006) check_planar_configuration(length);
       seek(pos_ + length);
     }
     if (stop_at_item_end) truncated("item without its delimiter", 0, 0);
