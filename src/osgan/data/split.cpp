@@ -12,6 +12,7 @@
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
+#include "osgan/core/one_line.h"
 
 namespace osgan::data {
 namespace {
@@ -42,7 +43,8 @@ void shuffle_portable(std::vector<T>& v, std::mt19937_64& rng) {
 }
 
 [[noreturn]] void malformed(const std::filesystem::path& path, const std::string& what) {
-  fail(ErrorCode::bad_format, "split file \"" + path.string() + "\": " + what +
+  // `what` may quote ids from the file, which JSON escapes can fill with line breaks.
+  fail(ErrorCode::bad_format, "split file \"" + one_line(path.string()) + "\": " + one_line(what) +
        ". Hint: make it again with `osgan split --data DIR --out FILE`.");
 }
 
@@ -158,7 +160,8 @@ Split read_split(const std::filesystem::path& path) {
   } catch (const nlohmann::json::exception& e) {
     malformed(path, std::string("not valid JSON (") + e.what() + ")");
   }
-  if (!j.is_object() || j.value("format", "") != kFormat)
+  // (json::value would throw its own type_error for a "format" that is not a string.)
+  if (!j.is_object() || !j.contains("format") || !j["format"].is_string() || j["format"] != kFormat)
     malformed(path, std::string("expected \"format\": \"") + kFormat + "\"");
   if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != kVersion)
     malformed(path, "expected version " + std::to_string(kVersion) + ", got " + (j.contains("version") ? j["version"].dump() : "none"));

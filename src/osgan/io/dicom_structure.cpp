@@ -6,7 +6,9 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "osgan/io/jpeg_markers.h"
 #include "osgan/io/reader_common.h"
 
 namespace osgan::io::detail {
@@ -15,6 +17,14 @@ namespace {
 
 constexpr std::uint32_t kUndefined = 0xFFFFFFFFu;
 constexpr int kMaxDepth = 32;
+
+// Transfer syntaxes that GDCM decodes with its IJG (libjpeg) codec: baseline, extended, progressive, lossless.
+bool is_ijg_jpeg(const std::string& ts) {
+  for (const char* s : {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.55",
+                        "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70"})
+    if (ts == s) return true;
+  return false;
+}
 
 // The dictionary VR of the elements GDCM reads into typed attributes (image pixel module, rescale).
 const char* expected_vr(std::uint16_t group, std::uint16_t element) {
@@ -62,6 +72,7 @@ class Walker {
     if (ts.empty()) fail_read(ErrorCode::bad_format, path_, "corrupt DICOM: no transfer syntax in the file meta information");
     if (pos_ >= size_) fail_read(ErrorCode::bad_format, path_, "truncated DICOM: nothing after the file meta information");
     if (ts == "1.2.840.10008.1.2.1.99") return false;  // deflated: lengths refer to inflated data
+    ijg_jpeg_ = is_ijg_jpeg(ts);
     explicit_ = ts != "1.2.840.10008.1.2";
     big_endian_ = ts == "1.2.840.10008.1.2.2";
     return walk_items_until(size_, /*depth=*/0, /*stop_at_item_end=*/false);
@@ -99,15 +110,26 @@ class Walker {
                : (std::uint32_t(p[3]) << 24 | p[2] << 16 | p[1] << 8 | p[0]);
   }
 
-  // GDCM asserts on Samples per Pixel > 4; osgan reads 1 (grey) or 3 (colour).
-  void check_samples_per_pixel(std::uint32_t length) {
-    if (length != 2) truncated("Samples per Pixel of " + std::to_string(length) + " bytes", 0x0028, 0x0002);
+  // The US value of (0028,element) without moving past it; `name` for the message.
+  std::uint16_t peek_us(std::uint32_t length, std::uint16_t element, const std::string& name) {
+    if (length != 2) truncated(name + " of " + std::to_string(length) + " bytes", 0x0028, element);
     unsigned char b[2];
     read_raw(reinterpret_cast<char*>(b), 2);
     seek(pos_ - 2);
-    const std::uint16_t spp = u16(b, big_endian_);
+    return u16(b, big_endian_);
+  }
+
+  // GDCM asserts on Samples per Pixel > 4; osgan reads 1 (grey) or 3 (colour).
+  void check_samples_per_pixel(std::uint32_t length) {
+    const std::uint16_t spp = peek_us(length, 0x0002, "Samples per Pixel");
     if (spp != 1 && spp != 3)
       fail_read(ErrorCode::unsupported, path_, "DICOM with " + std::to_string(spp) + " samples per pixel (expected 1 or 3)");
+  }
+
+  // GDCM asserts (Bitmap::SetPlanarConfiguration) on a Planar Configuration other than 0 or 1.
+  void check_planar_configuration(std::uint32_t length) {
+    const std::uint16_t pc = peek_us(length, 0x0006, "Planar Configuration");
+    if (pc > 1) truncated("Planar Configuration " + std::to_string(pc) + " (the standard allows 0 or 1)", 0x0028, 0x0006);
   }
 
   bool peek_tag(std::uint16_t& group, std::uint16_t& element) {
@@ -185,6 +207,7 @@ class Walker {
       }
       need(length, group, element);
       if (group == 0x0028 && element == 0x0002) check_samples_per_pixel(length);
+      if (group == 0x0028 && element == 0x0006) check_planar_configuration(length);
       seek(pos_ + length);
     }
     if (stop_at_item_end) truncated("item without its delimiter", 0, 0);
@@ -193,7 +216,7 @@ class Walker {
 
   // Items (FFFE,E000) until the sequence delimiter (FFFE,E0DD). Fragments of pixel data hold raw bytes.
   bool walk_sequence(int depth, bool fragments) {
-    while (true) {
+    for (std::size_t item = 0;; ++item) {
       if (pos_ + 8 > size_) truncated("sequence without its delimiter", 0, 0);
       unsigned char b[8];
       read_raw(reinterpret_cast<char*>(b), 8);
@@ -209,6 +232,14 @@ class Walker {
       }
       need(length, group, element);
       if (fragments) {
+        // Item 0 is the basic offset table; the frames' fragments follow. GDCM reads a JPEG header while
+        // reading the file, before osgan can check anything, so the headers are checked here.
+        if (ijg_jpeg_ && item > 0) {
+          std::vector<unsigned char> fragment(length);
+          read_raw(reinterpret_cast<char*>(fragment.data()), length);
+          seek(pos_ - length);
+          check_dicom_jpeg_header(path_, fragment, "JPEG fragment " + std::to_string(item - 1));
+        }
         seek(pos_ + length);
       } else if (!walk_items_until(pos_ + length, depth, /*stop_at_item_end=*/false)) {
         return false;
@@ -222,6 +253,7 @@ class Walker {
   std::uint64_t pos_ = 0;
   bool explicit_ = true;
   bool big_endian_ = false;
+  bool ijg_jpeg_ = false;  // pixel data fragments are JPEG that GDCM's IJG codec reads
 };
 
 }  // namespace

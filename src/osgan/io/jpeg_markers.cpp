@@ -58,4 +58,36 @@ void check_jpeg_markers(const std::filesystem::path& path, const std::vector<uns
   }
 }
 
+void check_dicom_jpeg_header(const std::filesystem::path& path, const std::vector<unsigned char>& b,
+                             const std::string& what) {
+  const auto bad = [&](const std::string& why) { fail_read(ErrorCode::bad_format, path, "corrupt " + what + ": " + why); };
+  if (b.size() < 2 || b[0] != 0xFF || b[1] != 0xD8) return;  // not a JPEG start: libjpeg fails on it cleanly
+  std::size_t at = 2;
+  while (true) {
+    if (at >= b.size()) bad("no scan header (SOS) before the end");
+    // libjpeg warns (JWRN_EXTRANEOUS_DATA) on anything but fill bytes (FF) before a marker.
+    if (b[at] != 0xFF) bad("bytes between segments at offset " + std::to_string(at));
+    while (at < b.size() && b[at] == 0xFF) ++at;
+    if (at >= b.size()) bad("cut inside a marker");
+    const unsigned char m = b[at++];
+    if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD9)) bad("unexpected marker before the scan header");
+    if (at + 2 > b.size()) bad("segment length cut off");
+    const std::size_t length = static_cast<std::size_t>(b[at]) << 8 | b[at + 1];
+    if (length < 2 || at + length > b.size()) bad("segment of " + std::to_string(length) + " bytes runs past the end");
+    const std::size_t start = at + 2, end = at + length;
+    const auto has = [&](const char* id, std::size_t n) {
+      return end - start >= n && std::equal(id, id + n, b.begin() + static_cast<std::ptrdiff_t>(start));
+    };
+    if (m == 0xE0 && has("JFIF\0", 5) && end - start >= 6 && b[start + 5] != 1)  // JWRN_JFIF_MAJOR
+      bad("JFIF major version " + std::to_string(b[start + 5]));
+    if (m == 0xEE && has("Adobe", 5) && end - start >= 12 && b[start + 11] > 2)    // JWRN_ADOBE_XFORM
+      bad("Adobe colour transform " + std::to_string(b[start + 11]));
+    const bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+    if (sof && end - start >= 6 && b[start + 5] != 1 && b[start + 5] != 3)
+      bad(std::to_string(b[start + 5]) + " colour components (expected 1 or 3)");
+    if (m == 0xDA) return;  // the scan header: entropy-coded data follows, libjpeg reads it leniently
+    at = end;
+  }
+}
+
 }  // namespace osgan::io::detail

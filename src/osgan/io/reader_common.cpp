@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "osgan/core/one_line.h"
+
 namespace osgan::io::detail {
 
 namespace {
@@ -35,7 +37,8 @@ std::string errno_reason(int err) {
 }  // namespace
 
 void fail_read(ErrorCode code, const std::filesystem::path& path, const std::string& reason) {
-  fail(code, "read_image_file: cannot read \"" + path.string() + "\" (" + reason + ")");
+  // Reasons quote the libraries, which quote the file (stb_image names an unknown PNG chunk by its bytes).
+  fail(code, "read_image_file: cannot read \"" + one_line(path.string()) + "\" (" + one_line(reason) + ")");
 }
 
 std::uint64_t check_regular_file(const std::filesystem::path& path, const ReadLimits& limits) {

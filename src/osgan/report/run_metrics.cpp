@@ -34,6 +34,8 @@ nlohmann::json load_run_metrics(const std::filesystem::path& path) {
     if (colon != std::string::npos) what = what.substr(colon + 2);
     fail(ErrorCode::bad_format, "\"" + path.string() + "\" is not valid JSON (at " + line_column(text, e.byte) +
                                     ": " + what + ")");
+  } catch (const nlohmann::json::exception& e) {  // e.g. out_of_range: a number too large for a double
+    fail(ErrorCode::bad_format, "\"" + path.string() + "\" is not valid JSON (" + e.what() + ")");
   }
   if (!metrics.is_object())
     fail(ErrorCode::bad_format, "\"" + path.string() + "\" must hold a JSON object, found a JSON " +

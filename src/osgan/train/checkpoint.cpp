@@ -4,6 +4,7 @@
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
+#include "osgan/core/one_line.h"
 
 namespace osgan {
 namespace {
@@ -33,7 +34,9 @@ void open_archive(const std::filesystem::path& path, torch::serialize::InputArch
          "or RUN/checkpoints/step_XXXXXX.pt");
   try {
     archive.load_from(path.string(), device);
-  } catch (const c10::Error& e) {
+  } catch (const std::exception&) {
+    // c10::Error for a broken zip or pickle, but torch::jit::ErrorReport (a plain std::exception) when the
+    // archive's TorchScript code does not compile: both mean the same to the user.
     fail(ErrorCode::bad_format, path.string() + ": not a LibTorch archive (corrupt or truncated?). " + kRegenerate);
   }
 }
@@ -97,7 +100,7 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Gan& gan, cons
     }
   } catch (const c10::Error& e) {
     fail(ErrorCode::bad_format, path.string() + ": checkpoint does not match the model (" +
-         e.what_without_backtrace() + "). " + kRegenerate);
+         one_line(e.what_without_backtrace()) + "). " + kRegenerate);
   }
   return info;
 }

@@ -11,6 +11,7 @@
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
+#include "osgan/core/one_line.h"
 
 namespace osgan {
 namespace {
@@ -150,7 +151,10 @@ void apply_yaml(const YAML::Node& node, GanTrainOptions& options, const std::str
   if (node.IsNull()) return;
   if (!node.IsMap()) fail(ErrorCode::bad_format, source + ": expected a YAML mapping of option: value");
   for (const auto& item : node) {
-    const auto key = item.first.as<std::string>();
+    // A key that is a list or a map ("[a]: 1") would make yaml-cpp throw its own exception below.
+    if (!item.first.IsScalar()) fail(ErrorCode::bad_format, source + ": every key must be an option name, found a list or map");
+    // Keys and yaml-cpp's messages quote the file, line breaks included: keep the error on one line.
+    const auto key = one_line(item.first.as<std::string>());
     const Field* found = nullptr;
     for (const auto& f : fields()) if (f.key == key) found = &f;
     if (!found) {
@@ -161,9 +165,9 @@ void apply_yaml(const YAML::Node& node, GanTrainOptions& options, const std::str
     try {
       found->read(options, item.second);
     } catch (const YAML::Exception& e) {
-      fail(ErrorCode::bad_format, source + ": key \"" + key + "\": value of the wrong type (" + e.msg + ")");
+      fail(ErrorCode::bad_format, source + ": key \"" + key + "\": value of the wrong type (" + one_line(e.msg) + ")");
     } catch (const Error& e) {
-      fail(ErrorCode::bad_format, source + ": " + e.what());
+      fail(ErrorCode::bad_format, source + ": " + one_line(e.what()));
     }
   }
   options.preprocess.size = options.gan.image_size;
@@ -175,7 +179,7 @@ void apply_config_file(const std::filesystem::path& path, GanTrainOptions& optio
   try {
     node = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    fail(ErrorCode::bad_format, path.string() + ": not valid YAML (" + e.msg + " at line " +
+    fail(ErrorCode::bad_format, path.string() + ": not valid YAML (" + one_line(e.msg) + " at line " +
          std::to_string(e.mark.line + 1) + ")");
   }
   apply_yaml(node, options, path.string());
@@ -186,7 +190,7 @@ GanTrainOptions options_from_yaml_text(const std::string& yaml, const std::strin
   try {
     apply_yaml(YAML::Load(yaml), options, source);
   } catch (const YAML::Exception& e) {
-    fail(ErrorCode::bad_format, source + ": configuration is not valid YAML (" + e.msg + ")");
+    fail(ErrorCode::bad_format, source + ": configuration is not valid YAML (" + one_line(e.msg) + ")");
   }
   return options;
 }
