@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "osgan/core/atomic_file.h"
+#include "osgan/core/confined_path.h"
 #include "osgan/core/error.h"
 #include "osgan/core/hash.h"
 #include "osgan/core/log.h"
@@ -251,6 +252,9 @@ json run_pipeline(PipelineOptions o) {
 
   json timing = json::object();
   StageRunner stages(o, timing);
+  // Class names become folder and stage names under the run folder (gan/<class>, generated/<class>, ...), some of
+  // which are removed and rebuilt: refuse any that would point outside it before anything is written.
+  for (const auto& cls : dataset.classes) confined_child(o.out_dir / "gan", cls, "class name");
   stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()));  // audit, split, study; gan, generate, quality per class
 
   // 1. Audit: duplicates, near-duplicates, outliers.
