@@ -92,7 +92,9 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
   } catch (const YAML::Exception& e) {
     fail(ErrorCode::bad_format, source + ": not valid YAML (" + std::string(e.what()) + ")");
   }
-  if (!root.IsMap() && !root.IsNull()) fail(ErrorCode::bad_format, source + ": expected a mapping of sections");
+  if (!root.IsMap())
+    fail(ErrorCode::bad_format, source + ": expected a YAML mapping of sections (gan, classifier, study, generate, "
+         "split), found " + (root.IsNull() ? "an empty file" : "something else") + ". Hint: see tests/cli/pipeline_tiny.yaml.");
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
     if (key != "gan" && key != "classifier" && key != "study" && key != "generate" && key != "split")
