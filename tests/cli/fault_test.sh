@@ -15,7 +15,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 check_run() { python3 "$here/check_run_folder.py" "$1" > "$work/check.log" || fail "$2: $(cat "$work/check.log")"; }
 one_error_line() {  # the stderr file holds exactly one error line, naming $2
   [ "$(grep -c 'error:' "$1")" -eq 1 ] || fail "expected one error line: $(cat "$1")"
-  grep 'error:' "$1" | grep -qF -- "$2" || fail "the error should name $2: $(cat "$1")"
+  grep 'error:' "$1" | grep -F -- "$2" > /dev/null || fail "the error should name $2: $(cat "$1")"
 }
 
 python3 "$here/make_toy_discs.py" "$work/data" 6 5 16 || fail "could not make the toy dataset"
