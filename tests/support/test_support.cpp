@@ -21,6 +21,10 @@ ScratchDir::~ScratchDir() {
   remove_tree(path_);
 }
 
+ScopedEnv::ScopedEnv(const char* name, const std::string& value) : name_(name) { ::setenv(name, value.c_str(), 1); }
+
+ScopedEnv::~ScopedEnv() { ::unsetenv(name_); }
+
 fs::path real_data_dir() {
   const char* env = std::getenv("OSGAN_SHARED_DATA");
   fs::path base = env ? fs::path(env) : fs::path(OSGAN_SOURCE_DIR) / ".." / "shared" / "data";

@@ -1,4 +1,4 @@
-// Helpers shared by the tests: scratch folders and the path of the shared real data.
+// Helpers shared by the tests: scratch folders, scoped environment variables and the path of the shared real data.
 #pragma once
 #include <filesystem>
 #include <string>
@@ -15,6 +15,18 @@ class ScratchDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// Sets an environment variable for one scope (the test seams of the writer and the trainer read them), then unsets it.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
 };
 
 // ../shared/data/mri_based_brain_tumor_images, or an empty path when it is not present.

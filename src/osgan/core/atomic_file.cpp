@@ -10,22 +10,48 @@
 #include <sstream>
 
 #include "osgan/core/error.h"
+#include "osgan/core/write_fault_injection.h"
 
 namespace fs = std::filesystem;
 
 namespace osgan {
 namespace {
 
+constexpr const char* kTemporaryMarker = ".tmp.";
+
 std::string temporary_name_for(const fs::path& path) {
   std::random_device rd;
-  return path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd() % 100000);
+  return path.filename().string() + kTemporaryMarker + std::to_string(::getpid()) + "." +
+         std::to_string(rd() % 100000);
 }
 
-void fsync_file(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return;
-  ::fsync(fd);
+[[noreturn]] void fail_write(const fs::path& path, const std::string& reason) {
+  fail(ErrorCode::io, "cannot write \"" + path.string() + "\" (" + reason +
+       "). Hint: check that the folder exists, is writable and has free space; earlier outputs are intact.");
+}
+
+// Creates the empty temporary file, so a missing, read-only or full folder is reported with its reason before any
+// writer (LibTorch's, libpng's) gives a vaguer one.
+void create_temporary(const fs::path& path, const fs::path& tmp) {
+  const auto refusal = write_faults::refusal_before_write(path);
+  if (!refusal.empty()) fail_write(path, refusal);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0) fail_write(path, std::strerror(errno));
   ::close(fd);
+}
+
+// Data and directory entry reach the disk before the caller goes on; a full disk often shows only here.
+void fsync_path(const fs::path& final_path, const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return;  // some file systems do not open directories; the data itself was synced
+  const int status = ::fsync(fd);
+  const int fsync_errno = errno;
+  ::close(fd);
+  if (status != 0 && fsync_errno != EINVAL && fsync_errno != EROFS) fail_write(final_path, std::strerror(fsync_errno));
+}
+
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
 }
 
 }  // namespace
@@ -33,18 +59,42 @@ void fsync_file(const fs::path& path) {
 void write_atomically(const fs::path& path, const std::function<void(const fs::path&)>& write) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   const fs::path tmp = dir / temporary_name_for(path);
+  create_temporary(path, tmp);
   try {
-    write(tmp);
-    if (!fs::exists(tmp)) fail(ErrorCode::io, "writing \"" + path.string() + "\": the writer produced no file");
-    fsync_file(tmp);
+    try {
+      write(tmp);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {  // LibTorch's c10::Error carries a backtrace after its first line
+      fail_write(path, first_line(e.what()));
+    }
     std::error_code ec;
+    const auto bytes = fs::file_size(tmp, ec);
+    if (ec) fail(ErrorCode::io, "writing \"" + path.string() + "\": the writer produced no file");
+    const auto no_space = write_faults::charge_bytes(bytes);
+    if (!no_space.empty()) fail_write(path, no_space);
+    write_faults::pause_mid_write_if_requested(path, tmp);
+    fsync_path(path, tmp, O_RDONLY);
     fs::rename(tmp, path, ec);
-    if (ec) fail(ErrorCode::io, "cannot write \"" + path.string() + "\" (" + ec.message() + ")");
+    if (ec) fail_write(path, ec.message());
+    fsync_path(path, dir, O_RDONLY | O_DIRECTORY);
   } catch (...) {
     std::error_code ignored;
     fs::remove(tmp, ignored);
     throw;
   }
+}
+
+bool is_temporary_file(const fs::path& path) {
+  return path.filename().string().find(kTemporaryMarker) != std::string::npos;
+}
+
+int remove_temporary_files(const fs::path& dir) {
+  int removed = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file() && is_temporary_file(it->path()) && fs::remove(it->path(), ec)) ++removed;
+  return removed;
 }
 
 void write_text_atomically(const fs::path& path, const std::string& content) {

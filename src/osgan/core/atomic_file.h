@@ -7,13 +7,22 @@
 
 namespace osgan {
 
-// Calls write(tmp_path) to produce the content at a temporary path, then renames it to `path`.
-// On any failure the temporary file is removed, `path` keeps its old content, and osgan::Error is thrown.
+// Creates an empty temporary file beside `path` (named "<name>.tmp.<pid>.<n>"), calls write(tmp_path) to fill it,
+// syncs it and renames it to `path`. On any failure (including a writer's own exception) the temporary file is
+// removed, `path` keeps its old content, and osgan::Error(io) is thrown naming `path` and the reason.
+// Test seams (full disk, read-only folder, a pause mid-write): see write_fault_injection.h.
 void write_atomically(const std::filesystem::path& path,
                       const std::function<void(const std::filesystem::path& tmp_path)>& write);
 
 // Writes `content` to `path` atomically.
 void write_text_atomically(const std::filesystem::path& path, const std::string& content);
+
+// Whether `path` is a temporary file of write_atomically (left behind only by a process killed mid-write).
+bool is_temporary_file(const std::filesystem::path& path);
+
+// Removes the temporary files under `dir` (recursively), e.g. those of a killed run before resuming it; returns
+// how many.
+int remove_temporary_files(const std::filesystem::path& dir);
 
 // Reads a whole file; throws osgan::Error naming the file when it cannot.
 std::string read_text_file(const std::filesystem::path& path);

@@ -15,6 +15,32 @@ namespace fs = std::filesystem;
 namespace osgan::data {
 namespace {
 
+// Whether `text` is valid UTF-8 (file names end up in JSON files, which must be UTF-8).
+bool is_valid_utf8(const std::string& text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (extra < 0 || i + extra >= text.size() + (extra == 0 ? 1 : 0)) return false;
+    for (int k = 1; k <= extra; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+    i += 1 + extra;
+  }
+  return true;
+}
+
+// `text` with every byte that is not part of valid UTF-8 written as \xHH, for JSON records and messages.
+std::string escape_invalid_utf8(const std::string& text) {
+  if (is_valid_utf8(text)) return text;
+  std::string out;
+  static const char* kHex = "0123456789ABCDEF";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) out += ch;
+    else out += std::string("\\x") + kHex[c >> 4] + kHex[c & 0xF];
+  }
+  return out;
+}
+
 struct Entry {
   fs::path file;  // absolute or relative to cwd, readable
   std::string relative;
@@ -115,6 +141,9 @@ Dataset load_dataset(const fs::path& source, const DatasetOptions& options) {
 
   for (const auto& e : entries) {
     try {
+      if (!is_valid_utf8(e.relative))
+        fail(ErrorCode::bad_format, "\"" + e.file.string() + "\": the file name is not valid UTF-8, "
+             "and osgan records file names in JSON. Hint: rename the file.");
       io::ImageFile file = io::read_image_file(e.file, options.read);
       const std::string sha = sha256_file_hex(e.file);
       for (auto& slice : file.slices) {
@@ -133,7 +162,7 @@ Dataset load_dataset(const fs::path& source, const DatasetOptions& options) {
     } catch (const Error& err) {
       if (options.strict) fail(err.code(), std::string(err.what()) + " (--strict)");
       log_warning("skipping " + e.file.string() + ": " + err.what());
-      ds.skipped.push_back({e.relative, err.what()});
+      ds.skipped.push_back({escape_invalid_utf8(e.relative), escape_invalid_utf8(err.what())});
     }
   }
 

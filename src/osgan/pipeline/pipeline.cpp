@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "osgan/core/atomic_file.h"
+#include "osgan/core/confined_path.h"
 #include "osgan/core/error.h"
 #include "osgan/core/hash.h"
 #include "osgan/core/log.h"
@@ -94,7 +95,9 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
   } catch (const YAML::Exception& e) {
     fail(ErrorCode::bad_format, source + ": not valid YAML (" + std::string(e.what()) + ")");
   }
-  if (!root.IsMap() && !root.IsNull()) fail(ErrorCode::bad_format, source + ": expected a mapping of sections");
+  if (!root.IsMap())
+    fail(ErrorCode::bad_format, source + ": expected a YAML mapping of sections (gan, classifier, study, generate, "
+         "split), found " + (root.IsNull() ? "an empty file" : "something else") + ". Hint: see tests/cli/pipeline_tiny.yaml.");
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
     if (key != "gan" && key != "classifier" && key != "study" && key != "generate" && key != "split")
@@ -278,6 +281,9 @@ json run_pipeline(PipelineOptions o) {
 
   json timing = json::object();
   StageRunner stages(o, timing);
+  // Class names become folder and stage names under the run folder (gan/<class>, generated/<class>, ...), some of
+  // which are removed and rebuilt: refuse any that would point outside it before anything is written.
+  for (const auto& cls : dataset.classes) confined_child(o.out_dir / "gan", cls, "class name");
   stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()));  // audit, split, study; gan, generate, quality per class
 
   // 1. Audit: duplicates, near-duplicates, outliers.

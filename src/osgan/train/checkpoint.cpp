@@ -52,18 +52,28 @@ CheckpointInfo read_header(const std::filesystem::path& path, torch::serialize::
          std::to_string(kCheckpointVersion) + ". " + kRegenerate);
   if (!archive.try_read("step", step) || !step.isInt() || !archive.try_read("config", config) || !config.isString())
     fail(ErrorCode::bad_format, path.string() + ": checkpoint lacks its step or config. " + kRegenerate);
-  return {step.toInt(), config.toStringRef()};
+  CheckpointInfo info{step.toInt(), config.toStringRef(), {}};
+  c10::IValue rollbacks, lr_scale;
+  if (archive.try_read("rollbacks", rollbacks) && rollbacks.isInt()) info.recovery.rollbacks = static_cast<int>(rollbacks.toInt());
+  if (archive.try_read("lr_scale", lr_scale) && lr_scale.isDouble()) info.recovery.lr_scale = lr_scale.toDouble();
+  if (info.step < 0 || info.recovery.rollbacks < 0 || !(info.recovery.lr_scale > 0 && info.recovery.lr_scale <= 1))
+    fail(ErrorCode::bad_format, path.string() + ": checkpoint header out of range (step " + std::to_string(info.step) +
+         ", rollbacks " + std::to_string(info.recovery.rollbacks) + ", lr_scale " + std::to_string(info.recovery.lr_scale) +
+         "). " + kRegenerate);
+  return info;
 }
 
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& path, const Gan& gan, std::int64_t step,
-                     const GanTrainOptions& options, const torch::Device& device) {
+                     const GanTrainOptions& options, const torch::Device& device, const RecoveryState& recovery) {
   torch::serialize::OutputArchive archive;
   archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
   archive.write("version", c10::IValue(kCheckpointVersion));
   archive.write("step", c10::IValue(step));
   archive.write("config", c10::IValue(to_yaml(options)));
+  archive.write("rollbacks", c10::IValue(static_cast<std::int64_t>(recovery.rollbacks)));
+  archive.write("lr_scale", c10::IValue(recovery.lr_scale));
   archive.write("rng_cpu", generator_state(torch::kCPU));
   if (device.is_cuda()) archive.write("rng_cuda", generator_state(device));
   torch::serialize::OutputArchive gan_archive;

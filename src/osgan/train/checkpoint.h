@@ -17,14 +17,22 @@ namespace osgan {
 constexpr const char* kCheckpointFormat = "osgan-gan-checkpoint";
 constexpr std::int64_t kCheckpointVersion = 1;
 
+// How a run has recovered from numeric faults so far (see GanTrainer::run). Kept in checkpoints so that a resumed
+// run goes on with the lowered learning rates; checkpoints written before it existed read as no rollbacks.
+struct RecoveryState {
+  int rollbacks = 0;      // rollbacks to a good checkpoint so far
+  double lr_scale = 1.0;  // factor on the configured lr_g and lr_d (halved at each rollback)
+};
+
 struct CheckpointInfo {
   std::int64_t step = 0;
   std::string config_yaml;  // to_yaml(options) of the run
+  RecoveryState recovery;
 };
 
 // Writes atomically. Saves the default CPU generator's state, and the CUDA one when `device` is CUDA.
 void save_checkpoint(const std::filesystem::path& path, const Gan& gan, std::int64_t step,
-                     const GanTrainOptions& options, const torch::Device& device);
+                     const GanTrainOptions& options, const torch::Device& device, const RecoveryState& recovery = {});
 
 // Reads the header (format, version, step, config) without building a model. Throws osgan::Error (bad_format)
 // naming the file when it is not an osgan GAN checkpoint or has another version.

@@ -2,6 +2,7 @@
 #include "osgan/train/classifier_data.h"
 
 #include <algorithm>
+#include <cctype>
 #include <random>
 
 #include "osgan/core/error.h"
@@ -43,8 +44,20 @@ LabelledImages load_labelled_folder(const std::filesystem::path& folder, int lab
   if (!fs::is_directory(folder))
     fail(ErrorCode::io, "image folder \"" + folder.string() + "\": not found or not a folder");
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(folder))
-    if (e.is_regular_file() && io::is_supported_image(e.path())) files.push_back(e.path());
+  // Every entry that is not a folder and holds an image or is named like one: the reader then names what is wrong
+  // with an empty or truncated file, a symlink loop or an unreadable file, and it is skipped with that warning
+  // (is_regular_file would throw on a loop; other files, such as notes, are left alone).
+  const auto named_like_an_image = [](const fs::path& p) {
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* known : {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".dcm", ".nii", ".gz"})
+      if (ext == known) return true;
+    return false;
+  };
+  for (const auto& e : fs::directory_iterator(folder)) {
+    std::error_code ec;
+    if (!e.is_directory(ec) && (named_like_an_image(e.path()) || io::is_supported_image(e.path()))) files.push_back(e.path());
+  }
   std::sort(files.begin(), files.end());
   std::vector<io::Image> images;
   LabelledImages out;

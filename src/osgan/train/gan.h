@@ -41,6 +41,8 @@ class Gan {
 
   // One iteration of the architecture's algorithm (One-Shot GAN: a G step, then a D step; EMA update after).
   // real: (N, 1, H, W) in [-1, 1] on the model's device. All randomness comes from LibTorch's default generator.
+  // Throws osgan::Error(numerical) before an optimizer step whose losses or gradients are not finite
+  // (finite_check.h); the model is then left half-stepped and must be restored from a checkpoint.
   virtual StepLosses train_step(const torch::Tensor& real) = 0;
 
   // Final generator images for noise z (N, noise_dim, 1, 1): (N, 1, H, W) in [-1, 1], no grad.
@@ -56,6 +58,9 @@ class Gan {
   // Every module, EMA copy and optimizer state, under stable names (checkpoint keys).
   virtual void save(torch::serialize::OutputArchive& archive) const = 0;
   virtual void load(torch::serialize::InputArchive& archive) = 0;
+
+  // Learning rates of the G and D optimizers from now on (the trainer lowers them after a numeric fault).
+  virtual void set_learning_rates(double lr_g, double lr_d) = 0;
 
   virtual void to(const torch::Device& device) = 0;
   virtual std::int64_t parameter_count() const = 0;

@@ -107,6 +107,7 @@ const std::vector<Field>& fields() {
       field("keep_checkpoints", false, [](O& o) -> int& { return o.keep_checkpoints; }),
       field("grid_count", false, [](O& o) -> int& { return o.grid_count; }),
       field("progress_seconds", false, [](O& o) -> double& { return o.progress_seconds; }),
+      field("max_rollbacks", false, [](O& o) -> int& { return o.max_rollbacks; }),
       field("device", false, [](O& o) -> std::string& { return o.device; }),
       field("threads", false, [](O& o) -> int& { return o.threads; }),
       field("seed", true, [](O& o) -> std::uint64_t& { return o.seed; }),
@@ -131,6 +132,8 @@ void validate(const GanTrainOptions& o) {
   require(o.checkpoint_every >= 1, "--checkpoint-every: expected 1 or more, got " + std::to_string(o.checkpoint_every));
   require(o.sample_every >= 1, "--sample-every: expected 1 or more, got " + std::to_string(o.sample_every));
   require(o.keep_checkpoints >= 0, "keep_checkpoints: expected 0 (all) or more");
+  require(o.max_rollbacks >= 0, "--max-rollbacks: expected 0 (stop at the first numeric fault) or more, got " +
+                                     std::to_string(o.max_rollbacks));
   require(o.grid_count >= 1 && o.grid_count <= 256, "grid_count: expected 1 to 256, got " + std::to_string(o.grid_count));
   require(o.gan.image_size >= 4 && o.gan.image_size <= 1024,
           "--image-size: expected 4 to 1024, got " + std::to_string(o.gan.image_size));

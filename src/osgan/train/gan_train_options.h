@@ -35,6 +35,8 @@ struct GanTrainOptions {
   int keep_checkpoints = 3;    // step_XXXXXX.pt files kept besides latest.pt (0 = keep all)
   int grid_count = 16;         // generated images in each sample grid
   double progress_seconds = 5; // at most one progress line per this many seconds
+  int max_rollbacks = 3;       // numeric faults (NaN/Inf loss or gradient) recovered by rolling back to the last
+                               // good checkpoint with halved learning rates; the next one stops the run
 
   std::string device = "auto";
   int threads = 0;

@@ -11,6 +11,7 @@
 #include <deque>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 
 #include "osgan/core/atomic_file.h"
@@ -23,6 +24,7 @@
 #include "osgan/train/checkpoint.h"
 #include "osgan/train/image_tensor.h"
 #include "osgan/train/interrupt.h"
+#include "osgan/train/nan_batch_injection.h"
 #include "osgan/train/sample_grid.h"
 
 namespace osgan {
@@ -43,18 +45,17 @@ std::string format_duration(double seconds) {
   return out.str();
 }
 
-// losses.csv: keeps the header and the rows up to `step` (the rows of a resumed run's lost steps go).
-void truncate_loss_log(const fs::path& path, std::int64_t step) {
-  if (!fs::exists(path)) return;
-  std::istringstream in(read_text_file(path));
-  std::string line, kept;
-  bool header = true;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    if (header || std::stoll(line.substr(0, line.find(','))) <= step) kept += line + "\n";
-    header = false;
-  }
-  write_text_atomically(path, kept);
+// "step 12 (arch dcgan)": where a fault happened, for messages.
+std::string at_step(std::int64_t step, const std::string& arch) {
+  return "at step " + std::to_string(step) + " (arch " + arch + ")";
+}
+
+// Throws osgan::Error(numerical) naming every loss that is NaN or Inf.
+void check_finite_losses(const StepLosses& losses) {
+  std::string bad;
+  for (const auto& [name, value] : losses)
+    if (!std::isfinite(value)) bad += (bad.empty() ? "" : ", ") + name + " = " + std::to_string(value);
+  if (!bad.empty()) fail(ErrorCode::numerical, "loss " + bad);
 }
 
 }  // namespace
@@ -95,7 +96,7 @@ torch::Tensor load_training_images(const GanTrainOptions& options) {
 }
 
 GanTrainer::GanTrainer(GanTrainOptions options, torch::Tensor images)
-    : options_(std::move(options)), device_(torch::kCPU), run_(options_.out_dir) {
+    : options_(std::move(options)), device_(torch::kCPU), run_(options_.out_dir), loss_log_(run_ / "losses.csv") {
   validate(options_);
   const auto s = options_.gan.image_size;
   TORCH_CHECK(images.dim() == 4 && images.size(0) > 0 && images.size(1) == 1 && images.size(2) == s && images.size(3) == s,
@@ -110,12 +111,45 @@ fs::path GanTrainer::checkpoint_path(std::int64_t step) const {
 
 void GanTrainer::save(std::int64_t step) {
   const auto path = checkpoint_path(step);
-  save_checkpoint(path, *gan_, step, options_, device_);
+  save_checkpoint(path, *gan_, step, options_, device_, recovery_);
   // latest.pt is a second copy (not a link) so that it survives pruning and copying the run folder.
   write_atomically(run_ / "checkpoints" / "latest.pt",
                    [&](const fs::path& tmp) { fs::copy_file(path, tmp, fs::copy_options::overwrite_existing); });
   last_checkpoint_ = path;
+  loss_log_.write();  // after the checkpoint: the log on disk never runs ahead of a checkpoint
   prune_checkpoints();
+}
+
+void GanTrainer::apply_learning_rates() {
+  gan_->set_learning_rates(options_.gan.lr_g * recovery_.lr_scale, options_.gan.lr_d * recovery_.lr_scale);
+}
+
+std::int64_t GanTrainer::roll_back(std::int64_t step, const std::string& fault) {
+  const std::string last_good = last_checkpoint_.empty() ? std::string("none yet") : last_checkpoint_.string();
+  if (recovery_.rollbacks >= options_.max_rollbacks)
+    fail(ErrorCode::numerical, "train-gan: " + fault + " " + at_step(step, options_.gan.arch) + ", after " +
+         std::to_string(recovery_.rollbacks) + " rollback(s) with halved learning rates (max_rollbacks " +
+         std::to_string(options_.max_rollbacks) + "). Last good checkpoint: " + last_good +
+         ". Hint: resume from it with lower lr_g and lr_d (--config), or check the training images for NaNs.");
+  ++recovery_.rollbacks;
+  recovery_.lr_scale *= 0.5;
+  std::int64_t back_to = 0;
+  if (last_checkpoint_.empty()) {
+    // Before the first checkpoint: the run's start is reproducible from the seed, as in run().
+    seed_everything(options_.seed);
+    gan_ = make_gan(options_.gan, device_);
+  } else {
+    back_to = load_checkpoint(last_checkpoint_, *gan_, device_, /*restore_rng=*/true).step;
+  }
+  apply_learning_rates();
+  loss_log_.drop_after(back_to);
+  std::ostringstream rates;
+  rates << "lr_g " << options_.gan.lr_g * recovery_.lr_scale << ", lr_d " << options_.gan.lr_d * recovery_.lr_scale;
+  log_warning("train-gan: " + fault + " " + at_step(step, options_.gan.arch) + "; rolled back to step " +
+              std::to_string(back_to) + " (" + (last_checkpoint_.empty() ? std::string("initial weights") : last_good) +
+              ") with halved learning rates (" + rates.str() + "), rollback " + std::to_string(recovery_.rollbacks) +
+              " of at most " + std::to_string(options_.max_rollbacks));
+  return back_to;
 }
 
 void GanTrainer::prune_checkpoints() {
@@ -166,9 +200,14 @@ GanTrainSummary GanTrainer::run() {
       fail(ErrorCode::invalid_argument, "--resume: these options differ from the checkpointed run " + latest.string() +
            ": " + keys + ". Hint: resume with the same options (see " + (run_ / "config.yaml").string() + ").");
     }
-    summary.start_step = load_checkpoint(latest, *gan_, device_, /*restore_rng=*/true).step;
+    const int stale = remove_temporary_files(run_);  // left by a process killed mid-write
+    if (stale > 0) log_info("[train-gan] removed " + std::to_string(stale) + " partial file(s) of an interrupted write");
+    const auto info = load_checkpoint(latest, *gan_, device_, /*restore_rng=*/true);
+    summary.start_step = info.step;
+    recovery_ = info.recovery;
+    apply_learning_rates();
     last_checkpoint_ = latest;
-    truncate_loss_log(run_ / "losses.csv", summary.start_step);
+    loss_log_.load_up_to(summary.start_step);
   }
   write_text_atomically(run_ / "config.yaml", to_yaml(options_));
   log_info("[train-gan] arch " + options_.gan.arch + ", " + std::to_string(gan_->parameter_count()) +
@@ -182,49 +221,42 @@ GanTrainSummary GanTrainer::run() {
   auto grid_generator = at::detail::createCPUGenerator(options_.seed ^ 0x5eed9a11dULL);
   const auto grid_noise = torch::randn({options_.grid_count, options_.gan.noise_dim, 1, 1}, grid_generator);
 
-  std::ofstream loss_log(run_ / "losses.csv", std::ios::app);
-  const bool new_log = fs::file_size(run_ / "losses.csv") == 0;
+  NanBatchInjection nan_injection;  // a test seam; inactive unless its environment variable is set
   std::deque<StepLosses> recent;
   InterruptGuard interrupt_guard;
   const auto t0 = std::chrono::steady_clock::now();
   auto last_progress = t0;
+  std::int64_t steps_run = 0;  // in this session, replays after a rollback included
   const auto seconds_since = [](auto t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
 
   for (std::int64_t step = summary.start_step + 1; step <= options_.steps; ++step) {
     const auto index = torch::randint(images_.size(0), {options_.batch_size}, torch::kLong);  // (B,)
-    const auto batch = images_.index_select(0, index.to(device_));                            // (B, 1, S, S)
-    const auto losses = gan_->train_step(batch);
-
-    std::string bad;
-    for (const auto& [name, value] : losses)
-      if (!std::isfinite(value)) bad += (bad.empty() ? "" : ", ") + name + " = " + std::to_string(value);
-    if (!bad.empty())
-      fail(ErrorCode::numerical, "train-gan: loss " + bad + " at step " + std::to_string(step) + " (arch " +
-           options_.gan.arch + "). Last good checkpoint: " +
-           (last_checkpoint_.empty() ? std::string("none yet") : last_checkpoint_.string()) +
-           ". Hint: resume from it with a lower learning rate, or check the training images for NaNs.");
-
-    if (step == 1 && new_log) {
-      loss_log << "step";
-      for (const auto& kv : losses) loss_log << "," << kv.first;
-      loss_log << "\n";
+    auto batch = images_.index_select(0, index.to(device_));                                  // (B, 1, S, S)
+    if (nan_injection.poison(step)) batch = torch::full_like(batch, std::numeric_limits<float>::quiet_NaN());
+    StepLosses losses;
+    try {
+      losses = gan_->train_step(batch);
+      check_finite_losses(losses);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::numerical) throw;
+      step = roll_back(step, e.what());  // the loop goes on after the step it returned to
+      recent.clear();
+      continue;
     }
-    loss_log << step;
-    for (const auto& kv : losses) loss_log << "," << kv.second;
-    loss_log << "\n";
+
+    ++steps_run;
+    loss_log_.add(step, losses);
     recent.push_back(losses);
     if (recent.size() > 100) recent.pop_front();
     if (on_step) on_step(step, losses);
 
     const bool interrupted = InterruptGuard::requested();
     const bool last = step == options_.steps;
-    if (step % options_.checkpoint_every == 0 || last || interrupted) {
-      loss_log.flush();
-      save(step);
-    }
+    // Samples first: a checkpoint then implies that the samples up to its step exist.
     if (step % options_.sample_every == 0 || last) write_samples(step, grid_noise, summary);
+    if (step % options_.checkpoint_every == 0 || last || interrupted) save(step);
     summary.steps = step;
     if (interrupted)
       fail(ErrorCode::interrupted, "train-gan: interrupted at step " + std::to_string(step) + "; checkpoint saved to " +
@@ -233,7 +265,7 @@ GanTrainSummary GanTrainer::run() {
     if (seconds_since(last_progress) >= options_.progress_seconds || last) {
       last_progress = std::chrono::steady_clock::now();
       const double elapsed = seconds_since(t0);
-      const double rate = static_cast<double>(step - summary.start_step) / std::max(elapsed, 1e-9);
+      const double rate = static_cast<double>(steps_run) / std::max(elapsed, 1e-9);
       std::ostringstream line;
       line << "step " << step << "/" << options_.steps << "  " << std::fixed << std::setprecision(2) << rate
            << " steps/s  ETA " << format_duration(static_cast<double>(options_.steps - step) / rate);
@@ -241,7 +273,6 @@ GanTrainSummary GanTrainer::run() {
       log_info(line.str());
     }
   }
-  loss_log.close();
 
   summary.steps = std::max(summary.steps, summary.start_step);
   summary.seconds = seconds_since(t0);
@@ -262,6 +293,9 @@ GanTrainSummary GanTrainer::run() {
                          {"steps_per_second", static_cast<double>(summary.steps - summary.start_step) /
                                                   std::max(summary.seconds, 1e-9)},
                          {"final_losses", summary.final_losses},
+                         {"rollbacks", recovery_.rollbacks},
+                         {"lr_g", options_.gan.lr_g * recovery_.lr_scale},
+                         {"lr_d", options_.gan.lr_d * recovery_.lr_scale},
                          {"checkpoint", last_checkpoint_.string()},
                          {"samples", summary.last_samples.string()}};
   write_text_atomically(run_ / "summary.json", json.dump(2) + "\n");

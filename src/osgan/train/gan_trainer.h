@@ -3,7 +3,7 @@
 //   RUN/config.yaml                  resolved options
 //   RUN/checkpoints/latest.pt        and step_XXXXXX.pt (see checkpoint.h)
 //   RUN/samples/step_XXXXXX.png      real (left) | generated (right)
-//   RUN/losses.csv                   one row per step
+//   RUN/losses.csv                   one row per step (rewritten with each checkpoint)
 //   RUN/summary.json                 steps, seconds, final losses
 // Usage:
 //   auto options = preset_options("quick");
@@ -19,8 +19,10 @@
 
 #include <torch/torch.h>
 
+#include "osgan/train/checkpoint.h"
 #include "osgan/train/gan.h"
 #include "osgan/train/gan_train_options.h"
+#include "osgan/train/loss_log.h"
 
 namespace osgan {
 
@@ -43,8 +45,10 @@ class GanTrainer {
   GanTrainer(GanTrainOptions options, torch::Tensor images);
 
   // Trains from step 0, or from RUN/checkpoints/latest.pt with options.resume, up to options.steps.
-  // On SIGINT/SIGTERM: saves a checkpoint, then throws osgan::Error(interrupted). On a NaN/Inf loss: throws
-  // osgan::Error(numerical) naming the loss, the step and the last good checkpoint.
+  // On SIGINT/SIGTERM: saves a checkpoint, then throws osgan::Error(interrupted). On a NaN/Inf loss or gradient
+  // (caught before the optimizer step): rolls back to the last good checkpoint (or the initial weights), halves
+  // lr_g and lr_d, and goes on; the fault after options.max_rollbacks rollbacks throws osgan::Error(numerical) naming
+  // the loss, the step and the last good checkpoint. Every file of the run folder is written atomically.
   GanTrainSummary run();
 
   // Called after every step with its losses (tests use it to interrupt a run at a chosen step).
@@ -55,6 +59,9 @@ class GanTrainer {
   void save(std::int64_t step);
   void write_samples(std::int64_t step, const torch::Tensor& grid_noise, GanTrainSummary& summary);
   void prune_checkpoints();
+  void apply_learning_rates();  // the configured rates times recovery_.lr_scale
+  // Restores the last good state after a numeric `fault` at `step`; returns the step restored.
+  std::int64_t roll_back(std::int64_t step, const std::string& fault);
 
   GanTrainOptions options_;
   torch::Tensor images_;  // (N, 1, S, S) on device_
@@ -62,6 +69,8 @@ class GanTrainer {
   std::filesystem::path run_;
   std::unique_ptr<Gan> gan_;
   std::filesystem::path last_checkpoint_;
+  RecoveryState recovery_;
+  LossLog loss_log_;
 };
 
 // load_training_images + GanTrainer::run.

@@ -1,10 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <stdexcept>
+
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
+using osgan::test::ScopedEnv;
 using osgan::test::ScratchDir;
 
 TEST(AtomicFile, WritesAndReplacesContent) {
@@ -36,4 +41,93 @@ TEST(AtomicFile, ReadingAMissingFileNamesIt) {
   } catch (const osgan::Error& e) {
     EXPECT_NE(std::string(e.what()).find("missing.txt"), std::string::npos) << e.what();
   }
+}
+
+namespace {
+
+std::size_t files_in(const fs::path& dir) {
+  return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+std::string write_error(const fs::path& path, const std::string& content) {
+  try {
+    osgan::write_text_atomically(path, content);
+  } catch (const osgan::Error& e) {
+    EXPECT_EQ(e.code(), osgan::ErrorCode::io);
+    return e.what();
+  }
+  ADD_FAILURE() << "expected writing " << path << " to fail";
+  return "";
+}
+
+}  // namespace
+
+TEST(AtomicFile, MissingFolderIsReportedWithThePathAndReason) {
+  ScratchDir dir("atomic");
+  const auto message = write_error(dir / "nowhere" / "a.txt", "x");
+  EXPECT_NE(message.find("nowhere/a.txt"), std::string::npos) << message;
+  EXPECT_NE(message.find("No such file or directory"), std::string::npos) << message;
+}
+
+TEST(AtomicFile, WriterExceptionsBecomeOneLineIoErrorsNamingThePath) {
+  ScratchDir dir("atomic");
+  try {
+    osgan::write_atomically(dir / "b.bin", [](const fs::path&) { throw std::runtime_error("zip failed\nbacktrace"); });
+    FAIL() << "expected an error";
+  } catch (const osgan::Error& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(e.code(), osgan::ErrorCode::io);
+    EXPECT_NE(message.find("b.bin"), std::string::npos) << message;
+    EXPECT_NE(message.find("zip failed"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+  EXPECT_EQ(files_in(dir.path()), 0u) << "temporary file left behind";
+}
+
+TEST(AtomicFile, SimulatedFullDiskFailsOnceTheBudgetIsSpentAndKeepsEarlierFiles) {
+  ScratchDir dir("atomic");
+  ScopedEnv disk("OSGAN_TEST_DISK_BYTES", "10");  // cumulative over the process: earlier tests wrote none with it set
+  osgan::write_text_atomically(dir / "a.txt", "12345");
+  const auto message = write_error(dir / "a.txt", "1234567890");
+  EXPECT_NE(message.find("a.txt"), std::string::npos) << message;
+  EXPECT_NE(message.find("No space left on device"), std::string::npos) << message;
+  EXPECT_EQ(osgan::read_text_file(dir / "a.txt"), "12345");
+  EXPECT_EQ(files_in(dir.path()), 1u) << "temporary file left behind";
+}
+
+TEST(AtomicFile, SimulatedReadOnlyFolderRefusesWritesInsideItOnly) {
+  ScratchDir dir("atomic");
+  fs::create_directories(dir / "ro" / "sub");
+  osgan::write_text_atomically(dir / "ro" / "sub" / "old.txt", "old");
+  ScopedEnv read_only("OSGAN_TEST_READ_ONLY_DIR", (dir / "ro").string());
+  const auto message = write_error(dir / "ro" / "sub" / "old.txt", "new");
+  EXPECT_NE(message.find("old.txt"), std::string::npos) << message;
+  EXPECT_NE(message.find("Read-only file system"), std::string::npos) << message;
+  EXPECT_EQ(osgan::read_text_file(dir / "ro" / "sub" / "old.txt"), "old");
+  osgan::write_text_atomically(dir / "rw.txt", "fine");  // outside the folder
+  EXPECT_EQ(osgan::read_text_file(dir / "rw.txt"), "fine");
+}
+
+TEST(AtomicFile, RealReadOnlyFolderIsReportedWhenPermissionsApply) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root writes into read-only folders; the simulated test above covers it";
+  ScratchDir dir("atomic");
+  fs::create_directories(dir / "ro");
+  osgan::write_text_atomically(dir / "ro" / "old.txt", "old");
+  fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+  const auto message = write_error(dir / "ro" / "old.txt", "new");
+  fs::permissions(dir / "ro", fs::perms::owner_all);
+  EXPECT_NE(message.find("Permission denied"), std::string::npos) << message;
+  EXPECT_EQ(osgan::read_text_file(dir / "ro" / "old.txt"), "old");
+}
+
+TEST(AtomicFile, TemporaryFilesAreRecognisedAndRemoved) {
+  ScratchDir dir("atomic");
+  fs::create_directories(dir / "sub");
+  osgan::write_text_atomically(dir / "keep.txt", "k");
+  osgan::write_text_atomically(dir / "sub" / "left.pt.tmp.123.456", "partial");  // as a killed process leaves it
+  EXPECT_TRUE(osgan::is_temporary_file(dir / "sub" / "left.pt.tmp.123.456"));
+  EXPECT_FALSE(osgan::is_temporary_file(dir / "keep.txt"));
+  EXPECT_EQ(osgan::remove_temporary_files(dir.path()), 1);
+  EXPECT_TRUE(fs::exists(dir / "keep.txt"));
+  EXPECT_FALSE(fs::exists(dir / "sub" / "left.pt.tmp.123.456"));
 }

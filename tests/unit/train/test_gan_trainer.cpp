@@ -6,6 +6,7 @@
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
 #include "osgan/io/png_writer.h"
+#include "osgan/train/checkpoint.h"
 #include "osgan/train/gan_trainer.h"
 #include "osgan/train/interrupt.h"
 #include "support/test_support.h"
@@ -151,4 +152,89 @@ TEST(GanTrainer, RejectsImagesOfTheWrongShape) {
   auto bad = osgan::test::tiny_options(dir / "run");
   bad.steps = 0;
   EXPECT_THROW(osgan::GanTrainer(bad, osgan::test::tiny_images()), osgan::Error);
+}
+
+namespace {
+
+nlohmann::json summary_of(const fs::path& run) {
+  return nlohmann::json::parse(osgan::read_text_file(run / "summary.json"));
+}
+
+}  // namespace
+
+TEST(GanTrainer, NanBeforeTheFirstCheckpointRestartsFromTheInitialWeightsWithHalvedRates) {
+  ScratchDir dir("trainer");
+  const auto images = osgan::test::tiny_images();
+  auto faulty = osgan::test::tiny_options(dir / "faulty");
+  {
+    osgan::test::ScopedEnv nan_at("OSGAN_TEST_NAN_BATCH_AT_STEPS", "2");
+    osgan::GanTrainer(faulty, images).run();
+  }
+  // The rollback replays from step 0 exactly as a run configured with half the learning rates.
+  auto halved = osgan::test::tiny_options(dir / "halved");
+  halved.gan.lr_g /= 2;
+  halved.gan.lr_d /= 2;
+  osgan::GanTrainer(halved, images).run();
+  expect_same_final_weights(dir / "faulty", dir / "halved", faulty.gan);
+  EXPECT_EQ(lines_of(dir / "faulty" / "losses.csv"), lines_of(dir / "halved" / "losses.csv"));
+  const auto json = summary_of(dir / "faulty");
+  EXPECT_EQ(json["rollbacks"], 1);
+  EXPECT_DOUBLE_EQ(json["lr_g"].get<double>(), faulty.gan.lr_g / 2);
+  EXPECT_DOUBLE_EQ(json["lr_d"].get<double>(), faulty.gan.lr_d / 2);
+}
+
+TEST(GanTrainer, NanAfterACheckpointRollsBackToItAndResumeKeepsTheLoweredRates) {
+  ScratchDir dir("trainer");
+  const auto images = osgan::test::tiny_images();
+  auto straight = osgan::test::tiny_options(dir / "straight");
+  osgan::GanTrainer(straight, images).run();
+
+  auto faulty = osgan::test::tiny_options(dir / "faulty");
+  faulty.steps = 6;
+  {
+    osgan::test::ScopedEnv nan_at("OSGAN_TEST_NAN_BATCH_AT_STEPS", "5");  // checkpoint at 3, fault at 5
+    osgan::GanTrainer(faulty, images).run();
+  }
+  const auto info = osgan::read_checkpoint_info(dir / "faulty" / "checkpoints" / "latest.pt");
+  EXPECT_EQ(info.step, 6);
+  EXPECT_EQ(info.recovery.rollbacks, 1);
+  EXPECT_DOUBLE_EQ(info.recovery.lr_scale, 0.5);
+  faulty.steps = 8;
+  faulty.resume = true;
+  osgan::GanTrainer(faulty, images).run();
+  const auto json = summary_of(dir / "faulty");
+  EXPECT_EQ(json["rollbacks"], 1);
+  EXPECT_DOUBLE_EQ(json["lr_g"].get<double>(), faulty.gan.lr_g / 2);
+
+  // Every step is logged once; the steps before the checkpoint match the unbroken run, the replayed ones do not
+  // (they ran at half the learning rate).
+  const auto a = lines_of(dir / "straight" / "losses.csv"), b = lines_of(dir / "faulty" / "losses.csv");
+  ASSERT_EQ(b.size(), 9u);
+  for (int step = 1; step <= 8; ++step) EXPECT_EQ(b[step].substr(0, b[step].find(',')), std::to_string(step));
+  for (int row = 0; row <= 3; ++row) EXPECT_EQ(a[row], b[row]) << "row " << row;
+  EXPECT_NE(a[5], b[5]);
+}
+
+TEST(GanTrainer, RepeatedNanStopsAfterMaxRollbacksNamingTheStepAndCheckpoint) {
+  ScratchDir dir("trainer");
+  const auto images = osgan::test::tiny_images();
+  osgan::test::ScopedEnv nan_at("OSGAN_TEST_NAN_BATCH_AT_STEPS", "5,5,5,5,5");
+  for (int max_rollbacks : {3, 0}) {
+    auto options = osgan::test::tiny_options(dir / ("max_" + std::to_string(max_rollbacks)));
+    options.max_rollbacks = max_rollbacks;
+    try {
+      osgan::GanTrainer(options, images).run();
+      ADD_FAILURE() << "expected a numerical error with max_rollbacks " << max_rollbacks;
+    } catch (const osgan::Error& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(e.code(), osgan::ErrorCode::numerical) << message;
+      EXPECT_NE(message.find("at step 5 "), std::string::npos) << message;
+      EXPECT_NE(message.find("after " + std::to_string(max_rollbacks) + " rollback"), std::string::npos) << message;
+      EXPECT_NE(message.find("step_000003.pt"), std::string::npos) << message;
+      EXPECT_NE(message.find("gradient norm = nan"), std::string::npos) << message;
+    }
+    // The run folder still ends at the good checkpoint.
+    EXPECT_EQ(osgan::read_checkpoint_info(dir / ("max_" + std::to_string(max_rollbacks)) / "checkpoints" / "latest.pt").step, 3);
+    EXPECT_EQ(lines_of(dir / ("max_" + std::to_string(max_rollbacks)) / "losses.csv").size(), 4u);
+  }
 }

@@ -10,6 +10,7 @@
 
 #include "osgan/core/error.h"
 #include "osgan/train/ema.h"
+#include "osgan/train/finite_check.h"
 #include "osgan/train/gan.h"
 
 namespace osgan {
@@ -51,12 +52,14 @@ class BceGan final : public Gan {
     const auto d_fake = bce(d_->forward(fake), 0.f);
     const auto d_total = d_real + d_fake;
     d_total.backward();
+    check_finite_before_step("D", {{"d_real", d_real}, {"d_fake", d_fake}}, d_->parameters());
     d_optimizer_->step();
 
     // G step, non-saturating: maximise log D(G(z')) with new noise.
     g_optimizer_->zero_grad();
     const auto g_total = bce(d_->forward(g_->forward(sample_noise(static_cast<int>(n)))), 1.f);
     g_total.backward();
+    check_finite_before_step("G", {{"g_total", g_total}}, g_->parameters());
     g_optimizer_->step();
 
     if (config_.use_ema)
@@ -120,6 +123,11 @@ class BceGan final : public Gan {
     c10::IValue step;
     archive.read("step", step);
     step_ = step.toInt();
+  }
+
+  void set_learning_rates(double lr_g, double lr_d) override {
+    set_learning_rate(*g_optimizer_, lr_g);
+    set_learning_rate(*d_optimizer_, lr_d);
   }
 
   void to(const torch::Device& device) override {

@@ -8,6 +8,7 @@
 #include "osgan/core/error.h"
 #include "osgan/losses/diversity.h"
 #include "osgan/train/ema.h"
+#include "osgan/train/finite_check.h"
 
 namespace osgan {
 namespace {
@@ -106,6 +107,7 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   auto g_total = g_adv.total() + g_dr;
   g_optimizer_->zero_grad();
   g_total.backward();
+  check_finite_before_step("G", {{"g_total", g_total}}, g_->parameters());
   g_optimizer_->step();
   set_requires_grad(*d_, true);
 
@@ -126,6 +128,7 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   auto d_total = d_real.total() + d_fake.total();
   d_optimizer_->zero_grad();
   d_total.backward();
+  check_finite_before_step("D", {{"d_real", d_real.total()}, {"d_fake", d_fake.total()}}, d_->parameters());
   d_optimizer_->step();
 
   // EMA generator update over parameters and buffers.
@@ -201,6 +204,11 @@ void OneShotGan::load(torch::serialize::InputArchive& archive) {
     fail(ErrorCode::bad_format, "One-Shot GAN checkpoint: missing \"ema_updates\"");
   ema_updates_ = ema_updates.toInt();
   to(device_);  // archives may hold CPU tensors
+}
+
+void OneShotGan::set_learning_rates(double lr_g, double lr_d) {
+  set_learning_rate(*g_optimizer_, lr_g);
+  set_learning_rate(*d_optimizer_, lr_d);
 }
 
 void OneShotGan::to(const torch::Device& device) {

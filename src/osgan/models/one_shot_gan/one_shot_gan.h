@@ -46,6 +46,7 @@ class OneShotGan : public Gan {
   torch::Tensor sample_noise(int n) override;
   void save(torch::serialize::OutputArchive& archive) const override;
   void load(torch::serialize::InputArchive& archive) override;
+  void set_learning_rates(double lr_g, double lr_d) override;
   void to(const torch::Device& device) override;
   std::int64_t parameter_count() const override;  // G + D trainable parameters (not the EMA copy)
 

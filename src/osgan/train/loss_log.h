@@ -1,0 +1,31 @@
+// RUN/losses.csv (one row per step: step, then each loss by name), kept in memory and written atomically with each
+// checkpoint. So the file on disk always ends at the latest checkpoint's step, is never half-written when the
+// process is killed, and a rollback or a resume simply drops the rows past the step it returns to.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "osgan/train/gan.h"
+
+namespace osgan {
+
+class LossLog {
+ public:
+  explicit LossLog(std::filesystem::path path) : path_(std::move(path)) {}
+
+  // Resuming: reads the file (when it exists) and keeps its header and the rows of steps 1..step.
+  void load_up_to(std::int64_t step);
+
+  void add(std::int64_t step, const StepLosses& losses);
+  void drop_after(std::int64_t step);
+  void write() const;  // atomically
+
+ private:
+  std::filesystem::path path_;
+  std::string header_;                                           // "step,name,..." without newline
+  std::vector<std::pair<std::int64_t, std::string>> rows_;       // (step, full row) in step order
+};
+
+}  // namespace osgan

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Writes the bad-input suite (standard library only, seeded, a few kB): one bad file per kind under OUT/files/,
+and for each kind a dataset OUT/ds_<kind>/{tumor,normal}/ of good 16x16 PNGs with that bad file among the tumor
+images, and OUT/ds_all/ with every bad file among its tumor images. Kinds (file names): truncated.png, zero.png, text.png (wrong content for the extension),
+huge_header.png (IHDR claims 100000x100000), corrupt.dcm, absurd.nii (16960 x 32767 x 32767 voxels),
+non_utf8 (a truncated PNG named b"bad_\\xff\\xfe.png"), loop.png (symlink to itself), unreadable.png (mode 000;
+readable anyway by root), dir.png (a directory). Prints the kinds, one per line, as file names.
+Usage: make_bad_inputs.py OUT"""
+import os, random, struct, sys, zlib
+
+def png_bytes(w, h, rows):
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    raw = b"".join(b"\x00" + bytes(r) for r in rows)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+def good_png(rng):
+    return png_bytes(16, 16, [[rng.randint(0, 255) for _ in range(16)] for _ in range(16)])
+
+def huge_header_png():
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 100000, 100000, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+def corrupt_dicom(rng):
+    # Preamble, DICM, a plausible group-0002 start, then a length field pointing far past the end and noise.
+    return (b"\x00" * 128 + b"DICM" + b"\x02\x00\x10\x00UI" + struct.pack("<H", 20) + b"1.2.840.10008.1.2.1\x00"
+            + b"\xe0\x7f\x10\x00OW\x00\x00" + struct.pack("<I", 0x7FFFFFF0) + bytes(rng.randrange(256) for _ in range(200)))
+
+def absurd_nifti():
+    header = bytearray(352)
+    struct.pack_into("<i", header, 0, 348)
+    struct.pack_into("<8h", header, 40, 3, 16960, 32767, 32767, 1, 1, 1, 1)
+    struct.pack_into("<hh", header, 70, 16, 32)  # datatype float32, bitpix
+    struct.pack_into("<f", header, 108, 352.0)   # vox_offset
+    header[344:348] = b"n+1\x00"
+    return bytes(header) + b"\x00" * 64
+
+def write_kind(folder, kind, rng):
+    """Writes the bad file of `kind` into folder; returns its path (bytes)."""
+    f = os.fsencode(folder)
+    if kind == "loop.png":
+        path = os.path.join(f, b"loop.png")
+        os.symlink(b"loop.png", path)
+        return path
+    if kind == "dir.png":
+        path = os.path.join(f, b"dir.png")
+        os.mkdir(path)
+        return path
+    name = b"bad_\xff\xfe.png" if kind == "non_utf8" else os.fsencode(kind)
+    path = os.path.join(f, name)
+    content = {"truncated.png": good_png(rng)[:60], "zero.png": b"", "text.png": b"this is not an image\n",
+               "huge_header.png": huge_header_png(), "corrupt.dcm": corrupt_dicom(rng), "absurd.nii": absurd_nifti(),
+               "non_utf8": good_png(rng)[:60], "unreadable.png": good_png(rng)}[kind]
+    with open(path, "wb") as out:
+        out.write(content)
+    if kind == "unreadable.png":
+        os.chmod(path, 0)
+    return path
+
+KINDS = ["truncated.png", "zero.png", "text.png", "huge_header.png", "corrupt.dcm", "absurd.nii", "non_utf8",
+         "loop.png", "unreadable.png", "dir.png"]
+
+def main(out):
+    rng = random.Random(6)
+    os.makedirs(os.path.join(out, "files"))
+    for dataset in ["ds_" + kind for kind in KINDS] + ["ds_all"]:
+        for cls in ("tumor", "normal"):
+            folder = os.path.join(out, dataset, cls)
+            os.makedirs(folder)
+            for i in range(4):
+                with open(os.path.join(folder, f"{cls}_{i}.png"), "wb") as f:
+                    f.write(good_png(rng))
+    for kind in KINDS:
+        write_kind(os.path.join(out, "files"), kind, rng)
+        write_kind(os.path.join(out, "ds_" + kind, "tumor"), kind, rng)
+        write_kind(os.path.join(out, "ds_all", "tumor"), kind, rng)
+    print("\n".join(KINDS))
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Crash safety, numeric faults, disk faults and output confinement through the osgan binary (docs/robustness.md).
+# Usage: fault_test.sh OSGAN_BINARY TESTS_CLI_DIR kills|numeric|disk|confinement
+#   kills:       SIGKILL `train-gan` at seeded random moments and once half-way through a checkpoint write; after
+#                every kill each file with a final name must be valid; resuming must end bitwise equal to an
+#                unbroken run.
+#   numeric:     a NaN batch injected at one step is rolled back; injected too often, the run stops with one line.
+#   disk:        a read-only run folder (chmod, or simulated for root) and a full disk (simulated): one-line error
+#                naming the file and the reason, exit 1, earlier outputs intact.
+#   confinement: a class name that would leave the run folder is refused before anything is written outside.
+set -uo pipefail
+osgan="$1"; here="$2"; part="$3"
+work="$(mktemp -d)"; trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+check_run() { python3 "$here/check_run_folder.py" "$1" > "$work/check.log" || fail "$2: $(cat "$work/check.log")"; }
+one_error_line() {  # the stderr file holds exactly one error line, naming $2
+  [ "$(grep -c 'error:' "$1")" -eq 1 ] || fail "expected one error line: $(cat "$1")"
+  grep 'error:' "$1" | grep -F -- "$2" > /dev/null || fail "the error should name $2: $(cat "$1")"
+}
+
+python3 "$here/make_toy_discs.py" "$work/data" 6 5 16 || fail "could not make the toy dataset"
+common=(--data "$work/data" --class tumor --arch dcgan --image-size 16 --batch 2 --device cpu --threads 1 --quiet
+        --checkpoint-every 4 --sample-every 6 --seed 3)
+
+case "$part" in
+kills)
+  steps=400
+  "$osgan" train-gan "${common[@]}" --steps $steps --out "$work/straight" > /dev/null || fail "unbroken run exited with $?"
+  run="$work/broken"
+  start() {  # starts train-gan into $run in the background (resuming once a checkpoint exists); sets $pid
+    local resume=(); [ -f "$run/checkpoints/latest.pt" ] && resume=(--resume)
+    "$osgan" train-gan "${common[@]}" --steps $steps --out "$run" "${resume[@]}" > /dev/null 2>> "$work/err" &
+    pid=$!
+  }
+  RANDOM=20261126  # seeded: the same kill moments every time
+  for kill in 1 2 3 4 5; do
+    start
+    sleep "$(( RANDOM % 3 + 1 )).$(( RANDOM % 10 ))"
+    kill -KILL $pid 2> /dev/null; wait $pid 2> /dev/null
+    check_run "$run" "after random kill $kill"
+  done
+  # Half-way through a checkpoint write: the test hook pauses there, announced on stderr; kill during the pause.
+  : > "$work/err"
+  OSGAN_TEST_PAUSE_WRITING=.pt OSGAN_TEST_PAUSE_MS=20000 start
+  for _ in $(seq 600); do grep -q "paused half-way" "$work/err" && break; sleep 0.1; done
+  grep -q "paused half-way" "$work/err" || { kill -KILL $pid; fail "the write pause never came: $(cat "$work/err")"; }
+  kill -KILL $pid; wait $pid 2> /dev/null
+  partial=$(find "$run" -name '*.pt.tmp.*' | head -1)
+  [ -n "$partial" ] || fail "no temporary checkpoint left by the kill mid-write"
+  python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).testzip()" "$partial" 2> /dev/null \
+    && fail "the temporary checkpoint should be half-written"
+  check_run "$run" "after the kill mid-write"
+  # Finish: the resumed run removes the partial file and ends exactly where the unbroken one did.
+  "$osgan" train-gan "${common[@]}" --steps $steps --out "$run" --resume > /dev/null 2> "$work/err" \
+    || fail "the final resume exited with $?: $(cat "$work/err")"
+  check_run "$run" "after the final resume"
+  [ -z "$(find "$run" -name '*.tmp.*')" ] || fail "temporary files left after resuming: $(find "$run" -name '*.tmp.*')"
+  # Same checkpoint content: every tensor (G, D, EMA-G, both Adam states, RNG state) byte for byte. The archives'
+  # record and type names depend on what else the process serialized, so the tensors are compared as a multiset.
+  python3 - "$work/straight/checkpoints/latest.pt" "$run/checkpoints/latest.pt" <<'PY' \
+    || fail "the killed and resumed run's final checkpoint holds other tensors than the unbroken run's"
+import sys, zipfile
+blobs = [sorted(z.read(n) for n in z.namelist() if "/data/" in n) for z in map(zipfile.ZipFile, sys.argv[1:3])]
+print(f"{len(blobs[0])} and {len(blobs[1])} tensors, equal: {blobs[0] == blobs[1]}")
+sys.exit(0 if blobs[0] == blobs[1] and len(blobs[0]) > 10 else 1)
+PY
+  cmp "$work/straight/losses.csv" "$run/losses.csv" || fail "losses.csv differs from the unbroken run's"
+  ;;
+numeric)
+  OSGAN_TEST_NAN_BATCH_AT_STEPS=6 "$osgan" train-gan "${common[@]}" --steps 10 --out "$work/once" 2> "$work/err" \
+    > /dev/null || fail "one NaN step should be survived, got exit $?: $(cat "$work/err")"
+  grep -q "rolled back to step 4" "$work/err" || fail "no rollback warning: $(cat "$work/err")"
+  grep -q '"rollbacks": 1' "$work/once/summary.json" || fail "summary.json should count 1 rollback"
+  grep -q '"lr_g": 0.0001' "$work/once/summary.json" || fail "summary.json should show the halved lr_g"
+  check_run "$work/once" "after a rollback"
+  OSGAN_TEST_NAN_BATCH_AT_STEPS=6,6,6 "$osgan" train-gan "${common[@]}" --steps 10 --max-rollbacks 2 \
+    --out "$work/again" 2> "$work/err" > /dev/null; code=$?
+  [ $code -eq 1 ] || fail "a fault after max rollbacks should exit 1, got $code"
+  one_error_line "$work/err" "after 2 rollback(s)"
+  one_error_line "$work/err" "step_000004.pt"
+  check_run "$work/again" "after stopping on a numeric fault"
+  ;;
+disk)
+  "$osgan" train-gan "${common[@]}" --steps 4 --out "$work/run" > /dev/null || fail "first run exited with $?"
+  (cd "$work/run" && find . -type f | sort | xargs sha256sum) > "$work/before"
+  unchanged() { (cd "$work/run" && find . -type f | sort | xargs sha256sum) | cmp -s - "$work/before" \
+                  || fail "$1 changed the earlier outputs"; }
+  # Read-only run folder. Root writes through chmod, so there the writer's test seam plays the read-only disk.
+  read_only=()
+  if [ "$(id -u)" -eq 0 ]; then read_only=(OSGAN_TEST_READ_ONLY_DIR="$work/run"); else chmod -R a-w "$work/run"; fi
+  env "${read_only[@]}" "$osgan" train-gan "${common[@]}" --steps 8 --resume --out "$work/run" \
+    > /dev/null 2> "$work/err"; code=$?
+  chmod -R u+w "$work/run"
+  [ $code -eq 1 ] || fail "writing into a read-only folder should exit 1, got $code: $(cat "$work/err")"
+  one_error_line "$work/err" "$work/run/"
+  grep -Eq "Read-only file system|Permission denied" "$work/err" || fail "no reason given: $(cat "$work/err")"
+  unchanged "a run into a read-only folder"
+  env "${read_only[@]}" "$osgan" generate --checkpoint "$work/run/checkpoints/latest.pt" --count 2 \
+    --out "$work/run/gen" --device cpu > /dev/null 2> "$work/err"; code=$?
+  if [ "$(id -u)" -eq 0 ]; then
+    [ $code -eq 1 ] || fail "generate into a read-only folder should exit 1, got $code"
+    one_error_line "$work/err" "$work/run/gen/"
+    rm -rf "$work/run/gen"
+  fi
+  # Full disk, simulated: the disk fills part-way through the resumed run.
+  for budget in 0 3000 60000; do
+    OSGAN_TEST_DISK_BYTES=$budget "$osgan" train-gan "${common[@]}" --steps 12 --resume --out "$work/run" \
+      > /dev/null 2> "$work/err"; code=$?
+    [ $code -eq 1 ] || fail "a full disk (after $budget bytes) should exit 1, got $code: $(cat "$work/err")"
+    one_error_line "$work/err" "No space left on device"
+    one_error_line "$work/err" "$work/run/"
+    check_run "$work/run" "after a full disk at $budget bytes"
+    [ -z "$(find "$work/run" -name '*.tmp.*')" ] || fail "temporary files left after a failed write"
+  done
+  "$osgan" generate --checkpoint "$work/run/checkpoints/latest.pt" --count 2 --out "$work/gen" --device cpu \
+    > /dev/null || fail "the checkpoint left by the full disk should still load"
+  ;;
+confinement)
+  mkdir -p "$work/csv"
+  cp "$work/data/tumor/tumor_000.png" "$work/data/normal/normal_000.png" "$work/csv/"
+  printf 'path,label\ntumor_000.png,../escaped\nnormal_000.png,normal\n' > "$work/csv/labels.csv"
+  "$osgan" pipeline --data "$work/csv/labels.csv" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 1 \
+    > /dev/null 2> "$work/err"; code=$?
+  [ $code -eq 2 ] || fail "a class name with .. should be refused with exit 2, got $code: $(cat "$work/err")"
+  one_error_line "$work/err" 'class name "../escaped"'
+  [ ! -e "$work/run/escaped" ] && [ ! -e "$work/escaped" ] || fail "something was written outside gan/"
+  ;;
+*) fail "unknown part $part" ;;
+esac
+echo "fault_test $part: ok"
