@@ -65,6 +65,7 @@ single)
     expect_error "train-gan --image $kind" "$name" train-gan --image "$file" --arch dcgan --image-size 16 --batch 2 \
       --steps 1 --device cpu --threads 1 --quiet --out "$work/gan_$kind"
     expect_error "generate --checkpoint $kind" "$name" generate --checkpoint "$file" --count 1 --out "$work/gen" --device cpu
+    expect_error "export --checkpoint $kind" "$name" export --checkpoint "$file" --out "$work/exported.pt"
     expect_error "predict $kind" "$name" predict --model "$work/model" "$file" --device cpu
     expect_error "train-gan --split $kind" "$name" train-gan --data "$good" --class normal --split "$file" \
       --arch dcgan --image-size 16 --batch 2 --steps 1 --device cpu --quiet --out "$work/gan_split_$kind"
