@@ -40,7 +40,7 @@ train_generate)
   grep -q '^arch: dcgan' "$work/run/config.yaml" || fail "config.yaml does not record the arch"
   "$osgan" generate --checkpoint "$work/run/checkpoints/latest.pt" --count 3 --out "$work/gen" --seed 4 --device cpu \
     || fail "generate exited with $?"
-  for f in synthetic_00001.png synthetic_00002.png synthetic_00003.png grid.png; do
+  for f in synthetic_00001.png synthetic_00002.png synthetic_00003.png preview/grid.png; do
     [ -s "$work/gen/$f" ] || fail "generate did not write $f"
   done
   [ ! -e "$work/gen/synthetic_00004.png" ] || fail "generate wrote more than --count images"

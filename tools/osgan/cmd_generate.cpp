@@ -14,7 +14,7 @@ void register_generate(CLI::App& app) {
   auto* cmd = app.add_subcommand("generate", "write synthetic images from a GAN checkpoint");
   cmd->add_option("--checkpoint", options->checkpoint, "RUN/checkpoints/latest.pt or step_XXXXXX.pt")->required();
   cmd->add_option("--count", options->count, "number of images")->required();
-  cmd->add_option("--out", options->out_dir, "output folder (synthetic_00001.png, ..., grid.png)")->required();
+  cmd->add_option("--out", options->out_dir, "output folder (synthetic_00001.png, ..., and preview/grid.png)")->required();
   cmd->add_option("--batch", options->batch_size, "images per forward pass (does not change the images)")
       ->capture_default_str();
   cmd->add_flag("--no-ema", [options](std::int64_t) { options->use_ema = false; }, "use the raw generator, not EMA");

@@ -366,7 +366,7 @@ json run_pipeline(PipelineOptions o) {
     gen.seed = o.seed;
     gen.device = o.device;
     gen_fp[cls] = stages.run("generate-" + cls, {{"gan", gan_fp[cls]}, {"count", gen.count}, {"seed", gen.seed}},
-                             {"generated/" + cls + "/grid.png"}, [&](bool) {
+                             {"generated/" + cls + "/preview/grid.png"}, [&](bool) {
       remove_tree(gen.out_dir);
       generate_images(gen);
     });
@@ -458,7 +458,7 @@ json run_pipeline(PipelineOptions o) {
     m["gan"][cls] = {{"steps", summary.value("steps", 0)}, {"seconds", timing["gan-" + cls].value("seconds", 0.0)},
                      {"arch", o.gan.gan.arch}, {"image_size", o.gan.gan.image_size},
                      {"losses_csv", "gan/" + cls + "/losses.csv"},
-                     {"samples_grid", "generated/" + cls + "/grid.png"}, {"real_grid", "gan/" + cls + "/real_grid.png"}};
+                     {"samples_grid", "generated/" + cls + "/preview/grid.png"}, {"real_grid", "gan/" + cls + "/real_grid.png"}};
     int count = 0;
     for (const auto& f : fs::directory_iterator(o.out_dir / "generated" / cls))
       if (f.path().filename().string().rfind("synthetic_", 0) == 0) ++count;

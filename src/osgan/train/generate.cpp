@@ -79,7 +79,10 @@ GenerateSummary generate_images(const GenerateOptions& options) {
       if (static_cast<int>(grid_images.size()) < options.grid_count) grid_images.push_back(images[i]);
     }
   }
-  summary.grid = options.out_dir / "grid.png";
+  // In a subfolder: folder readers (train-classifier --synthetic, evaluate-images, the study) read only the top
+  // level, so the mosaic is never taken for one more synthetic image.
+  summary.grid = options.out_dir / "preview" / "grid.png";
+  std::filesystem::create_directories(summary.grid.parent_path());
   io::write_png_grey8(summary.grid, make_image_grid(torch::stack(grid_images)), text);
   log_info("[generate] " + std::to_string(options.count) + " synthetic images from " + options.checkpoint.string() +
            " (" + summary.arch + ", step " + std::to_string(info.step) + ") in " + options.out_dir.string());

@@ -4,6 +4,7 @@
 #include "osgan/core/hash.h"
 #include "osgan/io/png_writer.h"
 #include "osgan/train/checkpoint.h"
+#include "osgan/train/classifier_data.h"
 #include "osgan/train/generate.h"
 #include "support/test_support.h"
 #include "train_test_util.h"
@@ -44,7 +45,11 @@ TEST(Generate, DeterministicForASeedAndIndependentOfBatchAndCount) {
   ASSERT_EQ(one.files.size(), 5u);
   EXPECT_EQ(one.files[0].filename(), "synthetic_00001.png");
   EXPECT_EQ(one.files[4].filename(), "synthetic_00005.png");
-  EXPECT_TRUE(fs::exists(dir / "batch1" / "grid.png"));
+  EXPECT_TRUE(fs::exists(dir / "batch1" / "preview" / "grid.png"));
+  // The grid is no sample: a folder reader sees exactly the generated images.
+  osgan::data::PreprocessOptions preprocess;
+  preprocess.size = 16;
+  EXPECT_EQ(osgan::load_labelled_folder(dir / "batch1", 1, preprocess, "synthetic").images.size(0), 5);
 
   options.batch_size = 4;
   options.out_dir = dir / "batch4";
