@@ -32,39 +32,55 @@ kills)
     "$osgan" train-gan "${common[@]}" --steps $steps --out "$run" "${resume[@]}" > /dev/null 2>> "$work/err" &
     pid=$!
   }
-  RANDOM=20261126  # seeded: the same kill moments every time
+  # Same checkpoint content as the unbroken run: every tensor (G, D, EMA-G, both Adam states, RNG state) byte for
+  # byte. The archives' record and type names depend on what else the process serialized, so the tensors are
+  # compared as a multiset.
+  same_as_straight() {
+    python3 - "$work/straight/checkpoints/latest.pt" "$1/checkpoints/latest.pt" <<'PY' \
+      || fail "$2: the final checkpoint holds other tensors than the unbroken run's"
+import sys, zipfile
+blobs = [sorted(z.read(n) for n in z.namelist() if "/data/" in n) for z in map(zipfile.ZipFile, sys.argv[1:3])]
+print(f"{len(blobs[0])} and {len(blobs[1])} tensors, equal: {blobs[0] == blobs[1]}")
+sys.exit(0 if blobs[0] == blobs[1] and len(blobs[0]) > 10 else 1)
+PY
+    cmp "$work/straight/losses.csv" "$1/losses.csv" || fail "$2: losses.csv differs from the unbroken run's"
+  }
+  finish() {  # resumes $1 to the end; no temporary file may be left
+    "$osgan" train-gan "${common[@]}" --steps $steps --out "$1" --resume > /dev/null 2> "$work/err" \
+      || fail "the final resume of $1 exited with $?: $(cat "$work/err")"
+    check_run "$1" "after the final resume"
+    [ -z "$(find "$1" -name '*.tmp.*')" ] || fail "temporary files left after resuming: $(find "$1" -name '*.tmp.*')"
+  }
+
+  # Half-way through a checkpoint write. A fresh run of its own, so it cannot have finished before the moment
+  # comes (a loaded or a fast machine changes how far the random kills below get): the test hook pauses while
+  # writing step 8's checkpoint, with step 4's already saved, announced on stderr; the kill comes in the pause.
+  mid="$work/midwrite"
+  : > "$work/err"
+  OSGAN_TEST_PAUSE_WRITING=step_000008.pt OSGAN_TEST_PAUSE_MS=20000 \
+    "$osgan" train-gan "${common[@]}" --steps $steps --out "$mid" > /dev/null 2>> "$work/err" &
+  pid=$!
+  for _ in $(seq 600); do grep -q "paused half-way" "$work/err" && break; sleep 0.1; done
+  grep -q "paused half-way" "$work/err" || { kill -KILL $pid 2> /dev/null; fail "the write pause never came: $(cat "$work/err")"; }
+  kill -KILL $pid; wait $pid 2> /dev/null
+  partial=$(find "$mid" -name 'step_000008.pt.tmp.*' | head -1)
+  [ -n "$partial" ] || fail "no temporary checkpoint left by the kill mid-write"
+  python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).testzip()" "$partial" 2> /dev/null \
+    && fail "the temporary checkpoint should be half-written"
+  check_run "$mid" "after the kill mid-write"
+  finish "$mid"
+  same_as_straight "$mid" "killed mid-write, then resumed"
+
+  # Kills at random moments (seeded: the same moments every time), each followed by a resume.
+  RANDOM=20261126
   for kill in 1 2 3 4 5; do
     start
     sleep "$(( RANDOM % 3 + 1 )).$(( RANDOM % 10 ))"
     kill -KILL $pid 2> /dev/null; wait $pid 2> /dev/null
     check_run "$run" "after random kill $kill"
   done
-  # Half-way through a checkpoint write: the test hook pauses there, announced on stderr; kill during the pause.
-  : > "$work/err"
-  OSGAN_TEST_PAUSE_WRITING=.pt OSGAN_TEST_PAUSE_MS=20000 start
-  for _ in $(seq 600); do grep -q "paused half-way" "$work/err" && break; sleep 0.1; done
-  grep -q "paused half-way" "$work/err" || { kill -KILL $pid; fail "the write pause never came: $(cat "$work/err")"; }
-  kill -KILL $pid; wait $pid 2> /dev/null
-  partial=$(find "$run" -name '*.pt.tmp.*' | head -1)
-  [ -n "$partial" ] || fail "no temporary checkpoint left by the kill mid-write"
-  python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).testzip()" "$partial" 2> /dev/null \
-    && fail "the temporary checkpoint should be half-written"
-  check_run "$run" "after the kill mid-write"
-  # Finish: the resumed run removes the partial file and ends exactly where the unbroken one did.
-  "$osgan" train-gan "${common[@]}" --steps $steps --out "$run" --resume > /dev/null 2> "$work/err" \
-    || fail "the final resume exited with $?: $(cat "$work/err")"
-  check_run "$run" "after the final resume"
-  [ -z "$(find "$run" -name '*.tmp.*')" ] || fail "temporary files left after resuming: $(find "$run" -name '*.tmp.*')"
-  # Same checkpoint content: every tensor (G, D, EMA-G, both Adam states, RNG state) byte for byte. The archives'
-  # record and type names depend on what else the process serialized, so the tensors are compared as a multiset.
-  python3 - "$work/straight/checkpoints/latest.pt" "$run/checkpoints/latest.pt" <<'PY' \
-    || fail "the killed and resumed run's final checkpoint holds other tensors than the unbroken run's"
-import sys, zipfile
-blobs = [sorted(z.read(n) for n in z.namelist() if "/data/" in n) for z in map(zipfile.ZipFile, sys.argv[1:3])]
-print(f"{len(blobs[0])} and {len(blobs[1])} tensors, equal: {blobs[0] == blobs[1]}")
-sys.exit(0 if blobs[0] == blobs[1] and len(blobs[0]) > 10 else 1)
-PY
-  cmp "$work/straight/losses.csv" "$run/losses.csv" || fail "losses.csv differs from the unbroken run's"
+  finish "$run"
+  same_as_straight "$run" "killed at random moments, then resumed"
   ;;
 numeric)
   OSGAN_TEST_NAN_BATCH_AT_STEPS=6 "$osgan" train-gan "${common[@]}" --steps 10 --out "$work/once" 2> "$work/err" \
