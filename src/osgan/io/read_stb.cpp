@@ -58,6 +58,24 @@ bool header_dims(const std::vector<unsigned char>& b, const std::string& format,
   return false;
 }
 
+// Every PNG chunk must fit in the file. stb_image grows its IDAT buffer to a chunk's declared length before it
+// reads it, so a 100-byte file declaring a 2 GiB chunk made it allocate 2 GiB (fuzz_image_stb).
+void check_png_chunks(const std::filesystem::path& path, const std::vector<unsigned char>& b) {
+  auto be32 = [&](std::size_t at) { return std::uint32_t(b[at]) << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]; };
+  std::size_t at = 8;  // after the signature
+  while (at + 12 <= b.size()) {
+    const std::uint64_t length = be32(at);
+    const std::uint64_t room = b.size() - at - 12;  // the length, type and CRC fields take 12 bytes
+    if (length > room)
+      fail_read(ErrorCode::bad_format, path, "PNG chunk at byte " + std::to_string(at) + " declares " +
+                std::to_string(length) + " data bytes but the file has " + std::to_string(room) +
+                " left (corrupt or truncated)");
+    const bool end = b[at + 4] == 'I' && b[at + 5] == 'E' && b[at + 6] == 'N' && b[at + 7] == 'D';
+    at += 12 + static_cast<std::size_t>(length);
+    if (end) break;
+  }
+}
+
 }  // namespace
 
 ImageFile read_stb_file(const std::filesystem::path& path, const std::string& format, const ReadOptions& options) {
@@ -68,6 +86,7 @@ ImageFile read_stb_file(const std::filesystem::path& path, const std::string& fo
     fail_read(ErrorCode::unsupported, path, format + " files over 2 GiB are not supported");
 
   if (format == "jpeg") check_jpeg_markers(path, bytes);  // stb 2.27 overflows on some Huffman tables
+  if (format == "png") check_png_chunks(path, bytes);    // stb allocates what a chunk declares
   std::uint64_t header_w = 0, header_h = 0;
   if (header_dims(bytes, format, header_w, header_h)) check_pixel_count(path, header_w, header_h, 1, options.limits);
   int width = 0, height = 0, channels = 0;
