@@ -154,6 +154,11 @@ ImageFile read_tiff_file(const std::filesystem::path& path, const ReadOptions& o
   check_pixel_count(path, l.width, l.height, 1, options.limits);
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_BITSPERSAMPLE, &l.bits);
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLESPERPIXEL, &l.spp);
+  // Every sample is decoded into one buffer, so samples per pixel count against the limit too: a header may
+  // declare up to 65535 (fuzz_image_tiff: a 505-byte file asked for 16 GB).
+  if (l.spp < 1 || l.spp > 16)
+    fail_tiff(path, "TIFF with " + std::to_string(l.spp) + " samples per pixel (expected 1 to 16)");
+  check_pixel_count(path, l.width, l.height, l.spp, options.limits);
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLEFORMAT, &l.format);
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_PLANARCONFIG, &l.planar);
   if (!TIFFGetField(tif.get(), TIFFTAG_PHOTOMETRIC, &l.photometric))
