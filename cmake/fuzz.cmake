@@ -1,6 +1,6 @@
 # OSGAN_BUILD_FUZZ: libFuzzer targets (fuzz/) for every parser of outside input. Needs clang. The whole build
 # folder is compiled with ASan + UBSan and libFuzzer's coverage hooks, so the same folder also runs the unit
-# tests under the sanitizers (scripts/fuzz-and-sanitize). Keep it apart from the normal ./build.
+# tests under the sanitizers (scripts/test-hardening). Keep it apart from the normal ./build.
 option(OSGAN_BUILD_FUZZ "Build the libFuzzer targets in fuzz/ (clang; implies ASan and UBSan)" OFF)
 if(OSGAN_BUILD_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")

@@ -42,10 +42,15 @@ void write_input(const std::filesystem::path& path, const std::uint8_t* data, st
   if (!out.flush()) abort_with("cannot write the input to " + path.string());
 }
 
-void expect_clean_error(const osgan::Error& error, const std::filesystem::path& path) {
+void expect_one_line(const osgan::Error& error) {
   const std::string message = error.what();
   if (message.empty()) abort_with("osgan::Error with an empty message");
   if (message.find('\n') != std::string::npos) abort_with("osgan::Error message spans several lines: " + message);
+}
+
+void expect_clean_error(const osgan::Error& error, const std::filesystem::path& path) {
+  expect_one_line(error);
+  const std::string message = error.what();
   if (message.find(path.string()) == std::string::npos)
     abort_with("osgan::Error message does not name the file " + path.string() + ": " + message);
 }

@@ -18,6 +18,9 @@ std::filesystem::path scratch_path(const std::string& name);
 // Replaces the file at `path` with exactly these bytes.
 void write_input(const std::filesystem::path& path, const std::uint8_t* data, std::size_t size);
 
+// Aborts unless `error`'s message is a single non-empty line (for errors that name an option, not a file).
+void expect_one_line(const osgan::Error& error);
+
 // Aborts unless `error` is the clean one-line failure osgan promises: non-empty, a single line, naming `path`.
 void expect_clean_error(const osgan::Error& error, const std::filesystem::path& path);
 

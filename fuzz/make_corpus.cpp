@@ -8,6 +8,7 @@
 #include "osgan/core/stage_record.h"
 #include "osgan/data/split.h"
 #include "osgan/train/checkpoint.h"
+#include "osgan/train/classifier_checkpoint.h"
 #include "osgan/train/gan_train_options.h"
 #include "unit/io/io_fixtures.h"
 
@@ -121,6 +122,36 @@ void checkpoint_seed(const fs::path& out) {
   archive.save_to((out / "checkpoint" / "header.pt").string());
 }
 
+// A classifier folder as save_classifier writes it, packed into one input for fuzz_classifier.cpp: the JSON,
+// the marker "\0OSGANPT", then model.pt. The smallest model (cnn, width 0.25, 16 px) keeps the input small.
+void classifier_seed(const fs::path& out) {
+  const fs::path folder = out / "classifier-folder.tmp";
+  osgan::SavedClassifier saved;
+  saved.config.arch = "cnn";
+  saved.config.width = 0.25;
+  saved.config.image_size = 16;
+  saved.config.head_units = 8;
+  saved.preprocess.size = 16;
+  saved.model = osgan::models::Classifier(saved.config);
+  osgan::save_classifier(folder, saved);
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  fs::create_directories(out / "classifier");
+  std::ofstream(out / "classifier" / "cnn.bin", std::ios::binary)
+      << slurp(folder / "classifier.json") << std::string("\0OSGANPT", 8) << slurp(folder / "model.pt");
+  fs::remove_all(folder);
+}
+
+void pipeline_config_seeds(const fs::path& out) {
+  fs::create_directories(out / "pipeline_config");
+  write_text(out / "pipeline_config" / "every-section.yaml",
+             "gan:\n  arch: one-shot\n  image_size: 64\n  steps: 6\nsplit:\n  val_fraction: 0.3\ngenerate:\n  count: 12\n"
+             "classifier:\n  arch: cnn\n  width: 0.5\n  epochs: 1\n  batch: 16\n  lr: 0.001\n  augment_prob: 0.5\n"
+             "study:\n  seeds: [1, 2]\n  protocols: [real, real_synthetic]\n  bootstrap: 50\n  positive_class: tumor\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,5 +162,7 @@ int main(int argc, char** argv) {
   image_seeds(argv[1]);
   json_seeds(argv[1]);
   checkpoint_seed(argv[1]);
+  classifier_seed(argv[1]);
+  pipeline_config_seeds(argv[1]);
   return 0;
 }

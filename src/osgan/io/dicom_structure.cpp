@@ -73,6 +73,8 @@ class Walker {
     if (pos_ >= size_) fail_read(ErrorCode::bad_format, path_, "truncated DICOM: nothing after the file meta information");
     if (ts == "1.2.840.10008.1.2.1.99") return false;  // deflated: lengths refer to inflated data
     ijg_jpeg_ = is_ijg_jpeg(ts);
+    rle_ = ts == "1.2.840.10008.1.2.5";
+    jpeg_ls_ = ts == "1.2.840.10008.1.2.4.80" || ts == "1.2.840.10008.1.2.4.81";
     explicit_ = ts != "1.2.840.10008.1.2";
     big_endian_ = ts == "1.2.840.10008.1.2.2";
     return walk_items_until(size_, /*depth=*/0, /*stop_at_item_end=*/false);
@@ -130,6 +132,39 @@ class Walker {
   void check_planar_configuration(std::uint32_t length) {
     const std::uint16_t pc = peek_us(length, 0x0006, "Planar Configuration");
     if (pc > 1) truncated("Planar Configuration " + std::to_string(pc) + " (the standard allows 0 or 1)", 0x0028, 0x0006);
+  }
+
+  // RLE Lossless (PS3.5 annex G): each frame is one fragment that starts with a 64-byte header, the segment
+  // count (1 to 15) and 15 offsets. GDCM indexes its 15-entry offset table by the count and reads segments at
+  // the offsets without checking either (a fuzzed count of 131072 crashed it), so both are checked here.
+  void check_rle_header(std::uint32_t length, std::size_t frame) {
+    const std::string what = "RLE frame " + std::to_string(frame);
+    if (length < 64) truncated(what + " of " + std::to_string(length) + " bytes, shorter than its 64-byte header", 0xFFFE, 0xE000);
+    unsigned char b[64];
+    read_raw(reinterpret_cast<char*>(b), 64);
+    seek(pos_ - 64);
+    const std::uint32_t segments = u32(b, false);  // RLE headers are little endian whatever the data set's order
+    if (segments < 1 || segments > 15)
+      truncated(what + " declares " + std::to_string(segments) + " segments (the standard allows 1 to 15)", 0xFFFE, 0xE000);
+    std::uint32_t previous = 0;
+    for (std::uint32_t i = 0; i < segments; ++i) {
+      const std::uint32_t offset = u32(b + 4 + 4 * i, false);
+      if ((i == 0 ? offset != 64 : offset <= previous) || offset >= length)
+        truncated(what + " segment " + std::to_string(i) + " at offset " + std::to_string(offset) +
+                      " (the first starts at 64, after the header; each next one later, all inside the " +
+                      std::to_string(length) + "-byte frame)",
+                  0xFFFE, 0xE000);
+      previous = offset;
+    }
+  }
+
+  // JPEG and JPEG-LS samples have at most 16 bits, so Bits Allocated is 8 or 16; GDCM picks its 8/12/16-bit
+  // decoder from it and asserts when none fits (a fuzzed 64 aborted it).
+  void check_jpeg_bits_allocated(std::uint32_t length) {
+    const std::uint16_t bits = peek_us(length, 0x0100, "Bits Allocated");
+    if (bits != 8 && bits != 16)
+      fail_read(ErrorCode::bad_format, path_,
+                "corrupt DICOM: JPEG pixel data with Bits Allocated " + std::to_string(bits) + " (expected 8 or 16)");
   }
 
   bool peek_tag(std::uint16_t& group, std::uint16_t& element) {
@@ -208,6 +243,7 @@ class Walker {
       need(length, group, element);
       if (group == 0x0028 && element == 0x0002) check_samples_per_pixel(length);
       if (group == 0x0028 && element == 0x0006) check_planar_configuration(length);
+      if (group == 0x0028 && element == 0x0100 && (ijg_jpeg_ || jpeg_ls_)) check_jpeg_bits_allocated(length);
       seek(pos_ + length);
     }
     if (stop_at_item_end) truncated("item without its delimiter", 0, 0);
@@ -240,6 +276,7 @@ class Walker {
           seek(pos_ - length);
           check_dicom_jpeg_header(path_, fragment, "JPEG fragment " + std::to_string(item - 1));
         }
+        if (rle_ && item > 0) check_rle_header(length, item - 1);
         seek(pos_ + length);
       } else if (!walk_items_until(pos_ + length, depth, /*stop_at_item_end=*/false)) {
         return false;
@@ -254,6 +291,8 @@ class Walker {
   bool explicit_ = true;
   bool big_endian_ = false;
   bool ijg_jpeg_ = false;  // pixel data fragments are JPEG that GDCM's IJG codec reads
+  bool rle_ = false;       // pixel data fragments are RLE frames
+  bool jpeg_ls_ = false;   // pixel data fragments are JPEG-LS
 };
 
 }  // namespace

@@ -11,10 +11,18 @@ namespace osgan::io::detail {
 
 namespace {
 
+// Huffman tables defined so far, by class (0 DC, 1 AC) and slot (0-3).
+struct DefinedTables {
+  bool defined[2][4] = {};
+};
+
 // Every Huffman table in one DHT segment [at, end): class/id byte, 16 counts, then sum(counts) values.
-void check_dht(const std::filesystem::path& path, const std::vector<unsigned char>& b, std::size_t at, std::size_t end) {
+void check_dht(const std::filesystem::path& path, const std::vector<unsigned char>& b, std::size_t at, std::size_t end,
+               DefinedTables& tables) {
   while (at < end) {
     if (at + 17 > end) fail_read(ErrorCode::bad_format, path, "corrupt JPEG: Huffman table header cut short");
+    const unsigned table_class = b[at] >> 4, slot = b[at] & 15;
+    if (table_class < 2 && slot < 4) tables.defined[table_class][slot] = true;  // stb refuses other values itself
     std::size_t codes = 0;
     for (int i = 1; i <= 16; ++i) codes += b[at + static_cast<std::size_t>(i)];
     if (codes > 256)
@@ -24,10 +32,36 @@ void check_dht(const std::filesystem::path& path, const std::vector<unsigned cha
   }
 }
 
+// stb_image 2.27 decodes a scan with whatever is in the Huffman slot the scan names, defined or not; its
+// tables live in memory it does not clear, so an undefined slot reads garbage and indexes out of bounds
+// (UBSan, found by fuzzing). T.81 requires each table a scan uses to be defined before it: refuse otherwise.
+// SOS payload: component count, then (id, DC slot << 4 | AC slot) each, then Ss, Se, Ah << 4 | Al.
+void check_scan_tables(const std::filesystem::path& path, const std::vector<unsigned char>& b, std::size_t at,
+                       std::size_t end, bool progressive, const DefinedTables& tables) {
+  if (at >= end) return;  // stb refuses an empty scan header itself
+  const std::size_t components = b[at];
+  if (at + 1 + 2 * components + 3 > end) return;  // likewise a cut one
+  const unsigned spectral_start = b[at + 1 + 2 * components], approximation_high = b[at + 3 + 2 * components] >> 4;
+  // Progressive scans use one kind of table: DC for a first DC scan, none for a DC refinement, AC otherwise.
+  const bool uses_dc = !progressive || (spectral_start == 0 && approximation_high == 0);
+  const bool uses_ac = !progressive || spectral_start != 0;
+  for (std::size_t i = 0; i < components; ++i) {
+    const unsigned dc = b[at + 2 + 2 * i] >> 4, ac = b[at + 2 + 2 * i] & 15;
+    std::string missing;
+    if (uses_dc && dc < 4 && !tables.defined[0][dc]) missing = "DC " + std::to_string(dc);
+    else if (uses_ac && ac < 4 && !tables.defined[1][ac]) missing = "AC " + std::to_string(ac);
+    if (!missing.empty())
+      fail_read(ErrorCode::bad_format, path,
+                "corrupt JPEG: a scan uses Huffman table " + missing + ", which no DHT segment before it defines");
+  }
+}
+
 }  // namespace
 
 void check_jpeg_markers(const std::filesystem::path& path, const std::vector<unsigned char>& b) {
   std::size_t at = 2;  // past SOI (FF D8), which detect_format has seen
+  DefinedTables tables;
+  bool progressive = false;
   while (at + 1 < b.size()) {
     if (b[at] != 0xFF) {  // junk between segments: stb resynchronises at the next FF, and so do we
       ++at;
@@ -48,7 +82,9 @@ void check_jpeg_markers(const std::filesystem::path& path, const std::vector<uns
     const std::size_t start = at + 4, end = at + 2 + length;
     if (length < 2) fail_read(ErrorCode::bad_format, path, "corrupt JPEG: segment length " + std::to_string(length));
     // stb reads a DHT's tables even when the file ends inside it, so check what is there first.
-    if (m == 0xC4) check_dht(path, b, start, std::min(end, b.size()));
+    if (m == 0xC4) check_dht(path, b, start, std::min(end, b.size()), tables);
+    if (m == 0xC2) progressive = true;
+    if (m == 0xDA) check_scan_tables(path, b, start, std::min(end, b.size()), progressive, tables);
     if (end > b.size()) fail_read(ErrorCode::bad_format, path, "truncated JPEG: a segment runs past the end of the file");
     at = end;
     if (m == 0xDA) {  // SOS: skip the entropy-coded data
@@ -85,6 +121,14 @@ void check_dicom_jpeg_header(const std::filesystem::path& path, const std::vecto
     const bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
     if (sof && end - start >= 6 && b[start + 5] != 1 && b[start + 5] != 3)
       bad(std::to_string(b[start + 5]) + " colour components (expected 1 or 3)");
+    // Sample precision by process (T.81 table B.2): baseline 8; extended and progressive 8 or 12; lossless 2
+    // to 16. GDCM asserts on others (a baseline frame of precision 14 aborted it: fuzz finding).
+    if (sof && end - start >= 1) {
+      const unsigned precision = b[start];
+      const bool lossless = (m & 3) == 3;
+      const bool ok = m == 0xC0 ? precision == 8 : lossless ? precision >= 2 && precision <= 16 : precision == 8 || precision == 12;
+      if (!ok) bad("sample precision " + std::to_string(precision) + " bits, which its JPEG process does not allow");
+    }
     if (m == 0xDA) return;  // the scan header: entropy-coded data follows, libjpeg reads it leniently
     at = end;
   }

@@ -9,7 +9,8 @@
 
 namespace osgan::io::detail {
 
-// Throws bad_format naming the file when a DHT table declares more than 256 codes or a segment runs past
+// Throws bad_format naming the file when a DHT table declares more than 256 codes, a scan uses a Huffman table
+// that no DHT before it defined (stb 2.27 then reads uninitialised memory), or a segment runs past
 // the end of the data. Entropy-coded data after each SOS, and junk between segments, are skipped up to the
 // next marker, as stb_image itself does.
 void check_jpeg_markers(const std::filesystem::path& path, const std::vector<unsigned char>& bytes);

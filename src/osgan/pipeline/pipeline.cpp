@@ -16,6 +16,7 @@
 #include "osgan/core/error.h"
 #include "osgan/core/hash.h"
 #include "osgan/core/log.h"
+#include "osgan/core/one_line.h"
 #include "osgan/core/remove_tree.h"
 #include "osgan/core/stage_record.h"
 #include "osgan/core/version.h"
@@ -93,38 +94,47 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
   try {
     root = YAML::Load(read_text_file(path));
   } catch (const YAML::Exception& e) {
-    fail(ErrorCode::bad_format, source + ": not valid YAML (" + std::string(e.what()) + ")");
+    fail(ErrorCode::bad_format, source + ": not valid YAML (" + one_line(e.what()) + ")");
   }
   if (!root.IsMap())
     fail(ErrorCode::bad_format, source + ": expected a YAML mapping of sections (gan, classifier, study, generate, "
          "split), found " + (root.IsNull() ? "an empty file" : "something else") + ". Hint: see tests/cli/pipeline_tiny.yaml.");
-  for (const auto& kv : root) {
-    const auto key = kv.first.as<std::string>();
-    if (key != "gan" && key != "classifier" && key != "study" && key != "generate" && key != "split")
-      fail(ErrorCode::invalid_argument, source + ": unknown section \"" + key +
-           "\" (known: gan, classifier, study, generate, split)");
-  }
-  if (root["gan"]) apply_yaml(root["gan"], o.gan, source);
-  if (auto n = root["split"]) read_key(n, "val_fraction", o.val_fraction, source, "split");
-  if (auto n = root["generate"]) read_key(n, "count", o.generate_count, source, "generate");
-  if (auto n = root["classifier"]) {
-    auto& c = o.study.classifier;
-    read_key(n, "arch", c.model.arch, source, "classifier");
-    read_key(n, "width", c.model.width, source, "classifier");
-    read_key(n, "epochs", c.epochs, source, "classifier");
-    read_key(n, "batch", c.batch_size, source, "classifier");
-    read_key(n, "lr", c.lr, source, "classifier");
-    read_key(n, "optimizer", c.optimizer, source, "classifier");
-    read_key(n, "schedule", c.schedule, source, "classifier");
-    read_key(n, "weight_decay", c.weight_decay, source, "classifier");
-    read_key(n, "early_stopping_fraction", c.early_stopping_fraction, source, "classifier");
-    read_key(n, "augment_prob", c.augment.prob, source, "classifier");
-  }
-  if (auto n = root["study"]) {
-    read_key(n, "seeds", o.study.seeds, source, "study");
-    read_key(n, "protocols", o.study.protocols, source, "study");
-    read_key(n, "bootstrap", o.study.bootstrap_resamples, source, "study");
-    read_key(n, "positive_class", o.study.positive_class, source, "study");
+  try {
+    for (const auto& kv : root) {
+      if (!kv.first.IsScalar()) fail(ErrorCode::bad_format, source + ": a section name must be a plain word");
+      const auto key = kv.first.as<std::string>();
+      if (key != "gan" && key != "classifier" && key != "study" && key != "generate" && key != "split")
+        fail(ErrorCode::invalid_argument, source + ": unknown section \"" + one_line(key) +
+             "\" (known: gan, classifier, study, generate, split)");
+      // Each section holds keys; "generate: 5" would otherwise surface as yaml-cpp's exception, not an error.
+      if (!kv.second.IsMap())
+        fail(ErrorCode::bad_format, source + ": section \"" + key + "\" must be a mapping of keys (\"" + key +
+                                        ":\" then indented \"key: value\" lines)");
+    }
+    if (root["gan"]) apply_yaml(root["gan"], o.gan, source);
+    if (auto n = root["split"]) read_key(n, "val_fraction", o.val_fraction, source, "split");
+    if (auto n = root["generate"]) read_key(n, "count", o.generate_count, source, "generate");
+    if (auto n = root["classifier"]) {
+      auto& c = o.study.classifier;
+      read_key(n, "arch", c.model.arch, source, "classifier");
+      read_key(n, "width", c.model.width, source, "classifier");
+      read_key(n, "epochs", c.epochs, source, "classifier");
+      read_key(n, "batch", c.batch_size, source, "classifier");
+      read_key(n, "lr", c.lr, source, "classifier");
+      read_key(n, "optimizer", c.optimizer, source, "classifier");
+      read_key(n, "schedule", c.schedule, source, "classifier");
+      read_key(n, "weight_decay", c.weight_decay, source, "classifier");
+      read_key(n, "early_stopping_fraction", c.early_stopping_fraction, source, "classifier");
+      read_key(n, "augment_prob", c.augment.prob, source, "classifier");
+    }
+    if (auto n = root["study"]) {
+      read_key(n, "seeds", o.study.seeds, source, "study");
+      read_key(n, "protocols", o.study.protocols, source, "study");
+      read_key(n, "bootstrap", o.study.bootstrap_resamples, source, "study");
+      read_key(n, "positive_class", o.study.positive_class, source, "study");
+    }
+  } catch (const YAML::Exception& e) {  // anything yaml-cpp meets that the checks above did not foresee
+    fail(ErrorCode::bad_format, source + ": " + one_line(e.what()));
   }
 }
 

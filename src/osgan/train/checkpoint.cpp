@@ -5,6 +5,7 @@
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
 #include "osgan/core/one_line.h"
+#include "osgan/io/torch_archive_check.h"
 
 namespace osgan {
 namespace {
@@ -32,6 +33,7 @@ void open_archive(const std::filesystem::path& path, torch::serialize::InputArch
   if (!std::filesystem::is_regular_file(path))
     fail(ErrorCode::io, path.string() + ": checkpoint not found. Hint: checkpoints are RUN/checkpoints/latest.pt "
          "or RUN/checkpoints/step_XXXXXX.pt");
+  io::check_torch_archive(path);  // LibTorch trusts the sizes inside the file
   try {
     archive.load_from(path.string(), device);
   } catch (const std::exception&) {

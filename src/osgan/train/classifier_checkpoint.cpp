@@ -3,6 +3,8 @@
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
+#include "osgan/core/one_line.h"
+#include "osgan/io/torch_archive_check.h"
 
 namespace osgan {
 
@@ -58,7 +60,11 @@ SavedClassifier load_classifier(const fs::path& folder, const torch::Device& dev
     if (version > kClassifierFormatVersion)
       fail(ErrorCode::bad_format, json_path.string() + ": format version " + std::to_string(version) +
            " is newer than this osgan reads (" + std::to_string(kClassifierFormatVersion) + "). Hint: update osgan.");
-    s.config = models::classifier_config_from_json(j.at("model"));
+    try {
+      s.config = models::classifier_config_from_json(j.at("model"));
+    } catch (const Error& e) {
+      fail(ErrorCode::bad_format, json_path.string() + ": " + e.what());
+    }
     s.positive_class = j.at("classes").at("positive").get<std::string>();
     s.negative_class = j.at("classes").at("negative").get<std::string>();
     const auto& p = j.at("preprocess");
@@ -69,20 +75,39 @@ SavedClassifier load_classifier(const fs::path& folder, const torch::Device& dev
     s.preprocess.high_percentile = p.value("high_percentile", s.preprocess.high_percentile);
     s.preprocess.pad_to_square = p.value("pad_to_square", false);
     s.extra = j.value("extra", nlohmann::json::object());
+    const auto& pp = s.preprocess;
+    if (pp.size < 16 || pp.size > 2048 || !(pp.low_percentile >= 0 && pp.low_percentile < pp.high_percentile && pp.high_percentile <= 100))
+      fail(ErrorCode::bad_format, json_path.string() + ": preprocess expects a size in [16, 2048] and percentiles "
+           "0 <= low < high <= 100, found size " + std::to_string(pp.size) + ", percentiles " +
+           std::to_string(pp.low_percentile) + " and " + std::to_string(pp.high_percentile));
   } catch (const nlohmann::json::exception& e) {
     fail(ErrorCode::bad_format, json_path.string() + ": " + e.what());
   }
-  if (s.config.arch == "torchscript") s.config.backbone_file = (folder / s.config.backbone_file).string();
-  s.model = models::Classifier(s.config);
+  if (s.config.arch == "torchscript") {
+    // The backbone is copied into the folder by save_classifier: a name, never a path that leaves the folder.
+    const fs::path name = s.config.backbone_file;
+    if (name.empty() || name != name.filename() || name == "." || name == "..")
+      fail(ErrorCode::bad_format, json_path.string() + ": model.backbone_file must be a file name inside the folder, found \"" +
+                                      one_line(s.config.backbone_file) + "\"");
+    s.config.backbone_file = (folder / name).string();
+  }
+  try {
+    s.model = models::Classifier(s.config);
+  } catch (const Error& e) {  // a config that builds no model: say which file holds it
+    fail(ErrorCode::bad_format, json_path.string() + ": " + e.what());
+  }
   const fs::path weights = folder / "model.pt";
   if (!fs::is_regular_file(weights)) fail(ErrorCode::io, weights.string() + ": file not found");
+  io::check_torch_archive(weights);  // LibTorch trusts the sizes inside the file
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(weights.string());
     s.model->load(archive);
   } catch (const c10::Error& e) {
     fail(ErrorCode::bad_format, weights.string() + ": cannot load the weights (" +
-         std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+         one_line(std::string(e.what_without_backtrace()).substr(0, 200)) + ")");
+  } catch (const std::exception& e) {  // torch::jit::ErrorReport when the archive's code does not compile
+    fail(ErrorCode::bad_format, weights.string() + ": cannot load the weights (" + one_line(std::string(e.what()).substr(0, 200)) + ")");
   }
   s.model->to(device);
   s.model->eval();

@@ -1,6 +1,7 @@
 // Hostile and broken input: every case must end in one osgan::Error line that names the file, never a
 // crash, hang or silently wrong image. Also the limits (file size, pixel count from the header).
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <nifti2_io.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -192,6 +193,55 @@ TEST(BadFiles, DicomWithUndecodableTransferSyntaxNamesIt) {
   EXPECT_NE(msg.find("1.2.840.10008.1.2.4.100"), std::string::npos) << msg;
 }
 
+// RLE frames start with a header of segment count and offsets that GDCM trusts (a fuzzed count crashed it).
+TEST(BadFiles, DicomRleHeaderWithBadSegmentCountOrOffset) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 8, s.height = 8, s.compression = "rle";
+  for (int i = 0; i < 64; ++i) s.stored.push_back(i * 997 % 65536);
+  write_dicom(dir / "rle.dcm", s);
+  ASSERT_NO_THROW(read_image_file(dir / "rle.dcm"));
+  const auto good = read_bytes(dir / "rle.dcm");
+  // 16-bit samples: two segments, the first at byte 64 of the frame.
+  const std::vector<std::uint8_t> header = {2, 0, 0, 0, 64, 0, 0, 0};
+  const auto at = std::search(good.begin(), good.end(), header.begin(), header.end());
+  ASSERT_NE(at, good.end()) << "no RLE header found in the fixture";
+  const std::size_t h = static_cast<std::size_t>(at - good.begin());
+
+  auto count = good;
+  count[h + 2] = 2;  // 131074 segments, as the fuzzer found
+  write_bytes(dir / "count.dcm", count);
+  EXPECT_NE(expect_read_error(dir / "count.dcm").find("RLE frame 0 declares 131074 segments"), std::string::npos);
+
+  auto offset = good;
+  offset[h + 10] = 0x7F;  // the second segment's offset far past the frame's end
+  write_bytes(dir / "offset.dcm", offset);
+  EXPECT_NE(expect_read_error(dir / "offset.dcm").find("RLE frame 0 segment 1"), std::string::npos);
+
+  auto first = good;
+  first[h + 4] = 60;  // the first segment inside the header
+  write_bytes(dir / "first.dcm", first);
+  EXPECT_NE(expect_read_error(dir / "first.dcm").find("RLE frame 0 segment 0 at offset 60"), std::string::npos);
+}
+
+// GDCM chooses its JPEG decoder by Bits Allocated and asserts when none fits (fuzz finding: 64).
+TEST(BadFiles, DicomJpegWithBitsAllocatedOtherThan8Or16) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 8, s.height = 8, s.bits_allocated = 8, s.bits_stored = 8, s.compression = "jpeg-baseline";
+  for (int i = 0; i < 64; ++i) s.stored.push_back(i * 3);
+  write_dicom(dir / "jpeg.dcm", s);
+  ASSERT_NO_THROW(read_image_file(dir / "jpeg.dcm"));
+  auto bytes = read_bytes(dir / "jpeg.dcm");
+  // (0028,0100) US, length 2, value 8, in explicit VR little endian.
+  const std::vector<std::uint8_t> element = {0x28, 0x00, 0x00, 0x01, 'U', 'S', 0x02, 0x00, 0x08, 0x00};
+  const auto at = std::search(bytes.begin(), bytes.end(), element.begin(), element.end());
+  ASSERT_NE(at, bytes.end()) << "no Bits Allocated element found in the fixture";
+  at[8] = 64;
+  write_bytes(dir / "jpeg.dcm", bytes);
+  EXPECT_NE(expect_read_error(dir / "jpeg.dcm").find("Bits Allocated 64 (expected 8 or 16)"), std::string::npos);
+}
+
 TEST(BadFiles, NiftiWithAbsurdDimensions) {
   ScratchDir dir("io-bad");
   write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));
@@ -241,6 +291,29 @@ TEST(BadFiles, JpegHuffmanTableWithTooManyCodes) {
   for (int k = 0; k < 16; ++k) bytes[dht + 5 + k] = 200;
   write_bytes(dir / "a.jpg", bytes);
   EXPECT_NE(expect_read_error(dir / "a.jpg").find("Huffman table"), std::string::npos);
+}
+
+TEST(BadFiles, JpegScanUsingAnUndefinedHuffmanTable) {
+  // stb_image 2.27 decodes with whatever memory sits in an undefined table slot (UBSan: index -65392).
+  ScratchDir dir("io-bad");
+  write_jpeg(dir / "a.jpg", 16, 16, 1, std::vector<std::uint8_t>(16 * 16, 77), 90);
+  ASSERT_NO_THROW(read_image_file(dir / "a.jpg"));
+  auto bytes = read_bytes(dir / "a.jpg");
+  std::size_t sos = 0;
+  for (std::size_t i = 2; i + 1 < bytes.size(); ++i)
+    if (bytes[i] == 0xFF && bytes[i + 1] == 0xDA) {
+      sos = i;
+      break;
+    }
+  ASSERT_GT(sos, 0u) << "fixture JPEG has no SOS segment";
+  // SOS: FF DA, length (2), component count, then (id, DC slot << 4 | AC slot): a grey JPEG defines slot 0 only.
+  bytes[sos + 6] = 0x20;
+  write_bytes(dir / "a.jpg", bytes);
+  EXPECT_NE(expect_read_error(dir / "a.jpg").find("Huffman table DC 2, which no DHT segment before it defines"),
+            std::string::npos);
+  bytes[sos + 6] = 0x03;
+  write_bytes(dir / "a.jpg", bytes);
+  EXPECT_NE(expect_read_error(dir / "a.jpg").find("Huffman table AC 3"), std::string::npos);
 }
 
 TEST(BadFiles, NiftiWithUnknownDatatype) {

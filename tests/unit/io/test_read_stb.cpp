@@ -127,6 +127,23 @@ TEST(ReadStb, JpegRgbWithEqualChannelsKeepsGreyLevel) {
   for (float v : file.slices.at(0).image.pixels) EXPECT_NEAR(v, 120.f, 2.f);
 }
 
+// Progressive JPEGs (made by ImageMagick: gradient:black-white, -interlace JPEG) pass the marker pre-check,
+// whose scans use DC tables only in first DC scans and AC tables only in AC scans.
+TEST(ReadStb, ProgressiveJpegsRead) {
+  const fs::path data = fs::path(OSGAN_SOURCE_DIR) / "tests/data/jpeg";
+  const auto grey = read_image_file(data / "progressive-grey.jpg");
+  const auto& img = grey.slices.at(0).image;
+  ASSERT_EQ(img.width, 24);
+  ASSERT_EQ(img.height, 24);
+  // A vertical ramp from black (top) to white (bottom).
+  EXPECT_LT(img.pixels.front(), 20.f);
+  EXPECT_GT(img.pixels.back(), 235.f);
+  for (int y = 1; y < 24; ++y) EXPECT_GE(img.pixels[y * 24 + 12] + 3.f, img.pixels[(y - 1) * 24 + 12]) << "row " << y;
+  const auto rgb = read_image_file(data / "progressive-rgb.jpg");
+  EXPECT_EQ(rgb.info.channel_mode, "rgb");
+  EXPECT_EQ(rgb.slices.at(0).image.width, 24);
+}
+
 TEST(ReadStb, BmpRgbExactLuma) {
   ScratchDir dir("io-stb");
   const std::vector<std::uint8_t> px = {255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 200, 30, 7, 7, 7, 0, 0, 0};

@@ -111,6 +111,60 @@ TEST(ClassifierTraining, LoadRejectsMissingAndForeignFolders) {
   }
 }
 
+// classifier.json and model.pt come from outside: a config that would build an absurd model, a backbone path
+// that leaves the folder, and a damaged weight are each one line naming the file, before anything is built.
+TEST(ClassifierTraining, LoadRejectsDamagedOrHostileFolders) {
+  osgan::test::ScratchDir dir("classifier_hostile");
+  SavedClassifier saved;
+  saved.config.arch = "cnn";
+  saved.config.width = 0.25;
+  saved.config.image_size = kSize;
+  saved.preprocess.size = kSize;
+  saved.model = models::Classifier(saved.config);
+  save_classifier(dir / "good", saved);
+  ASSERT_NO_THROW(load_classifier(dir / "good", torch::kCPU));
+
+  const auto expect_refusal = [&](const std::string& name, const std::string& file, const std::string& words) {
+    try {
+      load_classifier(dir / name, torch::kCPU);
+      ADD_FAILURE() << name << ": expected an error";
+    } catch (const osgan::Error& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find((dir / name / file).string()), std::string::npos) << msg;
+      EXPECT_NE(msg.find(words), std::string::npos) << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    }
+  };
+  const auto variant = [&](const std::string& name, const std::string& from, const std::string& to) {
+    std::filesystem::copy(dir / "good", dir / name);
+    std::ifstream in(dir / "good" / "classifier.json");
+    std::string json((std::istreambuf_iterator<char>(in)), {});
+    const auto at = json.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    json.replace(at, from.size(), to);
+    std::ofstream(dir / name / "classifier.json") << json;
+  };
+  variant("wide", "\"width\": 0.25", "\"width\": 100000.0");
+  expect_refusal("wide", "classifier.json", "expected a width in (0, 8]");
+  variant("huge", "\"image_size\": " + std::to_string(kSize), "\"image_size\": 1000000");
+  expect_refusal("huge", "classifier.json", "image size");
+  variant("escape", "\"arch\": \"cnn\"", "\"arch\": \"torchscript\", \"backbone_file\": \"../../etc/model.pt\"");
+  expect_refusal("escape", "classifier.json", "must be a file name inside the folder");
+
+  // One flipped bit in the middle of the weights: LibTorch would load it silently; the CRC check does not.
+  std::filesystem::copy(dir / "good", dir / "damaged");
+  std::fstream weights(dir / "damaged" / "model.pt", std::ios::in | std::ios::out | std::ios::binary);
+  weights.seekg(0, std::ios::end);
+  const auto middle = static_cast<std::streamoff>(weights.tellg()) / 2;
+  char byte = 0;
+  weights.seekg(middle);
+  weights.get(byte);
+  weights.seekp(middle);
+  weights.put(static_cast<char>(byte ^ 0x10));
+  weights.close();
+  expect_refusal("damaged", "model.pt", "CRC-32");
+}
+
 TEST(ClassifierTraining, EarlyStoppingUsesOnlyTheTrainingImages) {
   torch::set_num_threads(1);
   auto train = disc_problem(10, 4);

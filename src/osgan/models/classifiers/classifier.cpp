@@ -33,8 +33,13 @@ std::shared_ptr<BackboneImpl> make_backbone(const ClassifierConfig& c) {
 }
 
 ClassifierImpl::ClassifierImpl(const ClassifierConfig& config) : config_(config) {
-  if (config.image_size < 16)
-    fail(ErrorCode::invalid_argument, "classifier: expected image size >= 16, got " + std::to_string(config.image_size));
+  // Upper bounds too: the sizes also come from classifier.json files, and a wrong one would ask for terabytes.
+  if (config.image_size < 16 || config.image_size > 2048)
+    fail(ErrorCode::invalid_argument, "classifier: expected an image size in [16, 2048], got " + std::to_string(config.image_size));
+  if (config.arch != "torchscript" && !(config.width > 0 && config.width <= 8))
+    fail(ErrorCode::invalid_argument, "classifier: expected a width in (0, 8], got " + std::to_string(config.width));
+  if (config.head_units < 1 || config.head_units > 65536)
+    fail(ErrorCode::invalid_argument, "classifier: expected head units in [1, 65536], got " + std::to_string(config.head_units));
   if (config.head_pool != "flatten" && config.head_pool != "avg")
     fail(ErrorCode::invalid_argument, "classifier: head pool must be flatten or avg, got \"" + config.head_pool + "\"");
   if (!(config.dropout >= 0 && config.dropout < 1))

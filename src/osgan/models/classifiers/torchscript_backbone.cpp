@@ -4,6 +4,8 @@
 #include <filesystem>
 
 #include "osgan/core/error.h"
+#include "osgan/core/one_line.h"
+#include "osgan/io/torch_archive_check.h"
 
 namespace osgan::models {
 
@@ -21,11 +23,14 @@ TorchScriptBackboneImpl::TorchScriptBackboneImpl(const std::string& path, bool f
   if (!std::filesystem::is_regular_file(path))
     fail(ErrorCode::io, "--backbone \"" + path + "\": file not found. Hint: export a TorchScript module with "
          "torch.jit.script(model).save(path).");
+  io::check_torch_archive(path);  // LibTorch trusts the sizes inside the file
   try {
     module_ = torch::jit::load(path, torch::kCPU);
   } catch (const c10::Error& e) {
     fail(ErrorCode::bad_format, "--backbone \"" + path + "\": not a TorchScript module (" +
-         std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+         one_line(std::string(e.what_without_backtrace()).substr(0, 200)) + ")");
+  } catch (const std::exception& e) {  // torch::jit::ErrorReport when the module's code does not compile
+    fail(ErrorCode::bad_format, "--backbone \"" + path + "\": not a TorchScript module (" + one_line(std::string(e.what()).substr(0, 200)) + ")");
   }
   for (const auto& p : module_.named_parameters(/*recurse=*/true)) {
     auto t = p.value;
@@ -43,7 +48,7 @@ TorchScriptBackboneImpl::TorchScriptBackboneImpl(const std::string& path, bool f
   } catch (const c10::Error& e) {
     fail(ErrorCode::bad_format, "--backbone \"" + path + "\": the module fails on a (1, 1, " +
          std::to_string(image_size) + ", " + std::to_string(image_size) + ") input (" +
-         std::string(e.what_without_backtrace()).substr(0, 200) + "). Hint: it must take one grey channel.");
+         one_line(std::string(e.what_without_backtrace()).substr(0, 200)) + "). Hint: it must take one grey channel.");
   }
   out_channels_ = out.size(1);
   train(is_training());
