@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "osgan/core/one_line.h"
 #include "osgan/io/jpeg_markers.h"
 #include "osgan/io/reader_common.h"
 
@@ -28,7 +29,16 @@ bool is_ijg_jpeg(const std::string& ts) {
 
 // The dictionary VR of the elements GDCM reads into typed attributes (image pixel module, rescale).
 const char* expected_vr(std::uint16_t group, std::uint16_t element) {
-  if (group == 0x0002 && element == 0x0010) return "UI";
+  if (group == 0x0002) {  // file meta information (PS3.10 7.1)
+    switch (element) {
+      case 0x0000: return "UL";
+      case 0x0001: case 0x0102: return "OB";
+      case 0x0002: case 0x0003: case 0x0010: case 0x0012: case 0x0100: return "UI";
+      case 0x0013: return "SH";
+      case 0x0016: case 0x0017: case 0x0018: return "AE";
+      default: return nullptr;
+    }
+  }
   if (group != 0x0028) return nullptr;
   switch (element) {
     case 0x0002: case 0x0006: case 0x0010: case 0x0011: case 0x0100: case 0x0101: case 0x0102: case 0x0103:
@@ -158,6 +168,34 @@ class Walker {
     }
   }
 
+  // GDCM asserts (PixmapReader::ReadImageInternal) on a Photometric Interpretation it does not know; a fuzzed
+  // "PALE" (cut from "PALETTE COLOR") aborted it. The defined terms of PS3.3 C.7.6.3.1.2 pass (osgan refuses the
+  // ones it cannot show later, with its own message).
+  void check_photometric_interpretation(std::uint32_t length) {
+    if (length > 64) truncated("Photometric Interpretation of " + std::to_string(length) + " bytes", 0x0028, 0x0004);
+    std::string value(length, '\0');
+    read_raw(&value[0], length);
+    seek(pos_ - length);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\0')) value.pop_back();
+    for (const char* term : {"MONOCHROME1", "MONOCHROME2", "PALETTE COLOR", "RGB", "HSV", "ARGB", "CMYK", "YBR_FULL",
+                             "YBR_FULL_422", "YBR_PARTIAL_422", "YBR_PARTIAL_420", "YBR_ICT", "YBR_RCT"})
+      if (value == term) return;
+    fail_read(ErrorCode::bad_format, path_, "corrupt DICOM: unknown Photometric Interpretation \"" + one_line(value) + "\"");
+  }
+
+  // The retired ACR-NEMA Recognition Code (0008,0010): GDCM asserts that a non-empty one starts "ACR-NEMA",
+  // "ACRNEMA" or "MIPS 2.0" (PixmapReader::ReadImageInternal; a fuzzed value aborted it).
+  void check_recognition_code(std::uint32_t length) {
+    if (length == 0) return;
+    std::string value(std::min<std::uint32_t>(length, 64), '\0');
+    read_raw(&value[0], value.size());
+    seek(pos_ - value.size());
+    for (const char* prefix : {"ACR-NEMA", "ACRNEMA", "MIPS 2.0"})
+      if (value.compare(0, std::strlen(prefix), prefix) == 0) return;
+    fail_read(ErrorCode::bad_format, path_,
+              "corrupt DICOM: Recognition Code (0008,0010) \"" + one_line(value) + "\" (expected ACR-NEMA or empty)");
+  }
+
   // JPEG and JPEG-LS samples have at most 16 bits, so Bits Allocated is 8 or 16; GDCM picks its 8/12/16-bit
   // decoder from it and asserts when none fits (a fuzzed 64 aborted it).
   void check_jpeg_bits_allocated(std::uint32_t length) {
@@ -204,6 +242,10 @@ class Walker {
     }
     // GDCM asserts when the image pixel module has an unexpected VR, so those must match the dictionary.
     const char* expected = expected_vr(group, element);
+    // GDCM's meta reader asserts on a sequence there (a fuzzed SQ for (0002,0001) aborted it), and UN has no place
+    // in the explicit-VR meta group either.
+    if (group == 0x0002 && (vr == "SQ" || vr == "UN"))
+      truncated("value representation " + vr + " in the file meta information", group, element);
     if (expected && vr != expected && vr != "UN")
       truncated("value representation " + vr + " where the standard has " + expected, group, element);
     if (!long_vr) {
@@ -244,6 +286,8 @@ class Walker {
       if (group == 0x0028 && element == 0x0002) check_samples_per_pixel(length);
       if (group == 0x0028 && element == 0x0006) check_planar_configuration(length);
       if (group == 0x0028 && element == 0x0100 && (ijg_jpeg_ || jpeg_ls_)) check_jpeg_bits_allocated(length);
+      if (group == 0x0028 && element == 0x0004) check_photometric_interpretation(length);
+      if (group == 0x0008 && element == 0x0010 && depth == 0) check_recognition_code(length);
       seek(pos_ + length);
     }
     if (stop_at_item_end) truncated("item without its delimiter", 0, 0);

@@ -230,6 +230,18 @@ ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& 
     check_pixel_count(path, width, height, frames, options.limits);
 
     check_compressed_frames(path, image, frames);
+    // Native (uncompressed) pixel data: GDCM copies as many bytes as the dimensions need, whatever the element
+    // holds (a fuzzed 24-byte element for 36 needed bytes read past its buffer).
+    if (!image.GetDataElement().GetSequenceOfFragments()) {
+      const gdcm::PixelFormat& stored = image.GetPixelFormat();
+      const std::uint64_t needed = (width * height * frames * stored.GetSamplesPerPixel() * stored.GetBitsAllocated() + 7) / 8;
+      const gdcm::ByteValue* bv = image.GetDataElement().GetByteValue();
+      const std::uint64_t held = bv ? static_cast<std::uint64_t>(bv->GetLength()) : 0;
+      if (held < needed)
+        fail_read(ErrorCode::bad_format, path,
+                  "truncated DICOM: the pixel data holds " + std::to_string(held) + " bytes, the header's dimensions need " +
+                      std::to_string(needed));
+    }
     const std::string ts_name = transfer_syntax_name(image.GetTransferSyntax());
     std::vector<char> buffer(image.GetBufferLength());
     if (buffer.empty() || !image.GetBuffer(buffer.data()))

@@ -242,6 +242,41 @@ TEST(BadFiles, DicomJpegWithBitsAllocatedOtherThan8Or16) {
   EXPECT_NE(expect_read_error(dir / "jpeg.dcm").find("Bits Allocated 64 (expected 8 or 16)"), std::string::npos);
 }
 
+// GDCM asserts on a Photometric Interpretation it does not know (fuzz finding: "PALE").
+TEST(BadFiles, DicomWithUnknownPhotometricInterpretation) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 4, s.height = 4;
+  for (int i = 0; i < 16; ++i) s.stored.push_back(i);
+  write_dicom(dir / "pi.dcm", s);
+  auto bytes = read_bytes(dir / "pi.dcm");
+  const std::string term = "MONOCHROME2";
+  const auto at = std::search(bytes.begin(), bytes.end(), term.begin(), term.end());
+  ASSERT_NE(at, bytes.end()) << "no MONOCHROME2 in the fixture";
+  at[10] = 'X';
+  write_bytes(dir / "pi.dcm", bytes);
+  EXPECT_NE(expect_read_error(dir / "pi.dcm").find("unknown Photometric Interpretation \"MONOCHROMEX\""), std::string::npos);
+}
+
+// Native pixel data whose element is complete but shorter than the dimensions need: GDCM would copy past it.
+TEST(BadFiles, DicomNativePixelDataShorterThanItsDimensions) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 6, s.height = 4;  // 16-bit: 48 bytes of pixel data, the last element of the file
+  for (int i = 0; i < 24; ++i) s.stored.push_back(i);
+  write_dicom(dir / "short.dcm", s);
+  auto bytes = read_bytes(dir / "short.dcm");
+  const std::vector<std::uint8_t> header = {0xE0, 0x7F, 0x10, 0x00, 'O', 'W', 0, 0, 48, 0, 0, 0};
+  const auto at = std::search(bytes.begin(), bytes.end(), header.begin(), header.end());
+  ASSERT_NE(at, bytes.end()) << "no 48-byte OW pixel data element in the fixture";
+  ASSERT_EQ(bytes.end() - at, 12 + 48) << "pixel data is not the last element";
+  at[8] = 36;  // declare 36 bytes and hold exactly 36
+  bytes.resize(bytes.size() - 12);
+  write_bytes(dir / "short.dcm", bytes);
+  EXPECT_NE(expect_read_error(dir / "short.dcm").find("the pixel data holds 36 bytes, the header's dimensions need 48"),
+            std::string::npos);
+}
+
 TEST(BadFiles, NiftiWithAbsurdDimensions) {
   ScratchDir dir("io-bad");
   write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));
