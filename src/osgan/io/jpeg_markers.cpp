@@ -77,7 +77,7 @@ void check_jpeg_markers(const std::filesystem::path& path, const std::vector<uns
       at += 2;
       continue;
     }
-    if (at + 4 > b.size()) return;  // cut inside a marker: stb fails on it by itself
+    if (at + 4 > b.size()) break;  // cut inside a marker
     const std::size_t length = static_cast<std::size_t>(b[at + 2]) << 8 | b[at + 3];
     const std::size_t start = at + 4, end = at + 2 + length;
     if (length < 2) fail_read(ErrorCode::bad_format, path, "corrupt JPEG: segment length " + std::to_string(length));
@@ -92,6 +92,9 @@ void check_jpeg_markers(const std::filesystem::path& path, const std::vector<uns
         ++at;
     }
   }
+  // The data ended before the end-of-image marker: a cut file (an interrupted copy or download). stb_image
+  // would pad the missing entropy-coded data with zeros and return a partly invented image without a word.
+  fail_read(ErrorCode::bad_format, path, "truncated JPEG: the file ends before its end-of-image marker (FF D9)");
 }
 
 void check_dicom_jpeg_header(const std::filesystem::path& path, const std::vector<unsigned char>& b,

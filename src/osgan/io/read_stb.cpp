@@ -6,11 +6,14 @@
 #include "osgan/io/jpeg_markers.h"
 #include "osgan/io/reader_common.h"
 
-// stb_image 2.27 copies zero bytes from a null pointer for a PNG whose first IDAT chunk is empty (legal PNG):
-// undefined behaviour on paper that UBSan reports (fuzz_image_stb), harmless in practice since nothing is
-// copied. The nonnull check is off for stb's code only; a real null dereference still faults.
+// Two UBSan checks are off for stb's code only (fuzz_image_stb findings):
+// - nonnull: stb_image 2.27 copies zero bytes from a null pointer for a PNG whose first IDAT chunk is empty
+//   (legal PNG); nothing is copied, and a real null dereference still faults.
+// - signed-integer-overflow: on corrupt JPEG data stb's DC prediction sums differences without bound (fixed
+//   upstream in 2.28 by refusing the file). This file is compiled with -fwrapv (CMakeLists.txt), so the sum wraps
+//   as defined behaviour and the corrupt file decodes to noise, as any JPEG with damaged entropy-coded data does.
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((no_sanitize("nonnull-attribute"))), apply_to = function)
+#pragma clang attribute push(__attribute__((no_sanitize("nonnull-attribute", "signed-integer-overflow"))), apply_to = function)
 #endif
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO        // we hand stb the bytes ourselves, after the size check

@@ -67,6 +67,22 @@ TEST(BadFiles, TruncatedJpeg) {
   expect_read_error(dir / "t.jpg");
 }
 
+// A JPEG cut inside its entropy-coded data: stb_image would pad it with zeros and return an invented image.
+TEST(BadFiles, JpegCutBeforeItsEndMarker) {
+  ScratchDir dir("io-bad");
+  std::vector<std::uint8_t> px(64 * 64 * 3);
+  for (std::size_t i = 0; i < px.size(); ++i) px[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 24);
+  write_jpeg(dir / "t.jpg", 64, 64, 3, px, 90);
+  ASSERT_NO_THROW(read_image_file(dir / "t.jpg"));
+  auto bytes = read_bytes(dir / "t.jpg");
+  for (std::size_t cut : {std::size_t{2}, std::size_t{40}, bytes.size() / 4}) {
+    auto shorter = bytes;
+    shorter.resize(bytes.size() - cut);
+    write_bytes(dir / "cut.jpg", shorter);
+    EXPECT_NE(expect_read_error(dir / "cut.jpg").find("truncated JPEG"), std::string::npos) << "cut " << cut;
+  }
+}
+
 TEST(BadFiles, ZeroByteFile) {
   ScratchDir dir("io-bad");
   write_bytes(dir / "empty.png", {});
