@@ -268,7 +268,10 @@ class Walker {
       std::string vr;
       if (!read_header(explicit_, big_endian_, group, element, vr, length)) return false;
       if (group == 0xFFFE) {
-        if (element == 0xE00D && stop_at_item_end) return true;  // item delimiter
+        if (element == 0xE00D && stop_at_item_end) {  // item delimiter
+          if (length != 0) truncated("item delimiter with length " + std::to_string(length) + " (must be 0)", group, element);
+          return true;
+        }
         // Anything else here (a stray item or sequence delimiter) also makes GDCM abort.
         truncated("misplaced item or delimiter tag", group, element);
       }
@@ -303,7 +306,11 @@ class Walker {
       const std::uint16_t group = u16(b, big_endian_), element = u16(b + 2, big_endian_);
       const std::uint32_t length = u32(b + 4, big_endian_);
       if (group != 0xFFFE) truncated("expected a sequence item", group, element);
-      if (element == 0xE0DD) return true;
+      // A delimiter's length must be 0; GDCM allocates whatever it says (a fuzzed 1.4 GB from a 1.5 KB file).
+      if (element == 0xE0DD) {
+        if (length != 0) truncated("sequence delimiter with length " + std::to_string(length) + " (must be 0)", group, element);
+        return true;
+      }
       if (element != 0xE000) truncated("expected a sequence item", group, element);
       if (length == kUndefined) {
         if (fragments) truncated("pixel data fragment with undefined length", group, element);

@@ -56,12 +56,35 @@ void check_scan_tables(const std::filesystem::path& path, const std::vector<unsi
   }
 }
 
+// Blocks of 8x8 samples the frame (SOF payload [at, end)) holds over all components: each component covers
+// ceil(W * h / hmax) x ceil(H * v / vmax) samples. 0 when the header is too short to tell.
+std::uint64_t frame_blocks(const std::vector<unsigned char>& b, std::size_t at, std::size_t end) {
+  if (at + 6 > end) return 0;
+  const std::uint64_t height = static_cast<std::uint64_t>(b[at + 1]) << 8 | b[at + 2];
+  const std::uint64_t width = static_cast<std::uint64_t>(b[at + 3]) << 8 | b[at + 4];
+  const std::size_t components = b[at + 5];
+  if (at + 6 + 3 * components > end) return 0;
+  unsigned hmax = 1, vmax = 1;
+  for (std::size_t c = 0; c < components; ++c) {
+    hmax = std::max(hmax, static_cast<unsigned>(b[at + 7 + 3 * c] >> 4));
+    vmax = std::max(vmax, b[at + 7 + 3 * c] & 15u);
+  }
+  std::uint64_t blocks = 0;
+  for (std::size_t c = 0; c < components; ++c) {
+    const unsigned h = b[at + 7 + 3 * c] >> 4, v = b[at + 7 + 3 * c] & 15;
+    const std::uint64_t w = (width * h + hmax - 1) / hmax, hh = (height * v + vmax - 1) / vmax;
+    blocks += ((w + 7) / 8) * ((hh + 7) / 8);
+  }
+  return blocks;
+}
+
 }  // namespace
 
 void check_jpeg_markers(const std::filesystem::path& path, const std::vector<unsigned char>& b) {
   std::size_t at = 2;  // past SOI (FF D8), which detect_format has seen
   DefinedTables tables;
   bool progressive = false;
+  std::uint64_t blocks = 0, coded_bytes = 0;  // sequential frames: blocks declared, entropy-coded bytes seen
   while (at + 1 < b.size()) {
     if (b[at] != 0xFF) {  // junk between segments: stb resynchronises at the next FF, and so do we
       ++at;
@@ -72,7 +95,16 @@ void check_jpeg_markers(const std::filesystem::path& path, const std::vector<uns
       ++at;
       continue;
     }
-    if (m == 0xD9) return;                                   // EOI
+    if (m == 0xD9) {  // EOI
+      // Every block of a sequential scan costs at least 2 bits (a DC code and an end-of-block code, each at
+      // least 1 bit long). Less data than that is a damaged or cut file that stb would fill with invented blocks
+      // (a fuzzed 175-byte scan for 73,920 blocks also overflowed its DC sums).
+      if (!progressive && blocks > 0 && coded_bytes * 8 < 2 * blocks)
+        fail_read(ErrorCode::bad_format, path,
+                  "corrupt JPEG: " + std::to_string(coded_bytes) + " bytes of image data cannot hold the " +
+                      std::to_string(blocks) + " blocks its header declares (damaged or cut)");
+      return;
+    }
     if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {  // no length: stuffed byte, TEM, RSTn
       at += 2;
       continue;
@@ -84,12 +116,15 @@ void check_jpeg_markers(const std::filesystem::path& path, const std::vector<uns
     // stb reads a DHT's tables even when the file ends inside it, so check what is there first.
     if (m == 0xC4) check_dht(path, b, start, std::min(end, b.size()), tables);
     if (m == 0xC2) progressive = true;
+    if (m == 0xC0 || m == 0xC1) blocks = frame_blocks(b, start, std::min(end, b.size()));
     if (m == 0xDA) check_scan_tables(path, b, start, std::min(end, b.size()), progressive, tables);
     if (end > b.size()) fail_read(ErrorCode::bad_format, path, "truncated JPEG: a segment runs past the end of the file");
     at = end;
     if (m == 0xDA) {  // SOS: skip the entropy-coded data
+      const std::size_t data_start = at;
       while (at + 1 < b.size() && !(b[at] == 0xFF && b[at + 1] != 0x00 && !(b[at + 1] >= 0xD0 && b[at + 1] <= 0xD7)))
         ++at;
+      coded_bytes += at - data_start;
     }
   }
   // The data ended before the end-of-image marker: a cut file (an interrupted copy or download). stb_image

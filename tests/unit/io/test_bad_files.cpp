@@ -83,6 +83,24 @@ TEST(BadFiles, JpegCutBeforeItsEndMarker) {
   }
 }
 
+// A header declaring far more blocks than the scan's bytes can code (each block costs at least 2 bits).
+TEST(BadFiles, JpegWithTooLittleDataForItsSize) {
+  ScratchDir dir("io-bad");
+  write_jpeg(dir / "a.jpg", 16, 16, 3, std::vector<std::uint8_t>(16 * 16 * 3, 90), 90);
+  auto bytes = read_bytes(dir / "a.jpg");
+  std::size_t sof = 0;
+  for (std::size_t i = 2; i + 1 < bytes.size(); ++i)
+    if (bytes[i] == 0xFF && bytes[i + 1] == 0xC0) {
+      sof = i;
+      break;
+    }
+  ASSERT_GT(sof, 0u) << "fixture JPEG has no baseline SOF";
+  // SOF0: FF C0, length (2), precision, height (2), width (2): declare 4096 x 4096.
+  bytes[sof + 5] = 0x10, bytes[sof + 6] = 0x00, bytes[sof + 7] = 0x10, bytes[sof + 8] = 0x00;
+  write_bytes(dir / "a.jpg", bytes);
+  EXPECT_NE(expect_read_error(dir / "a.jpg").find("cannot hold the"), std::string::npos);
+}
+
 TEST(BadFiles, ZeroByteFile) {
   ScratchDir dir("io-bad");
   write_bytes(dir / "empty.png", {});
@@ -291,6 +309,22 @@ TEST(BadFiles, DicomNativePixelDataShorterThanItsDimensions) {
   write_bytes(dir / "short.dcm", bytes);
   EXPECT_NE(expect_read_error(dir / "short.dcm").find("the pixel data holds 36 bytes, the header's dimensions need 48"),
             std::string::npos);
+}
+
+// GDCM allocates the length a sequence delimiter declares (fuzz finding: 1.4 GB from a 1.5 KB file); it must be 0.
+TEST(BadFiles, DicomSequenceDelimiterWithALength) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 8, s.height = 8, s.compression = "rle";
+  for (int i = 0; i < 64; ++i) s.stored.push_back(i);
+  write_dicom(dir / "rle.dcm", s);
+  auto bytes = read_bytes(dir / "rle.dcm");
+  const std::vector<std::uint8_t> delimiter = {0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0};
+  const auto at = std::find_end(bytes.begin(), bytes.end(), delimiter.begin(), delimiter.end());
+  ASSERT_NE(at, bytes.end()) << "no sequence delimiter in the encapsulated fixture";
+  at[7] = 0x53;
+  write_bytes(dir / "rle.dcm", bytes);
+  EXPECT_NE(expect_read_error(dir / "rle.dcm").find("sequence delimiter with length"), std::string::npos);
 }
 
 TEST(BadFiles, NiftiWithAbsurdDimensions) {
