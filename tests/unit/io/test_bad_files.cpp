@@ -49,6 +49,13 @@ std::vector<std::uint16_t> noise(std::size_t n, int range) {
   return v;
 }
 
+// Offset of the first FF <marker> after SOI in a JPEG's bytes, or 0 when there is none.
+std::size_t find_jpeg_marker(const std::vector<std::uint8_t>& bytes, std::uint8_t marker) {
+  for (std::size_t i = 2; i + 1 < bytes.size(); ++i)
+    if (bytes[i] == 0xFF && bytes[i + 1] == marker) return i;
+  return 0;
+}
+
 }  // namespace
 
 TEST(BadFiles, TruncatedPng) {
@@ -88,12 +95,7 @@ TEST(BadFiles, JpegWithTooLittleDataForItsSize) {
   ScratchDir dir("io-bad");
   write_jpeg(dir / "a.jpg", 16, 16, 3, std::vector<std::uint8_t>(16 * 16 * 3, 90), 90);
   auto bytes = read_bytes(dir / "a.jpg");
-  std::size_t sof = 0;
-  for (std::size_t i = 2; i + 1 < bytes.size(); ++i)
-    if (bytes[i] == 0xFF && bytes[i + 1] == 0xC0) {
-      sof = i;
-      break;
-    }
+  const std::size_t sof = find_jpeg_marker(bytes, 0xC0);
   ASSERT_GT(sof, 0u) << "fixture JPEG has no baseline SOF";
   // SOF0: FF C0, length (2), precision, height (2), width (2): declare 4096 x 4096.
   bytes[sof + 5] = 0x10, bytes[sof + 6] = 0x00, bytes[sof + 7] = 0x10, bytes[sof + 8] = 0x00;
@@ -365,12 +367,7 @@ TEST(BadFiles, JpegHuffmanTableWithTooManyCodes) {
   ScratchDir dir("io-bad");
   write_jpeg(dir / "a.jpg", 16, 16, 3, std::vector<std::uint8_t>(16 * 16 * 3, 77), 90);
   auto bytes = read_bytes(dir / "a.jpg");
-  std::size_t dht = 0;
-  for (std::size_t i = 2; i + 1 < bytes.size(); ++i)
-    if (bytes[i] == 0xFF && bytes[i + 1] == 0xC4) {
-      dht = i;
-      break;
-    }
+  const std::size_t dht = find_jpeg_marker(bytes, 0xC4);
   ASSERT_GT(dht, 0u) << "fixture JPEG has no DHT segment";
   // First table: class/id byte at dht + 4, then 16 code counts; make them sum to 16 * 200.
   for (int k = 0; k < 16; ++k) bytes[dht + 5 + k] = 200;
@@ -384,12 +381,7 @@ TEST(BadFiles, JpegScanUsingAnUndefinedHuffmanTable) {
   write_jpeg(dir / "a.jpg", 16, 16, 1, std::vector<std::uint8_t>(16 * 16, 77), 90);
   ASSERT_NO_THROW(read_image_file(dir / "a.jpg"));
   auto bytes = read_bytes(dir / "a.jpg");
-  std::size_t sos = 0;
-  for (std::size_t i = 2; i + 1 < bytes.size(); ++i)
-    if (bytes[i] == 0xFF && bytes[i + 1] == 0xDA) {
-      sos = i;
-      break;
-    }
+  const std::size_t sos = find_jpeg_marker(bytes, 0xDA);
   ASSERT_GT(sos, 0u) << "fixture JPEG has no SOS segment";
   // SOS: FF DA, length (2), component count, then (id, DC slot << 4 | AC slot): a grey JPEG defines slot 0 only.
   bytes[sos + 6] = 0x20;
