@@ -45,8 +45,9 @@ sys.exit(0 if blobs[0] == blobs[1] and len(blobs[0]) > 10 else 1)
 PY
     cmp "$work/straight/losses.csv" "$1/losses.csv" || fail "$2: losses.csv differs from the unbroken run's"
   }
-  finish() {  # resumes $1 to the end; no temporary file may be left
-    "$osgan" train-gan "${common[@]}" --steps $steps --out "$1" --resume > /dev/null 2> "$work/err" \
+  finish() {  # resumes $1 to the end (starts it again when no checkpoint was saved); no temporary file may be left
+    local resume=(); [ -f "$1/checkpoints/latest.pt" ] && resume=(--resume)
+    "$osgan" train-gan "${common[@]}" --steps $steps --out "$1" "${resume[@]}" > /dev/null 2> "$work/err" \
       || fail "the final resume of $1 exited with $?: $(cat "$work/err")"
     check_run "$1" "after the final resume"
     [ -z "$(find "$1" -name '*.tmp.*')" ] || fail "temporary files left after resuming: $(find "$1" -name '*.tmp.*')"
@@ -68,8 +69,23 @@ PY
   python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).testzip()" "$partial" 2> /dev/null \
     && fail "the temporary checkpoint should be half-written"
   check_run "$mid" "after the kill mid-write"
+  [ -f "$mid/checkpoints/step_000004.pt" ] || fail "step 4's checkpoint should have been saved before the kill"
   finish "$mid"
   same_as_straight "$mid" "killed mid-write, then resumed"
+
+  # Between a checkpoint and the loss log that goes with it: killed half-way through the first write of losses.csv
+  # (step 4's), the run must not have saved a checkpoint whose loss rows never reached the disk.
+  between="$work/between"
+  : > "$work/err"
+  OSGAN_TEST_PAUSE_WRITING=losses.csv OSGAN_TEST_PAUSE_MS=20000 \
+    "$osgan" train-gan "${common[@]}" --steps $steps --out "$between" > /dev/null 2>> "$work/err" &
+  pid=$!
+  for _ in $(seq 600); do grep -q "paused half-way" "$work/err" && break; sleep 0.1; done
+  grep -q "paused half-way" "$work/err" || { kill -KILL $pid 2> /dev/null; fail "the losses.csv pause never came: $(cat "$work/err")"; }
+  kill -KILL $pid; wait $pid 2> /dev/null
+  check_run "$between" "after the kill while writing losses.csv"
+  finish "$between"
+  same_as_straight "$between" "killed while writing losses.csv, then resumed"
 
   # Kills at random moments (seeded: the same moments every time), each followed by a resume.
   RANDOM=20261126

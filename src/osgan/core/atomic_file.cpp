@@ -1,6 +1,7 @@
 #include "osgan/core/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -85,15 +86,41 @@ void write_atomically(const fs::path& path, const std::function<void(const fs::p
   }
 }
 
+namespace {
+
+// The writer's process id in "<name>.tmp.<pid>.<n>", or -1 when the name has another form (a user's "x.tmp.txt").
+long temporary_writer_pid(const fs::path& path) {
+  const std::string name = path.filename().string();
+  const auto marker = name.rfind(kTemporaryMarker);
+  if (marker == std::string::npos || marker == 0) return -1;
+  const std::string rest = name.substr(marker + std::strlen(kTemporaryMarker));  // "<pid>.<n>"
+  const auto dot = rest.find('.');
+  const auto all_digits = [](const std::string& s) {
+    return !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (dot == std::string::npos || !all_digits(rest.substr(0, dot)) || !all_digits(rest.substr(dot + 1))) return -1;
+  return std::stol(rest.substr(0, dot));
+}
+
+}  // namespace
+
 bool is_temporary_file(const fs::path& path) {
-  return path.filename().string().find(kTemporaryMarker) != std::string::npos;
+  return temporary_writer_pid(path) >= 0;
 }
 
 int remove_temporary_files(const fs::path& dir) {
   int removed = 0;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-    if (it->is_regular_file() && is_temporary_file(it->path()) && fs::remove(it->path(), ec)) ++removed;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it.depth() >= 1) it.disable_recursion_pending();  // a run folder and its subfolders, not a whole tree
+    if (!it->is_regular_file()) continue;
+    const long pid = temporary_writer_pid(it->path());
+    if (pid < 0) continue;
+    // A writer still alive (another osgan process writing beside us) keeps its file; this process's own id can
+    // only be an old process's reused one, as none of our writes is in flight here.
+    const bool writer_alive = pid != ::getpid() && pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+    if (!writer_alive && fs::remove(it->path(), ec)) ++removed;
+  }
   return removed;
 }
 

@@ -17,11 +17,13 @@ void write_atomically(const std::filesystem::path& path,
 // Writes `content` to `path` atomically.
 void write_text_atomically(const std::filesystem::path& path, const std::string& content);
 
-// Whether `path` is a temporary file of write_atomically (left behind only by a process killed mid-write).
+// Whether `path` is named as a temporary file of write_atomically ("<name>.tmp.<pid>.<n>"); such files are left
+// behind only by a process killed mid-write.
 bool is_temporary_file(const std::filesystem::path& path);
 
-// Removes the temporary files under `dir` (recursively), e.g. those of a killed run before resuming it; returns
-// how many.
+// Removes the temporary files in `dir` and its subfolders (one level down: a run folder's checkpoints/, samples/)
+// whose writing process is gone, e.g. those of a killed run before running into its folder again; returns how many.
+// Files of a live writer and files named otherwise are kept.
 int remove_temporary_files(const std::filesystem::path& dir);
 
 // Reads a whole file; throws osgan::Error naming the file when it cannot.

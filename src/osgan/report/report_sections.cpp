@@ -91,7 +91,8 @@ std::string section_summary(ReportContext& ctx) {
   if (const json* gan = find(m, {"gan"}); gan && gan->is_object()) {
     double seconds = 0;
     for (const auto& [k, v] : gan->items()) seconds += std::isfinite(number(find(v, {"seconds"}))) ? number(find(v, {"seconds"})) : 0;
-    out += card("GANs trained", std::to_string(gan->size()), "one per class, " + fmt_seconds(seconds) + " in total");
+    out += card("GANs trained", std::to_string(gan->size()), "one per class; their training times add up to " + fmt_seconds(seconds) +
+                                                         " (classes may have trained side by side)");
   }
   out += "</div>\n</section>\n";
   return out;

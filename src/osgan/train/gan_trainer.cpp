@@ -110,13 +110,16 @@ fs::path GanTrainer::checkpoint_path(std::int64_t step) const {
 }
 
 void GanTrainer::save(std::int64_t step) {
+  // The loss log goes first. A kill between the two writes then leaves the log ahead of the newest checkpoint, and
+  // resuming drops the extra rows (LossLog::load_up_to); the other order could leave a checkpoint whose rows were
+  // never written, and a resumed run would miss them for good.
+  loss_log_.write();
   const auto path = checkpoint_path(step);
   save_checkpoint(path, *gan_, step, options_, device_, recovery_);
   // latest.pt is a second copy (not a link) so that it survives pruning and copying the run folder.
   write_atomically(run_ / "checkpoints" / "latest.pt",
                    [&](const fs::path& tmp) { fs::copy_file(path, tmp, fs::copy_options::overwrite_existing); });
   last_checkpoint_ = path;
-  loss_log_.write();  // after the checkpoint: the log on disk never runs ahead of a checkpoint
   prune_checkpoints();
 }
 
@@ -186,6 +189,9 @@ GanTrainSummary GanTrainer::run() {
          "). Hint: add --resume to continue it, or choose another --out folder.");
   fs::create_directories(run_ / "checkpoints");
   fs::create_directories(run_ / "samples");
+  // Left by a process killed mid-write, resumed or not (killed before its first checkpoint, a run starts afresh).
+  const int stale = remove_temporary_files(run_);
+  if (stale > 0) log_info("[train-gan] removed " + std::to_string(stale) + " partial file(s) of an interrupted write");
 
   // Seeding before building the model makes the initial weights reproducible too.
   seed_everything(options_.seed);
@@ -200,8 +206,6 @@ GanTrainSummary GanTrainer::run() {
       fail(ErrorCode::invalid_argument, "--resume: these options differ from the checkpointed run " + latest.string() +
            ": " + keys + ". Hint: resume with the same options (see " + (run_ / "config.yaml").string() + ").");
     }
-    const int stale = remove_temporary_files(run_);  // left by a process killed mid-write
-    if (stale > 0) log_info("[train-gan] removed " + std::to_string(stale) + " partial file(s) of an interrupted write");
     const auto info = load_checkpoint(latest, *gan_, device_, /*restore_rng=*/true);
     summary.start_step = info.step;
     recovery_ = info.recovery;

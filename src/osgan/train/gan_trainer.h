@@ -3,7 +3,7 @@
 //   RUN/config.yaml                  resolved options
 //   RUN/checkpoints/latest.pt        and step_XXXXXX.pt (see checkpoint.h)
 //   RUN/samples/step_XXXXXX.png      real (left) | generated (right)
-//   RUN/losses.csv                   one row per step (rewritten with each checkpoint)
+//   RUN/losses.csv                   one row per step (rewritten before each checkpoint)
 //   RUN/summary.json                 steps, seconds, final losses
 // Usage:
 //   auto options = preset_options("quick");

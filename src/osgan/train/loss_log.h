@@ -1,6 +1,7 @@
-// RUN/losses.csv (one row per step: step, then each loss by name), kept in memory and written atomically with each
-// checkpoint. So the file on disk always ends at the latest checkpoint's step, is never half-written when the
-// process is killed, and a rollback or a resume simply drops the rows past the step it returns to.
+// RUN/losses.csv (one row per step: step, then each loss by name), kept in memory and written atomically just before
+// each checkpoint. So the file on disk is never half-written when the process is killed, it holds every row up to the
+// latest checkpoint's step (and perhaps a few past it, when the kill came between the two writes), and a rollback or a
+// resume simply drops the rows past the step it returns to.
 #pragma once
 #include <cstdint>
 #include <filesystem>

@@ -124,10 +124,26 @@ TEST(AtomicFile, TemporaryFilesAreRecognisedAndRemoved) {
   ScratchDir dir("atomic");
   fs::create_directories(dir / "sub");
   osgan::write_text_atomically(dir / "keep.txt", "k");
-  osgan::write_text_atomically(dir / "sub" / "left.pt.tmp.123.456", "partial");  // as a killed process leaves it
-  EXPECT_TRUE(osgan::is_temporary_file(dir / "sub" / "left.pt.tmp.123.456"));
+  // As a killed process leaves it: pid 99999999 is above Linux's largest pid (2^22), so that writer is gone.
+  const auto dead = dir / "sub" / "left.pt.tmp.99999999.456";
+  // A writer still running (our parent, the test runner) keeps its temporary.
+  const auto live = dir / ("busy.pt.tmp." + std::to_string(::getppid()) + ".7");
+  osgan::write_text_atomically(dead, "partial");
+  osgan::write_text_atomically(live, "partial");
+  osgan::write_text_atomically(dir / "notes.tmp.txt", "a user's file");
+  osgan::write_text_atomically(dir / "x.tmp.12.3b", "a user's file");
+  fs::create_directories(dir / "sub" / "deeper");  // two levels down: not part of a run folder
+  osgan::write_text_atomically(dir / "sub" / "deeper" / "far.tmp.99999999.1", "not ours to judge");
+  EXPECT_TRUE(osgan::is_temporary_file(dead));
+  EXPECT_TRUE(osgan::is_temporary_file(live));
   EXPECT_FALSE(osgan::is_temporary_file(dir / "keep.txt"));
+  EXPECT_FALSE(osgan::is_temporary_file(dir / "notes.tmp.txt"));
+  EXPECT_FALSE(osgan::is_temporary_file(dir / "x.tmp.12.3b"));
   EXPECT_EQ(osgan::remove_temporary_files(dir.path()), 1);
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(live));
   EXPECT_TRUE(fs::exists(dir / "keep.txt"));
-  EXPECT_FALSE(fs::exists(dir / "sub" / "left.pt.tmp.123.456"));
+  EXPECT_TRUE(fs::exists(dir / "notes.tmp.txt"));
+  EXPECT_TRUE(fs::exists(dir / "x.tmp.12.3b"));
+  EXPECT_TRUE(fs::exists(dir / "sub" / "deeper" / "far.tmp.99999999.1"));
 }
