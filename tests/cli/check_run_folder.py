@@ -2,7 +2,8 @@
 """Checks that every file under a run folder whose name is final (not a write_atomically temporary,
 "<name>.tmp.<pid>.<n>") is complete and valid: checkpoints (*.pt) are LibTorch zip archives whose every member
 passes its CRC, PNGs have intact chunks (CRC) ending in IEND and an IDAT stream that inflates, JSON parses,
-losses.csv has a header and full rows, YAML is "key: value" lines ending in a newline.
+losses.csv has a header and full rows, YAML is "key: value" lines ending in a newline. And losses.csv holds a row
+for every step up to the newest checkpoints/step_N.pt (a resume from that checkpoint would lose rows otherwise).
 Usage: check_run_folder.py RUN_DIR. Prints each bad file and exits 1; prints the temporaries it skipped."""
 import json, os, struct, sys, zipfile, zlib
 
@@ -63,6 +64,21 @@ def check_yaml(path):
 CHECKS = {".pt": check_pt, ".png": check_png, ".json": lambda p: json.load(open(p)), ".csv": check_csv,
           ".yaml": check_yaml}
 
+def missing_loss_rows(run):
+    """The rows losses.csv lacks for steps 1..N, N the newest checkpoint's step, as a list of complaints."""
+    folder = os.path.join(run, "checkpoints")
+    steps = [int(n[5:-3]) for n in (os.listdir(folder) if os.path.isdir(folder) else [])
+             if n.startswith("step_") and n.endswith(".pt") and n[5:-3].isdigit()]
+    if not steps:
+        return []
+    newest, log = max(steps), os.path.join(run, "losses.csv")
+    if not os.path.exists(log):
+        return [f"{log}: missing, though checkpoints/step_{newest:06d}.pt exists"]
+    logged = {int(l.split(",")[0]) for l in open(log).read().splitlines()[1:] if l.split(",")[0].isdigit()}
+    missing = sorted(set(range(1, newest + 1)) - logged)
+    return [f"{log}: no rows for steps {missing[:5]}{'...' if len(missing) > 5 else ''}, though checkpoints/"
+            f"step_{newest:06d}.pt exists"] if missing else []
+
 def main(run):
     bad, temporaries, checked = [], [], 0
     for folder, _, files in os.walk(run):
@@ -80,6 +96,7 @@ def main(run):
                 checked += 1
             except Exception as e:  # any parse failure means a damaged file
                 bad.append(f"{path}: {e}")
+    bad += missing_loss_rows(run)
     for b in bad:
         print("BAD", b)
     print(f"checked {checked} files, skipped {len(temporaries)} temporaries: {' '.join(temporaries)}")
