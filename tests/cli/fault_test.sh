@@ -53,17 +53,22 @@ PY
     [ -z "$(find "$1" -name '*.tmp.*')" ] || fail "temporary files left after resuming: $(find "$1" -name '*.tmp.*')"
   }
 
-  # Half-way through a checkpoint write. A fresh run of its own, so it cannot have finished before the moment
-  # comes (a loaded or a fast machine changes how far the random kills below get): the test hook pauses while
-  # writing step 8's checkpoint, with step 4's already saved, announced on stderr; the kill comes in the pause.
+  # Kills a fresh run of its own, into $2, half-way through the first write of a file whose name contains $1: the
+  # test hook pauses there and says so on stderr, and the kill comes in the pause. A run of its own, so it cannot
+  # have finished before the moment comes (a loaded or a fast machine changes how far the random kills below get).
+  kill_in_write_pause() {
+    : > "$work/err"
+    OSGAN_TEST_PAUSE_WRITING="$1" OSGAN_TEST_PAUSE_MS=20000 \
+      "$osgan" train-gan "${common[@]}" --steps $steps --out "$2" > /dev/null 2>> "$work/err" &
+    pid=$!
+    for _ in $(seq 600); do grep -q "paused half-way" "$work/err" && break; sleep 0.1; done
+    grep -q "paused half-way" "$work/err" || { kill -KILL $pid 2> /dev/null; fail "the $1 pause never came: $(cat "$work/err")"; }
+    kill -KILL $pid; wait $pid 2> /dev/null
+  }
+
+  # Half-way through step 8's checkpoint, with step 4's already saved.
   mid="$work/midwrite"
-  : > "$work/err"
-  OSGAN_TEST_PAUSE_WRITING=step_000008.pt OSGAN_TEST_PAUSE_MS=20000 \
-    "$osgan" train-gan "${common[@]}" --steps $steps --out "$mid" > /dev/null 2>> "$work/err" &
-  pid=$!
-  for _ in $(seq 600); do grep -q "paused half-way" "$work/err" && break; sleep 0.1; done
-  grep -q "paused half-way" "$work/err" || { kill -KILL $pid 2> /dev/null; fail "the write pause never came: $(cat "$work/err")"; }
-  kill -KILL $pid; wait $pid 2> /dev/null
+  kill_in_write_pause step_000008.pt "$mid"
   partial=$(find "$mid" -name 'step_000008.pt.tmp.*' | head -1)
   [ -n "$partial" ] || fail "no temporary checkpoint left by the kill mid-write"
   python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).testzip()" "$partial" 2> /dev/null \
@@ -76,13 +81,7 @@ PY
   # Between a checkpoint and the loss log that goes with it: killed half-way through the first write of losses.csv
   # (step 4's), the run must not have saved a checkpoint whose loss rows never reached the disk.
   between="$work/between"
-  : > "$work/err"
-  OSGAN_TEST_PAUSE_WRITING=losses.csv OSGAN_TEST_PAUSE_MS=20000 \
-    "$osgan" train-gan "${common[@]}" --steps $steps --out "$between" > /dev/null 2>> "$work/err" &
-  pid=$!
-  for _ in $(seq 600); do grep -q "paused half-way" "$work/err" && break; sleep 0.1; done
-  grep -q "paused half-way" "$work/err" || { kill -KILL $pid 2> /dev/null; fail "the losses.csv pause never came: $(cat "$work/err")"; }
-  kill -KILL $pid; wait $pid 2> /dev/null
+  kill_in_write_pause losses.csv "$between"
   check_run "$between" "after the kill while writing losses.csv"
   finish "$between"
   same_as_straight "$between" "killed while writing losses.csv, then resumed"

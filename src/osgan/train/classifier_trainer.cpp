@@ -78,14 +78,10 @@ nlohmann::json to_json(const ClassifierTrainOptions& o) {
 
 torch::Tensor predict_probabilities(models::Classifier& model, const torch::Tensor& images, const torch::Device& device,
                                     int batch_size) {
-  torch::NoGradGuard no_grad;
-  model->eval();
-  std::vector<torch::Tensor> parts;
-  for (int64_t i = 0; i < images.size(0); i += batch_size) {
-    auto batch = images.slice(0, i, std::min<int64_t>(i + batch_size, images.size(0))).to(device);  // (B, 1, S, S)
-    parts.push_back(torch::sigmoid(model->forward(batch)).to(torch::kCPU, torch::kFloat64));       // (B)
-  }
-  return parts.empty() ? torch::empty({0}, torch::kFloat64) : torch::cat(parts);
+  return models::run_in_batches(
+      model, images, device, batch_size,
+      [&](const torch::Tensor& batch) { return torch::sigmoid(model->forward(batch)); },  // (B)
+      torch::empty({0}, torch::kFloat64));
 }
 
 ClassifierTrainResult train_classifier(const ClassifierTrainOptions& options, const LabelledImages& all_train) {

@@ -134,3 +134,20 @@ TEST(Classifier, TorchScriptBackboneFrozenOrFineTuned) {
   sgd2.step();
   EXPECT_FALSE(torch::equal(w0, tuned->backbone->named_parameters()["conv_weight"]));
 }
+
+TEST(Classifier, RunInBatchesMatchesOneBatchAndHandlesNoImages) {
+  torch::manual_seed(0);
+  Classifier model(tiny("cnn", 16));
+  const auto images = torch::rand({5, 1, 16, 16}) * 2 - 1;  // (5, 1, 16, 16)
+  const auto features = [&](const torch::Tensor& b) { return model->features(b); };
+  const auto empty = torch::empty({0, model->feature_dim()}, torch::kFloat64);
+  const auto whole = osgan::models::run_in_batches(model, images, torch::kCPU, 64, features, empty);  // (5, C)
+  const auto pieces = osgan::models::run_in_batches(model, images, torch::kCPU, 2, features, empty);  // 2 + 2 + 1
+  ASSERT_EQ(whole.sizes(), (std::vector<int64_t>{5, model->feature_dim()}));
+  EXPECT_EQ(whole.scalar_type(), torch::kFloat64);
+  EXPECT_FALSE(model->is_training());  // eval mode: dropout and batch statistics off, so batching cannot matter
+  EXPECT_TRUE(torch::allclose(whole, pieces, 1e-6, 1e-6));
+  const auto none = osgan::models::run_in_batches(model, images.slice(0, 0, 0), torch::kCPU, 2, features, empty);
+  EXPECT_EQ(none.sizes(), (std::vector<int64_t>{0, model->feature_dim()}));
+  EXPECT_THROW(osgan::models::run_in_batches(model, images, torch::kCPU, 0, features, empty), c10::Error);
+}

@@ -72,6 +72,20 @@ torch::Tensor ClassifierImpl::features(const torch::Tensor& x) {
   return backbone->forward(x).mean({2, 3});  // (N, C)
 }
 
+torch::Tensor run_in_batches(Classifier& model, const torch::Tensor& images, const torch::Device& device, int batch_size,
+                             const std::function<torch::Tensor(const torch::Tensor&)>& per_batch,
+                             const torch::Tensor& when_empty) {
+  TORCH_CHECK(batch_size > 0, "run_in_batches: expected a positive batch size, got ", batch_size);
+  torch::NoGradGuard no_grad;
+  model->eval();
+  std::vector<torch::Tensor> parts;
+  for (int64_t i = 0; i < images.size(0); i += batch_size) {
+    const auto batch = images.slice(0, i, std::min<int64_t>(i + batch_size, images.size(0))).to(device);  // (B, 1, S, S)
+    parts.push_back(per_batch(batch).to(torch::kCPU, torch::kFloat64));
+  }
+  return parts.empty() ? when_empty : torch::cat(parts);
+}
+
 std::vector<torch::Tensor> trainable_parameters(Classifier& model) {
   std::vector<torch::Tensor> out;
   for (auto& p : model->parameters())

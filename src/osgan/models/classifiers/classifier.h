@@ -5,6 +5,7 @@
 //   ClassifierConfig config;  config.arch = "resnet18";  config.width = 0.25;  config.image_size = 64;
 //   Classifier model(config);  auto p = torch::sigmoid(model->forward(images));  // (N)
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,13 @@ class ClassifierImpl : public torch::nn::Module {
   ClassifierConfig config_;
 };
 TORCH_MODULE(Classifier);
+
+// Inference over many images: applies `per_batch` to `images` (N, 1, S, S) in slices of `batch_size` moved to
+// `device`, in eval mode without gradients, and concatenates the results along dim 0 on the CPU as float64.
+// Returns `when_empty` for N = 0. Used for probabilities (N) and for domain features (N, C).
+torch::Tensor run_in_batches(Classifier& model, const torch::Tensor& images, const torch::Device& device, int batch_size,
+                             const std::function<torch::Tensor(const torch::Tensor&)>& per_batch,
+                             const torch::Tensor& when_empty);
 
 // Parameters with requires_grad (a frozen TorchScript backbone contributes none).
 std::vector<torch::Tensor> trainable_parameters(Classifier& model);
