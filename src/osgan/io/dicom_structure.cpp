@@ -196,13 +196,18 @@ class Walker {
               "corrupt DICOM: Recognition Code (0008,0010) \"" + one_line(value) + "\" (expected ACR-NEMA or empty)");
   }
 
-  // JPEG and JPEG-LS samples have at most 16 bits, so Bits Allocated is 8 or 16; GDCM picks its 8/12/16-bit
-  // decoder from it and asserts when none fits (a fuzzed 64 aborted it).
-  void check_jpeg_bits_allocated(std::uint32_t length) {
+  // Bits Allocated for compressed pixel data. JPEG and JPEG-LS samples have at most 16 bits, so 8 or 16: GDCM
+  // picks its 8/12/16-bit decoder from it and asserts when none fits (a fuzzed 64 aborted it). RLE splits each
+  // sample into one segment per byte (PS3.5 G.2), so 8, 16 or 32: GDCM asserts on a size that is not whole bytes
+  // (PixelFormat::GetPixelSize; a fuzzed 151 aborted it).
+  void check_compressed_bits_allocated(std::uint32_t length) {
     const std::uint16_t bits = peek_us(length, 0x0100, "Bits Allocated");
-    if (bits != 8 && bits != 16)
+    if ((ijg_jpeg_ || jpeg_ls_) && bits != 8 && bits != 16)
       fail_read(ErrorCode::bad_format, path_,
                 "corrupt DICOM: JPEG pixel data with Bits Allocated " + std::to_string(bits) + " (expected 8 or 16)");
+    if (rle_ && bits != 8 && bits != 16 && bits != 32)
+      fail_read(ErrorCode::bad_format, path_,
+                "corrupt DICOM: RLE pixel data with Bits Allocated " + std::to_string(bits) + " (expected 8, 16 or 32)");
   }
 
   bool peek_tag(std::uint16_t& group, std::uint16_t& element) {
@@ -248,6 +253,9 @@ class Walker {
       truncated("value representation " + vr + " in the file meta information", group, element);
     if (expected && vr != expected && vr != "UN")
       truncated("value representation " + vr + " where the standard has " + expected, group, element);
+    // Pixel Data is OB or OW (PS3.5 A.1-A.4); GDCM asserts on any other VR there (a fuzzed SQ aborted it).
+    if (group == 0x7FE0 && element == 0x0010 && vr != "OB" && vr != "OW")
+      truncated("Pixel Data with value representation " + vr + " (expected OB or OW)", group, element);
     if (!long_vr) {
       length = u16(b + 6, big);
       return true;
@@ -288,7 +296,7 @@ class Walker {
       need(length, group, element);
       if (group == 0x0028 && element == 0x0002) check_samples_per_pixel(length);
       if (group == 0x0028 && element == 0x0006) check_planar_configuration(length);
-      if (group == 0x0028 && element == 0x0100 && (ijg_jpeg_ || jpeg_ls_)) check_jpeg_bits_allocated(length);
+      if (group == 0x0028 && element == 0x0100 && (ijg_jpeg_ || jpeg_ls_ || rle_)) check_compressed_bits_allocated(length);
       if (group == 0x0028 && element == 0x0004) check_photometric_interpretation(length);
       if (group == 0x0008 && element == 0x0010 && depth == 0) check_recognition_code(length);
       seek(pos_ + length);

@@ -260,22 +260,36 @@ TEST(BadFiles, DicomRleHeaderWithBadSegmentCountOrOffset) {
   EXPECT_NE(expect_read_error(dir / "first.dcm").find("RLE frame 0 segment 0 at offset 60"), std::string::npos);
 }
 
-// GDCM chooses its JPEG decoder by Bits Allocated and asserts when none fits (fuzz finding: 64).
-TEST(BadFiles, DicomJpegWithBitsAllocatedOtherThan8Or16) {
+// Writes an 8x8, 8-bit DICOM file compressed as `compression`, checks that it reads, then sets its Bits Allocated to
+// `bits` and returns the read error.
+static std::string bits_allocated_error(const std::string& compression, std::uint8_t bits) {
   ScratchDir dir("io-bad");
   DicomSpec s;
-  s.width = 8, s.height = 8, s.bits_allocated = 8, s.bits_stored = 8, s.compression = "jpeg-baseline";
+  s.width = 8, s.height = 8, s.bits_allocated = 8, s.bits_stored = 8, s.compression = compression;
   for (int i = 0; i < 64; ++i) s.stored.push_back(i * 3);
-  write_dicom(dir / "jpeg.dcm", s);
-  ASSERT_NO_THROW(read_image_file(dir / "jpeg.dcm"));
-  auto bytes = read_bytes(dir / "jpeg.dcm");
+  write_dicom(dir / "image.dcm", s);
+  EXPECT_NO_THROW(read_image_file(dir / "image.dcm")) << compression;
+  auto bytes = read_bytes(dir / "image.dcm");
   // (0028,0100) US, length 2, value 8, in explicit VR little endian.
   const std::vector<std::uint8_t> element = {0x28, 0x00, 0x00, 0x01, 'U', 'S', 0x02, 0x00, 0x08, 0x00};
   const auto at = std::search(bytes.begin(), bytes.end(), element.begin(), element.end());
-  ASSERT_NE(at, bytes.end()) << "no Bits Allocated element found in the fixture";
-  at[8] = 64;
-  write_bytes(dir / "jpeg.dcm", bytes);
-  EXPECT_NE(expect_read_error(dir / "jpeg.dcm").find("Bits Allocated 64 (expected 8 or 16)"), std::string::npos);
+  if (at == bytes.end()) return "no Bits Allocated element found in the fixture";
+  at[8] = bits;
+  write_bytes(dir / "image.dcm", bytes);
+  return expect_read_error(dir / "image.dcm");
+}
+
+// GDCM chooses its JPEG decoder by Bits Allocated and asserts when none fits (fuzz finding: 64); its RLE decoder
+// asserts on a sample size that is not whole bytes (fuzz finding: 151).
+TEST(BadFiles, DicomCompressedWithImpossibleBitsAllocated) {
+  const struct { const char* compression; std::uint8_t bits; const char* expected; } cases[] = {
+      {"jpeg-baseline", 64, "JPEG pixel data with Bits Allocated 64 (expected 8 or 16)"},
+      {"rle", 151, "RLE pixel data with Bits Allocated 151 (expected 8, 16 or 32)"},
+      {"rle", 12, "RLE pixel data with Bits Allocated 12 (expected 8, 16 or 32)"}};
+  for (const auto& c : cases) {
+    const auto message = bits_allocated_error(c.compression, c.bits);
+    EXPECT_NE(message.find(c.expected), std::string::npos) << message;
+  }
 }
 
 // GDCM asserts on a Photometric Interpretation it does not know (fuzz finding: "PALE").
@@ -327,6 +341,30 @@ TEST(BadFiles, DicomSequenceDelimiterWithALength) {
   at[7] = 0x53;
   write_bytes(dir / "rle.dcm", bytes);
   EXPECT_NE(expect_read_error(dir / "rle.dcm").find("sequence delimiter with length"), std::string::npos);
+}
+
+// GDCM asserts when Pixel Data has a VR other than OB or OW (fuzz finding: SQ with undefined length, holding JPEG).
+TEST(BadFiles, DicomPixelDataWithAnotherValueRepresentation) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 8, s.height = 8, s.bits_allocated = 8, s.bits_stored = 8;
+  for (int i = 0; i < 64; ++i) s.stored.push_back(i * 3);
+  const struct { const char* compression; std::vector<std::uint8_t> header; const char* vr; } cases[] = {
+      {"jpeg-baseline", {0xE0, 0x7F, 0x10, 0x00, 'O', 'B', 0, 0, 0xFF, 0xFF, 0xFF, 0xFF}, "SQ"},  // as found
+      {"", {0xE0, 0x7F, 0x10, 0x00, 'O'}, "OF"}};                                                // native, OB or OW
+  for (const auto& c : cases) {
+    s.compression = c.compression;
+    write_dicom(dir / "pixels.dcm", s);
+    ASSERT_NO_THROW(read_image_file(dir / "pixels.dcm")) << c.compression;
+    auto bytes = read_bytes(dir / "pixels.dcm");
+    const auto at = std::search(bytes.begin(), bytes.end(), c.header.begin(), c.header.end());
+    ASSERT_NE(at, bytes.end()) << "no Pixel Data header in the fixture compressed as \"" << c.compression << "\"";
+    at[4] = c.vr[0], at[5] = c.vr[1];
+    write_bytes(dir / "pixels.dcm", bytes);
+    const auto message = expect_read_error(dir / "pixels.dcm");
+    EXPECT_NE(message.find(std::string("Pixel Data with value representation ") + c.vr + " (expected OB or OW)"),
+              std::string::npos) << message;
+  }
 }
 
 TEST(BadFiles, NiftiWithAbsurdDimensions) {
