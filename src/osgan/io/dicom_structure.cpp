@@ -284,6 +284,16 @@ class Walker {
         truncated("misplaced item or delimiter tag", group, element);
       }
       const bool pixel_data = group == 0x7FE0 && element == 0x0010;
+      if (depth == 0 && group == 0x0028 && element == 0x0010) has_rows_ = true;
+      if (depth == 0 && group == 0x0028 && element == 0x0011) has_columns_ = true;
+      // Rows and Columns are type 1 and come before Pixel Data (elements are in tag order). Without them GDCM
+      // guesses at the image and asserts (PixmapReader::ReadImageInternal, IsTransferSyntaxCompatible; a fuzzed
+      // (0028,0210) in place of Rows aborted it).
+      if (depth == 0 && pixel_data && !(has_rows_ && has_columns_))
+        fail_read(ErrorCode::bad_format, path_,
+                  std::string("corrupt DICOM: Pixel Data without ") +
+                      (has_rows_ ? "Columns (0028,0011)" : has_columns_ ? "Rows (0028,0010)" : "Rows and Columns (0028,0010/0011)") +
+                      " before it");
       if (length == kUndefined) {
         // Only sequences (SQ, or UN holding one) and encapsulated pixel data may have undefined length;
         // GDCM asserts on any other VR with it.
@@ -351,6 +361,7 @@ class Walker {
   bool big_endian_ = false;
   bool ijg_jpeg_ = false;  // pixel data fragments are JPEG that GDCM's IJG codec reads
   bool rle_ = false;       // pixel data fragments are RLE frames
+  bool has_rows_ = false, has_columns_ = false;  // the data set's Rows and Columns have been seen
   bool jpeg_ls_ = false;   // pixel data fragments are JPEG-LS
 };
 

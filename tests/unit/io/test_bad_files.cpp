@@ -367,6 +367,30 @@ TEST(BadFiles, DicomPixelDataWithAnotherValueRepresentation) {
   }
 }
 
+// GDCM asserts on Pixel Data without Rows or Columns (fuzz finding: Rows' tag changed to (0028,0210)).
+TEST(BadFiles, DicomPixelDataWithoutRowsOrColumns) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 4, s.height = 4, s.compression = "jpeg-lossless";
+  for (int i = 0; i < 16; ++i) s.stored.push_back(i * 100);
+  write_dicom(dir / "image.dcm", s);
+  ASSERT_NO_THROW(read_image_file(dir / "image.dcm"));
+  const auto good = read_bytes(dir / "image.dcm");
+  const struct { std::uint8_t element; const char* expected; } cases[] = {
+      {0x10, "Pixel Data without Rows (0028,0010) before it"}, {0x11, "Pixel Data without Columns (0028,0011) before it"}};
+  for (const auto& c : cases) {
+    // (0028,00xx) US, length 2, explicit VR little endian; its tag becomes (0028,02xx), a tag of no image module.
+    const std::vector<std::uint8_t> header = {0x28, 0x00, c.element, 0x00, 'U', 'S', 0x02, 0x00};
+    auto bytes = good;
+    const auto at = std::search(bytes.begin(), bytes.end(), header.begin(), header.end());
+    ASSERT_NE(at, bytes.end()) << "no (0028,00" << std::hex << int(c.element) << ") in the fixture";
+    at[3] = 0x02;
+    write_bytes(dir / "image.dcm", bytes);
+    const auto message = expect_read_error(dir / "image.dcm");
+    EXPECT_NE(message.find(c.expected), std::string::npos) << message;
+  }
+}
+
 TEST(BadFiles, NiftiWithAbsurdDimensions) {
   ScratchDir dir("io-bad");
   write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));
