@@ -210,6 +210,17 @@ class Walker {
                 "corrupt DICOM: RLE pixel data with Bits Allocated " + std::to_string(bits) + " (expected 8, 16 or 32)");
   }
 
+  // Samples whose stored bits are fewer than their allocated bits are masked by GDCM (ImageCodec::DoOverlayCleanup)
+  // for 8- and 16-bit allocations only; it asserts for any other (fuzzed: 12 bits stored in 24 allocated).
+  void check_bits_stored_fit() {
+    if (bits_allocated_ == 0 || bits_stored_ == 0 || bits_stored_ >= bits_allocated_) return;
+    if (bits_allocated_ == 8 || bits_allocated_ == 16) return;
+    fail_read(ErrorCode::bad_format, path_,
+              "unsupported DICOM: Bits Stored " + std::to_string(bits_stored_) + " in Bits Allocated " +
+                  std::to_string(bits_allocated_) + " (fewer stored than allocated bits are read for 8- and 16-bit "
+                  "samples only)");
+  }
+
   bool peek_tag(std::uint16_t& group, std::uint16_t& element) {
     if (pos_ + 4 > size_) return false;
     unsigned char b[4];
@@ -289,6 +300,7 @@ class Walker {
       // Rows and Columns are type 1 and come before Pixel Data (elements are in tag order). Without them GDCM
       // guesses at the image and asserts (PixmapReader::ReadImageInternal, IsTransferSyntaxCompatible; a fuzzed
       // (0028,0210) in place of Rows aborted it).
+      if (depth == 0 && pixel_data) check_bits_stored_fit();
       if (depth == 0 && pixel_data && !(has_rows_ && has_columns_))
         fail_read(ErrorCode::bad_format, path_,
                   std::string("corrupt DICOM: Pixel Data without ") +
@@ -308,6 +320,8 @@ class Walker {
       if (group == 0x0028 && element == 0x0006) check_planar_configuration(length);
       if (group == 0x0028 && element == 0x0100 && (ijg_jpeg_ || jpeg_ls_ || rle_)) check_compressed_bits_allocated(length);
       if (group == 0x0028 && element == 0x0004) check_photometric_interpretation(length);
+      if (depth == 0 && group == 0x0028 && element == 0x0100) bits_allocated_ = peek_us(length, 0x0100, "Bits Allocated");
+      if (depth == 0 && group == 0x0028 && element == 0x0101) bits_stored_ = peek_us(length, 0x0101, "Bits Stored");
       if (group == 0x0008 && element == 0x0010 && depth == 0) check_recognition_code(length);
       seek(pos_ + length);
     }
@@ -362,6 +376,7 @@ class Walker {
   bool ijg_jpeg_ = false;  // pixel data fragments are JPEG that GDCM's IJG codec reads
   bool rle_ = false;       // pixel data fragments are RLE frames
   bool has_rows_ = false, has_columns_ = false;  // the data set's Rows and Columns have been seen
+  std::uint16_t bits_allocated_ = 0, bits_stored_ = 0;  // the data set's, 0 until seen
   bool jpeg_ls_ = false;   // pixel data fragments are JPEG-LS
 };
 

@@ -391,6 +391,26 @@ TEST(BadFiles, DicomPixelDataWithoutRowsOrColumns) {
   }
 }
 
+// GDCM masks stored bits narrower than their allocation only for 8- and 16-bit samples and asserts for others
+// (fuzz finding: 12 bits stored in 24 allocated); 32 bits stored in 32 allocated still read.
+TEST(BadFiles, DicomBitsStoredFewerThanAllocatedOutside8And16) {
+  ScratchDir dir("io-bad");
+  DicomSpec s;
+  s.width = 2, s.height = 3, s.bits_allocated = 32, s.bits_stored = 32;
+  for (int i = 0; i < 6; ++i) s.stored.push_back(i * 1000);
+  write_dicom(dir / "image.dcm", s);
+  ASSERT_NO_THROW(read_image_file(dir / "image.dcm"));
+  auto bytes = read_bytes(dir / "image.dcm");
+  // (0028,0101) Bits Stored US, length 2, value 32, explicit VR little endian.
+  const std::vector<std::uint8_t> element = {0x28, 0x00, 0x01, 0x01, 'U', 'S', 0x02, 0x00, 32, 0x00};
+  const auto at = std::search(bytes.begin(), bytes.end(), element.begin(), element.end());
+  ASSERT_NE(at, bytes.end()) << "no Bits Stored 32 in the fixture";
+  at[8] = 12;
+  write_bytes(dir / "image.dcm", bytes);
+  const auto message = expect_read_error(dir / "image.dcm");
+  EXPECT_NE(message.find("Bits Stored 12 in Bits Allocated 32"), std::string::npos) << message;
+}
+
 TEST(BadFiles, NiftiWithAbsurdDimensions) {
   ScratchDir dir("io-bad");
   write_nifti(dir / "v.nii", 4, 4, 4, DT_UINT8, std::vector<double>(64, 3.0));
