@@ -200,8 +200,7 @@ class Walker {
   // picks its 8/12/16-bit decoder from it and asserts when none fits (a fuzzed 64 aborted it). RLE splits each
   // sample into one segment per byte (PS3.5 G.2), so 8, 16 or 32: GDCM asserts on a size that is not whole bytes
   // (PixelFormat::GetPixelSize; a fuzzed 151 aborted it).
-  void check_compressed_bits_allocated(std::uint32_t length) {
-    const std::uint16_t bits = peek_us(length, 0x0100, "Bits Allocated");
+  void check_compressed_bits_allocated(std::uint16_t bits) {
     if ((ijg_jpeg_ || jpeg_ls_) && bits != 8 && bits != 16)
       fail_read(ErrorCode::bad_format, path_,
                 "corrupt DICOM: JPEG pixel data with Bits Allocated " + std::to_string(bits) + " (expected 8 or 16)");
@@ -297,10 +296,10 @@ class Walker {
       const bool pixel_data = group == 0x7FE0 && element == 0x0010;
       if (depth == 0 && group == 0x0028 && element == 0x0010) has_rows_ = true;
       if (depth == 0 && group == 0x0028 && element == 0x0011) has_columns_ = true;
+      if (depth == 0 && pixel_data) check_bits_stored_fit();
       // Rows and Columns are type 1 and come before Pixel Data (elements are in tag order). Without them GDCM
       // guesses at the image and asserts (PixmapReader::ReadImageInternal, IsTransferSyntaxCompatible; a fuzzed
       // (0028,0210) in place of Rows aborted it).
-      if (depth == 0 && pixel_data) check_bits_stored_fit();
       if (depth == 0 && pixel_data && !(has_rows_ && has_columns_))
         fail_read(ErrorCode::bad_format, path_,
                   std::string("corrupt DICOM: Pixel Data without ") +
@@ -318,10 +317,13 @@ class Walker {
       need(length, group, element);
       if (group == 0x0028 && element == 0x0002) check_samples_per_pixel(length);
       if (group == 0x0028 && element == 0x0006) check_planar_configuration(length);
-      if (group == 0x0028 && element == 0x0100 && (ijg_jpeg_ || jpeg_ls_ || rle_)) check_compressed_bits_allocated(length);
-      if (group == 0x0028 && element == 0x0004) check_photometric_interpretation(length);
-      if (depth == 0 && group == 0x0028 && element == 0x0100) bits_allocated_ = peek_us(length, 0x0100, "Bits Allocated");
+      if (group == 0x0028 && element == 0x0100) {
+        const std::uint16_t bits = peek_us(length, 0x0100, "Bits Allocated");
+        if (ijg_jpeg_ || jpeg_ls_ || rle_) check_compressed_bits_allocated(bits);
+        if (depth == 0) bits_allocated_ = bits;
+      }
       if (depth == 0 && group == 0x0028 && element == 0x0101) bits_stored_ = peek_us(length, 0x0101, "Bits Stored");
+      if (group == 0x0028 && element == 0x0004) check_photometric_interpretation(length);
       if (group == 0x0008 && element == 0x0010 && depth == 0) check_recognition_code(length);
       seek(pos_ + length);
     }
@@ -375,9 +377,9 @@ class Walker {
   bool big_endian_ = false;
   bool ijg_jpeg_ = false;  // pixel data fragments are JPEG that GDCM's IJG codec reads
   bool rle_ = false;       // pixel data fragments are RLE frames
-  bool has_rows_ = false, has_columns_ = false;  // the data set's Rows and Columns have been seen
-  std::uint16_t bits_allocated_ = 0, bits_stored_ = 0;  // the data set's, 0 until seen
   bool jpeg_ls_ = false;   // pixel data fragments are JPEG-LS
+  bool has_rows_ = false, has_columns_ = false;         // the data set's Rows and Columns have been seen
+  std::uint16_t bits_allocated_ = 0, bits_stored_ = 0;  // the data set's, 0 until seen
 };
 
 }  // namespace
