@@ -7,7 +7,7 @@ import torch
 from .augment import AugmentParams, FeatureAugmentParams, apply_augment, apply_augment_multiscale
 from .augment import sample_augment, sample_feature_augment
 from .losses import branch_losses, branch_weights, diversity_regularization
-from .models import Discriminator, Generator, image_pyramid, make_architecture
+from .models import Discriminator, Generator, image_pyramid, initialize_weights, make_architecture
 
 
 @dataclass
@@ -20,6 +20,7 @@ class GanConfig:
     blocks_d: int = 0
     blocks_d_low: int = 0
     loss: str = "bce"
+    init: str = "as-run"
     lambda_dr: float = 0.15
     prob_augment: float = 0.3
     prob_fa_content: float = 0.4
@@ -52,6 +53,8 @@ class OneShotGanRef:
                                       cfg.blocks_d, cfg.blocks_d_low, image_channels)
         self.g = Generator(self.arch)
         self.d = Discriminator(self.arch)
+        initialize_weights(self.g, cfg.init)
+        initialize_weights(self.d, cfg.init)
         self.g_ema = copy.deepcopy(self.g) if cfg.use_ema else None
         if self.g_ema is not None:
             _set_requires_grad(self.g_ema, False)

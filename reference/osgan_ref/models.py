@@ -40,9 +40,20 @@ def make_architecture(image_size, noise_dim=64, ch_g=32, ch_d=32, blocks_g=0, bl
 
 
 def sn_conv(cin, cout, k, pad=0, bias=True):
-    conv = spectral_norm(nn.Conv2d(cin, cout, k, padding=pad, bias=bias))
-    nn.init.normal_(conv.weight_orig, 0.0, 0.02)  # weights_init: N(0, 0.02) on every Conv2d weight
-    return conv
+    # PyTorch's default Conv2d init: what the published models trained from (their weights_init, run after .to("cuda"),
+    # writes to a stale copy of the weight). initialize_weights applies weights_init as written when asked.
+    return spectral_norm(nn.Conv2d(cin, cout, k, padding=pad, bias=bias))
+
+
+def initialize_weights(module, init="as-run"):
+    """init: "as-run" (keep PyTorch's default, as the published models trained) or "normal-0.02" (weights_init)."""
+    if init == "as-run":
+        return
+    assert init == "normal-0.02", init
+    with torch.no_grad():
+        for m in module.modules():
+            if hasattr(m, "weight_orig"):
+                m.weight_orig.normal_(0.0, 0.02)
 
 
 def lrelu(x):

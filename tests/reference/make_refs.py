@@ -54,6 +54,19 @@ def put_fa(out, prefix, p):
             out[prefix + field] = v
 
 
+def put_init_statistics(out):
+    """Fresh weights at a realistic size (64 px, channel base 8) for each init: per weight_orig, [std, max |w|].
+    "as-run" is PyTorch's own default Conv2d init, untouched: what the C++ SNConv2d must reproduce."""
+    for init in ("as-run", "normal-0.02"):
+        fresh = OneShotGanRef(GanConfig(image_size=64, channels_g=8, channels_d=8, init=init))
+        for part, module in (("g", fresh.g), ("d", fresh.d)):
+            for name, p in module.named_parameters():
+                if name.endswith("weight_orig"):
+                    w = p.detach().double()
+                    out[key(f"initstats_{init.replace('-', '_').replace('.', '')}_{part}.{name}")] = torch.stack(
+                        [w.std(), w.abs().max()])
+
+
 def fixed_randomness(step, n, arch):
     """Hand-picked parameters so every op runs somewhere: step 0 zoom+crop+flip+shifts, step 1 rotation,
     step 2 none on reals (FA off) but shifts on fakes."""
@@ -151,6 +164,7 @@ def main():
     put_state(out, "final_g.", gan.g)
     put_state(out, "final_d.", gan.d)
     put_state(out, "final_ema.", gan.g_ema)
+    put_init_statistics(out)
     torch.jit.script(Container(out)).save(out_path)
     print(f"make_refs: wrote {len(out)} tensors to {out_path}")
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <torch/script.h>
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -256,6 +257,47 @@ TEST_F(ReferenceTest, ThreeTrainStepsLossesGradientsAndState) {
   EXPECT_EQ(check_state(*gan.generator(), "final_g.", kParams), 0);
   EXPECT_EQ(check_state(*gan.discriminator(), "final_d.", kParams), 0);
   EXPECT_EQ(check_state(*gan.ema_generator(), "final_ema.", kParams), 0);
+}
+
+// Fresh weights against PyTorch's: for each init, every weight_orig of a 64 px, channel-base-8 G and D has the std
+// and the range of the mirror's (whose "as-run" weights are PyTorch's own Conv2d default, untouched). Different
+// random draws, so the check is statistical: std within 6 standard errors for tensors of >= 256 entries, and for
+// as-run every entry inside PyTorch's bound 1/sqrt(fan_in), which the mirror's largest entry approaches.
+TEST_F(ReferenceTest, FreshWeightsMatchPyTorchInitStatistics) {
+  for (const std::string init : {"as-run", "normal-0.02"}) {
+    GanConfig config;
+    config.image_size = 64;
+    config.channels_g = 8;
+    config.channels_d = 8;
+    config.init = init;
+    OneShotGan gan(config, torch::kCPU);
+    const std::string tag = init == "as-run" ? "as_run" : "normal_002";
+    int compared = 0;
+    for (const auto& [part, module] : {std::pair<std::string, torch::nn::Module*>{"g", gan.generator().get()},
+                                       {"d", gan.discriminator().get()}}) {
+      for (const auto& item : module->named_parameters()) {
+        if (item.key().size() < 11 || item.key().compare(item.key().size() - 11, 11, "weight_orig") != 0) continue;
+        const auto name = "initstats_" + tag + "_" + part + "." + item.key();
+        ASSERT_TRUE(refs().has(name)) << name;
+        const auto ref = refs().get(name);  // [std, max |w|]
+        const auto w = item.value().detach().to(torch::kFloat64);
+        const double n = static_cast<double>(w.numel()), fan_in = static_cast<double>(w[0].numel());
+        const double ref_std = ref[0].item<double>(), ref_max = ref[1].item<double>();
+        if (init == "as-run") {
+          EXPECT_LE(w.abs().max().item<double>(), 1.0 / std::sqrt(fan_in) + 1e-7) << name;
+          EXPECT_LE(ref_max, 1.0 / std::sqrt(fan_in) + 1e-7) << name << " (the mirror itself)";
+        }
+        if (n < 256) continue;
+        // Standard error of a sample std: sigma sqrt((kurtosis - 1) / (4 n)); kurtosis 1.8 (uniform) or 3 (normal).
+        const double se = ref_std * std::sqrt((init == "as-run" ? 0.8 : 2.0) / (4 * n)) * std::sqrt(2.0);
+        EXPECT_NEAR(w.std().item<double>(), ref_std, 6 * se) << name;
+        if (init == "as-run") EXPECT_NEAR(ref_std, 1.0 / std::sqrt(3 * fan_in), 6 * se) << name << " (the mirror itself)";
+        if (init == "normal-0.02") EXPECT_NEAR(ref_std, 0.02, 6 * se) << name << " (the mirror itself)";
+        ++compared;
+      }
+    }
+    EXPECT_GT(compared, 20) << init;
+  }
 }
 
 }  // namespace

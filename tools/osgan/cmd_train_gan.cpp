@@ -32,6 +32,8 @@ void register_train_gan(CLI::App& app) {
   cmd->add_option("--image-size", v.gan.image_size, "square image size the GAN learns");
   cmd->add_option("--checkpoint-every", v.checkpoint_every, "steps between checkpoints");
   cmd->add_option("--sample-every", v.sample_every, "steps between sample grids");
+  cmd->add_option("--quality-every", v.quality_every,
+                  "steps between sample-quality scores (KID, precision/recall, histogram W1) in RUN/quality.csv; 0 = off");
   cmd->add_option("--max-rollbacks", v.max_rollbacks,
                   "NaN/Inf faults survived by rolling back to the last checkpoint with halved learning rates (default 3)");
   cmd->add_flag("--resume", v.resume, "continue from RUN/checkpoints/latest.pt");
@@ -52,6 +54,7 @@ void register_train_gan(CLI::App& app) {
     if (given("--image-size")) options.gan.image_size = options.preprocess.size = v.gan.image_size;
     if (given("--checkpoint-every")) options.checkpoint_every = v.checkpoint_every;
     if (given("--sample-every")) options.sample_every = v.sample_every;
+    if (given("--quality-every")) options.quality_every = v.quality_every;
     if (given("--max-rollbacks")) options.max_rollbacks = v.max_rollbacks;
     if (given("--device")) options.device = flags->compute.device;
     if (given("--threads")) options.threads = flags->compute.threads;

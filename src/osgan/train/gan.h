@@ -20,6 +20,8 @@ struct GanConfig {
   int channels_d = 32;            // channel base ("ch_D")
   int blocks_g = 0, blocks_d = 0, blocks_d_low = 0;  // 0 = recommended for image_size (spec 1.2)
   std::string loss = "bce";       // "bce" or "hinge"
+  std::string init = "as-run";    // One-Shot GAN conv weights: "as-run" (PyTorch's default, what the published models
+                                  // trained from) or "normal-0.02" (weights_init as written); models/one_shot_gan/init.h
   double lambda_dr = 0.15;        // diversity regularisation weight (0 disables)
   double prob_augment = 0.3;      // differentiable augmentation probability (0 disables)
   double prob_fa_content = 0.4;   // feature augmentation of reals inside D

@@ -89,6 +89,7 @@ const std::vector<Field>& fields() {
       field("blocks_d", true, [](O& o) -> int& { return o.gan.blocks_d; }),
       field("blocks_d_low", true, [](O& o) -> int& { return o.gan.blocks_d_low; }),
       field("loss", true, [](O& o) -> std::string& { return o.gan.loss; }),
+      field("init", true, [](O& o) -> std::string& { return o.gan.init; }),
       field("lambda_dr", true, [](O& o) -> double& { return o.gan.lambda_dr; }),
       field("prob_augment", true, [](O& o) -> double& { return o.gan.prob_augment; }),
       field("prob_fa_content", true, [](O& o) -> double& { return o.gan.prob_fa_content; }),
@@ -106,6 +107,8 @@ const std::vector<Field>& fields() {
       field("sample_every", false, [](O& o) -> int& { return o.sample_every; }),
       field("keep_checkpoints", false, [](O& o) -> int& { return o.keep_checkpoints; }),
       field("grid_count", false, [](O& o) -> int& { return o.grid_count; }),
+      field("quality_every", false, [](O& o) -> int& { return o.quality_every; }),
+      field("quality_count", false, [](O& o) -> int& { return o.quality_count; }),
       field("progress_seconds", false, [](O& o) -> double& { return o.progress_seconds; }),
       field("max_rollbacks", false, [](O& o) -> int& { return o.max_rollbacks; }),
       field("device", false, [](O& o) -> std::string& { return o.device; }),
@@ -134,11 +137,16 @@ void validate(const GanTrainOptions& o) {
   require(o.keep_checkpoints >= 0, "keep_checkpoints: expected 0 (all) or more");
   require(o.max_rollbacks >= 0, "--max-rollbacks: expected 0 (stop at the first numeric fault) or more, got " +
                                      std::to_string(o.max_rollbacks));
+  require(o.quality_every >= 0, "--quality-every: expected 0 (off) or more, got " + std::to_string(o.quality_every));
+  require(o.quality_count >= 4 && o.quality_count <= 4096,
+          "quality_count: expected 4 to 4096, got " + std::to_string(o.quality_count));
   require(o.grid_count >= 1 && o.grid_count <= 256, "grid_count: expected 1 to 256, got " + std::to_string(o.grid_count));
   require(o.gan.image_size >= 4 && o.gan.image_size <= 1024,
           "--image-size: expected 4 to 1024, got " + std::to_string(o.gan.image_size));
   require(o.gan.lr_g > 0 && o.gan.lr_d > 0, "lr_g, lr_d: expected positive learning rates");
   require(o.gan.beta1 >= 0 && o.gan.beta1 < 1 && o.gan.beta2 >= 0 && o.gan.beta2 < 1, "beta1, beta2: expected [0, 1)");
+  require(o.gan.init == "as-run" || o.gan.init == "normal-0.02",
+          "init: expected as-run or normal-0.02, got \"" + o.gan.init + "\"");
   require(o.gan.ema_decay >= 0 && o.gan.ema_decay < 1, "ema_decay: expected [0, 1), got " + std::to_string(o.gan.ema_decay));
 }
 

@@ -34,6 +34,8 @@ struct GanTrainOptions {
   int sample_every = 250;      // steps; a grid of real vs generated images
   int keep_checkpoints = 3;    // step_XXXXXX.pt files kept besides latest.pt (0 = keep all)
   int grid_count = 16;         // generated images in each sample grid
+  int quality_every = 0;       // steps between sample-quality scores in RUN/quality.csv (0 = off; gan_quality.h)
+  int quality_count = 64;      // generated images per quality score
   double progress_seconds = 5; // at most one progress line per this many seconds
   int max_rollbacks = 3;       // numeric faults (NaN/Inf loss or gradient) recovered by rolling back to the last
                                // good checkpoint with halved learning rates; the next one stops the run

@@ -96,7 +96,8 @@ torch::Tensor load_training_images(const GanTrainOptions& options) {
 }
 
 GanTrainer::GanTrainer(GanTrainOptions options, torch::Tensor images)
-    : options_(std::move(options)), device_(torch::kCPU), run_(options_.out_dir), loss_log_(run_ / "losses.csv") {
+    : options_(std::move(options)), device_(torch::kCPU), run_(options_.out_dir), loss_log_(run_ / "losses.csv"),
+      quality_log_(run_ / "quality.csv") {
   validate(options_);
   const auto s = options_.gan.image_size;
   TORCH_CHECK(images.dim() == 4 && images.size(0) > 0 && images.size(1) == 1 && images.size(2) == s && images.size(3) == s,
@@ -114,6 +115,7 @@ void GanTrainer::save(std::int64_t step) {
   // resuming drops the extra rows (LossLog::load_up_to); the other order could leave a checkpoint whose rows were
   // never written, and a resumed run would miss them for good.
   loss_log_.write();
+  if (quality_probe_) quality_log_.write();
   const auto path = checkpoint_path(step);
   save_checkpoint(path, *gan_, step, options_, device_, recovery_);
   // latest.pt is a second copy (not a link) so that it survives pruning and copying the run folder.
@@ -146,6 +148,7 @@ std::int64_t GanTrainer::roll_back(std::int64_t step, const std::string& fault) 
   }
   apply_learning_rates();
   loss_log_.drop_after(back_to);
+  quality_log_.drop_after(back_to);
   std::ostringstream rates;
   rates << "lr_g " << options_.gan.lr_g * recovery_.lr_scale << ", lr_d " << options_.gan.lr_d * recovery_.lr_scale;
   log_warning("train-gan: " + fault + " " + at_step(step, options_.gan.arch) + "; rolled back to step " +
@@ -212,6 +215,15 @@ GanTrainSummary GanTrainer::run() {
     apply_learning_rates();
     last_checkpoint_ = latest;
     loss_log_.load_up_to(summary.start_step);
+    quality_log_.load_up_to(summary.start_step);
+  }
+  if (options_.quality_every > 0) {
+    if (images_.size(0) < 4)
+      log_warning("train-gan: --quality-every needs at least 4 training images to score against, found " +
+                  std::to_string(images_.size(0)) + "; no quality.csv for this run");
+    else
+      quality_probe_ = std::make_unique<GanQualityProbe>(images_.cpu(), options_.quality_count,
+                                                         options_.gan.noise_dim, options_.seed);
   }
   write_text_atomically(run_ / "config.yaml", to_yaml(options_));
   log_info("[train-gan] arch " + options_.gan.arch + ", " + std::to_string(gan_->parameter_count()) +
@@ -259,7 +271,10 @@ GanTrainSummary GanTrainer::run() {
     const bool interrupted = InterruptGuard::requested();
     const bool last = step == options_.steps;
     // Samples first: a checkpoint then implies that the samples up to its step exist.
-    if (step % options_.sample_every == 0 || last) write_samples(step, grid_noise, summary);
+    const bool quality_due = quality_probe_ && (step % options_.quality_every == 0 || last);
+    // A scored step always keeps its sample grid, so the numbers can be read beside what they measure.
+    if (step % options_.sample_every == 0 || last || quality_due) write_samples(step, grid_noise, summary);
+    if (quality_due) quality_log_.add(step, quality_probe_->score(*gan_));
     if (step % options_.checkpoint_every == 0 || last || interrupted) save(step);
     summary.steps = step;
     if (interrupted)

@@ -4,6 +4,7 @@
 //   RUN/checkpoints/latest.pt        and step_XXXXXX.pt (see checkpoint.h)
 //   RUN/samples/step_XXXXXX.png      real (left) | generated (right)
 //   RUN/losses.csv                   one row per step (rewritten before each checkpoint)
+//   RUN/quality.csv                  sample quality every quality_every steps (gan_quality.h), written with losses.csv
 //   RUN/summary.json                 steps, seconds, final losses
 // Usage:
 //   auto options = preset_options("quick");
@@ -22,6 +23,7 @@
 #include "osgan/train/checkpoint.h"
 #include "osgan/train/gan.h"
 #include "osgan/train/gan_train_options.h"
+#include "osgan/train/gan_quality.h"
 #include "osgan/train/loss_log.h"
 
 namespace osgan {
@@ -71,6 +73,8 @@ class GanTrainer {
   std::filesystem::path last_checkpoint_;
   RecoveryState recovery_;
   LossLog loss_log_;
+  LossLog quality_log_;  // same row format as the loss log: step, then named values
+  std::unique_ptr<GanQualityProbe> quality_probe_;  // when options_.quality_every > 0
 };
 
 // load_training_images + GanTrainer::run.

@@ -1,4 +1,4 @@
-// One-Shot GAN discriminator (spec 1.4). Every conv is spectrally normalised; weights start N(0, 0.02).
+// One-Shot GAN discriminator (spec 1.4). Every conv is spectrally normalised; init: see init.h.
 #include "osgan/models/one_shot_gan/discriminator.h"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
-// One-Shot GAN generator (spec 1.3). Init: N(0, 0.02) on every SN conv weight_orig (in SNConv2d); the first
-// ConvTranspose2d keeps PyTorch's default init, as weights_init's "Conv2d" name match skips it.
+// One-Shot GAN generator (spec 1.3). Init: PyTorch's defaults everywhere (SNConv2d, the first ConvTranspose2d);
+// OneShotGan applies the configured weight init to the SN convs (init.h), which never touches the ConvTranspose2d.
 #include "osgan/models/one_shot_gan/generator.h"
 
 #include <algorithm>

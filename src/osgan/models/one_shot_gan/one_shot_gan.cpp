@@ -7,6 +7,7 @@
 
 #include "osgan/core/error.h"
 #include "osgan/losses/diversity.h"
+#include "osgan/models/one_shot_gan/init.h"
 #include "osgan/train/ema.h"
 #include "osgan/train/finite_check.h"
 
@@ -51,6 +52,9 @@ OneShotGan::OneShotGan(const GanConfig& config, const torch::Device& device, int
          "learning rates > 0. Hint: check the GAN options in the config.");
   g_ = one_shot::Generator(arch_);
   d_ = one_shot::Discriminator(arch_);
+  const auto init = one_shot::parse_weight_init(config.init);
+  one_shot::initialize_weights(*g_, init);
+  one_shot::initialize_weights(*d_, init);
   if (config.use_ema) {
     g_ema_ = one_shot::Generator(std::dynamic_pointer_cast<one_shot::GeneratorImpl>(g_->clone()));
     set_requires_grad(*g_ema_, false);

@@ -16,13 +16,12 @@ SNConv2dImpl::SNConv2dImpl(const SNConv2dOptions& options_) : options(options_) 
 
 void SNConv2dImpl::reset() {
   const int64_t k = options.kernel_size();
+  // PyTorch's Conv2d default for weight and bias alike: kaiming_uniform(a = sqrt(5)) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+  // drawn in PyTorch's order (weight, bias, then spectral_norm's u, v).
+  const double bound = 1.0 / std::sqrt(static_cast<double>(options.in_channels() * k * k));
   weight_orig = register_parameter(
-      "weight_orig", torch::empty({options.out_channels(), options.in_channels(), k, k}).normal_(0.0, 0.02));
-  if (options.bias()) {
-    // PyTorch's Conv2d default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
-    const double bound = 1.0 / std::sqrt(static_cast<double>(options.in_channels() * k * k));
-    bias = register_parameter("bias", torch::empty({options.out_channels()}).uniform_(-bound, bound));
-  }
+      "weight_orig", torch::empty({options.out_channels(), options.in_channels(), k, k}).uniform_(-bound, bound));
+  if (options.bias()) bias = register_parameter("bias", torch::empty({options.out_channels()}).uniform_(-bound, bound));
   weight_u = register_buffer("weight_u", normalize(torch::randn({options.out_channels()})));
   weight_v = register_buffer("weight_v", normalize(torch::randn({options.in_channels() * k * k})));
 }

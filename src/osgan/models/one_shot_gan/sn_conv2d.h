@@ -20,7 +20,8 @@ struct SNConv2dOptions {
 // In training mode each forward runs one power iteration (under no_grad, updating weight_u / weight_v) and then
 // uses W / sigma with sigma = u^T W v kept in the autograd graph. In eval mode one power iteration runs on copies of
 // the stored u, v (never written back), so evaluation does not change the module's state.
-// weight_orig starts N(0, 0.02) (the One-Shot GAN's weights_init); bias keeps PyTorch's Conv2d default.
+// weight_orig and bias start as PyTorch's Conv2d default, U(+-1/sqrt(fan_in)): what the published models trained from
+// (init.h explains why); init.h also has the N(0, 0.02) weights_init as written.
 class SNConv2dImpl : public torch::nn::Cloneable<SNConv2dImpl> {
  public:
   explicit SNConv2dImpl(const SNConv2dOptions& options);

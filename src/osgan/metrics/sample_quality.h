@@ -1,0 +1,40 @@
+// Cheap numbers that track what a person sees in a GAN's sample grid, for a learning curve: KID and improved
+// precision/recall in the fixed structure feature space (structure_features.h), standardised by the real images'
+// per-feature mean and spread, and the W1 distance of the pixel histograms. Needs no trained classifier, so a GAN
+// can be scored every few hundred steps while it trains (train-gan --quality-every, osgan gan-quality).
+#pragma once
+#include <cstdint>
+
+#include <torch/torch.h>
+
+#include "osgan/metrics/intensity_histogram.h"
+
+namespace osgan::metrics {
+
+struct SampleQuality {
+  double kid = 0;        // unbiased MMD^2, cubic kernel; 0 = same distribution, lower is better
+  double precision = 0;  // share of generated images inside the real images' manifold (k = 3): fidelity
+  double recall = 0;     // share of real images inside the generated images' manifold: coverage
+  double histogram_w1 = 0;  // W1 between pixel histograms on [-1, 1]
+};
+
+// The real side, computed once: features, their standardisation, the pixel histogram.
+class SampleQualityReference {
+ public:
+  // real (M, 1, S, S) in [-1, 1], M >= 4 (precision/recall need more than k = 3 points).
+  explicit SampleQualityReference(const torch::Tensor& real);
+
+  // generated (N, 1, S', S') in [-1, 1], N >= 4; S' may differ from S (features are resampled).
+  SampleQuality score(const torch::Tensor& generated) const;
+
+  int64_t real_count() const { return features_.size(0); }
+
+ private:
+  torch::Tensor standardise(const torch::Tensor& features) const;
+
+  torch::Tensor mean_, scale_;     // (1, D)
+  torch::Tensor features_;         // (M, D), standardised
+  Histogram real_histogram_;
+};
+
+}  // namespace osgan::metrics
