@@ -1,5 +1,5 @@
 # Finds osgan's dependencies: LibTorch (Debian's 1.13 CPU, or a 2.x CUDA build through CMAKE_PREFIX_PATH),
-# the image libraries (stb, libtiff, libpng, GDCM, nifti2), CLI11, nlohmann_json and yaml-cpp.
+# the image libraries (libpng, libjpeg-turbo, stb for BMP, libtiff, GDCM, nifti2), CLI11, nlohmann_json and yaml-cpp.
 find_package(Torch REQUIRED)
 # TORCH_CXX_FLAGS carries the -D_GLIBCXX_USE_CXX11_ABI choice LibTorch was built with.
 separate_arguments(OSGAN_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
@@ -9,6 +9,7 @@ find_package(CLI11 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(TIFF REQUIRED)
 find_package(PNG REQUIRED)
+find_package(JPEG REQUIRED)  # libjpeg-turbo (Debian's libjpeg62-turbo-dev): read_jpeg.cpp
 find_package(ZLIB REQUIRED)
 find_package(OpenSSL REQUIRED)
 
@@ -31,5 +32,5 @@ endforeach()
 add_library(osgan_image_deps INTERFACE)
 target_include_directories(osgan_image_deps SYSTEM INTERFACE ${NIFTI2_INCLUDE_DIR} ${STB_INCLUDE_DIR} ${GDCM_INCLUDE_DIR})
 target_link_libraries(osgan_image_deps INTERFACE
-  ${NIFTI2_LIBRARY} ${ZNZ_LIBRARY} ZLIB::ZLIB TIFF::TIFF PNG::PNG
+  ${NIFTI2_LIBRARY} ${ZNZ_LIBRARY} ZLIB::ZLIB TIFF::TIFF PNG::PNG JPEG::JPEG
   ${OSGAN_GDCM_LIBRARIES} OpenSSL::Crypto Threads::Threads m)

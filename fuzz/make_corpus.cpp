@@ -35,16 +35,16 @@ std::vector<double> rampd(int n) {
 void write_text(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 
 void image_seeds(const fs::path& out) {
-  const fs::path stb = out / "image_stb", tiff = out / "image_tiff", dicom = out / "image_dicom",
-                 nifti = out / "image_nifti";
-  for (const auto& d : {stb, tiff, dicom, nifti}) fs::create_directories(d);
-  write_png(stb / "grey8.png", 8, 6, 1, 8, ramp16(48, 5));
-  write_png(stb / "grey16.png", 8, 6, 1, 16, ramp16(48, 1000));
-  write_png(stb / "rgba8.png", 4, 4, 4, 8, ramp16(64, 3));
-  write_jpeg(stb / "grey.jpg", 16, 16, 1, ramp8(256), 90);
-  write_jpeg(stb / "rgb.jpg", 8, 8, 3, ramp8(192), 75);
-  write_bmp(stb / "rgb.bmp", 5, 3, 3, ramp8(45));
-  write_bmp(stb / "grey.bmp", 4, 4, 1, ramp8(16));
+  const fs::path png = out / "image_png", jpeg = out / "image_jpeg", bmp = out / "image_bmp", tiff = out / "image_tiff",
+                 dicom = out / "image_dicom", nifti = out / "image_nifti";
+  for (const auto& d : {png, jpeg, bmp, tiff, dicom, nifti}) fs::create_directories(d);
+  write_png(png / "grey8.png", 8, 6, 1, 8, ramp16(48, 5));
+  write_png(png / "grey16.png", 8, 6, 1, 16, ramp16(48, 1000));
+  write_png(png / "rgba8.png", 4, 4, 4, 8, ramp16(64, 3));
+  write_jpeg(jpeg / "grey.jpg", 16, 16, 1, ramp8(256), 90);  // (image_jpeg also holds tests/data/jpeg/progressive-grey.jpg)
+  write_jpeg(jpeg / "rgb.jpg", 8, 8, 3, ramp8(192), 75);
+  write_bmp(bmp / "rgb.bmp", 5, 3, 3, ramp8(45));
+  write_bmp(bmp / "grey.bmp", 4, 4, 1, ramp8(16));
 
   write_tiff(tiff / "grey8.tif", 8, 6, 1, 8, false, rampd(48));
   write_tiff(tiff / "grey16_tiled.tif", 20, 18, 1, 16, false, rampd(360), /*tiled=*/true);

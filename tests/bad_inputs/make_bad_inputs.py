@@ -2,11 +2,12 @@
 """Writes the bad-input suite (standard library only, seeded, a few kB): one bad file per kind under OUT/files/,
 and for each kind a dataset OUT/ds_<kind>/{tumor,normal}/ of good 16x16 PNGs with that bad file among the tumor
 images, and OUT/ds_all/ with every bad file among its tumor images. Kinds (file names): truncated.png, zero.png, text.png (wrong content for the extension),
-huge_header.png (IHDR claims 100000x100000), corrupt.dcm, absurd.nii (16960 x 32767 x 32767 voxels),
+huge_header.png (IHDR claims 100000x100000), bad_crc.png (one bit of the IDAT chunk's CRC flipped),
+corrupt_scan.jpg (a byte of entropy-coded data made a marker: libjpeg would warn and guess), corrupt.dcm, absurd.nii (16960 x 32767 x 32767 voxels),
 non_utf8 (a truncated PNG named b"bad_\\xff\\xfe.png"), loop.png (symlink to itself), unreadable.png (mode 000;
 readable anyway by root), dir.png (a directory). Prints the kinds, one per line, as file names.
 Usage: make_bad_inputs.py OUT"""
-import os, random, struct, sys, zlib
+import base64, os, random, struct, sys, zlib
 
 def png_bytes(w, h, rows):
     def chunk(tag, data):
@@ -17,6 +18,27 @@ def png_bytes(w, h, rows):
 
 def good_png(rng):
     return png_bytes(16, 16, [[rng.randint(0, 255) for _ in range(16)] for _ in range(16)])
+
+def bad_crc_png(rng):
+    data = bytearray(good_png(rng))
+    idat = 8 + 25  # after the signature and the IHDR chunk
+    length = struct.unpack(">I", data[idat:idat + 4])[0]
+    data[idat + 8 + length] ^= 0x10  # the first byte of its CRC
+    return bytes(data)
+
+# A good 16x16 grey baseline JPEG (stb_image_write, quality 90; fuzz/corpus/image_jpeg/grey.jpg), as base64.
+GOOD_JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wCEAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRQBAwQEBQQFCQUFCRQNCw0UFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFP/AABEIABAAEAMBIgACEQEDEQH/xAGiAAABBQEBAQEBAQAAAAAAAAAAAQIDBAUGBwgJCgsQAAIBAwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6g4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2drh4uPk5ebn6Onq8fLz9PX29/j5+gEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoLEQACAQIEBAMEBwUEBAABAncAAQIDEQQFITEGEkFRB2FxEyIygQgUQpGhscEJIzNS8BVictEKFiQ04SXxFxgZGiYnKCkqNTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqCg4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2dri4+Tl5ufo6ery8/T19vf4+fr/2gAMAwEAAhEDEQA/AMC10j4Q+KtKtbTTLXwv4NuEmWVr7RLTRZJpFCsDGRd6pOm0lg2QgbKjDAZBt6lpM/gP7fqWlXHh/XfDdr5Xl3Hn6E2oy7tin/QbPT7p+HYj5Gf5RvO0bgvV3hsPiLvvdniDStaWyNtZy6fNq9jZxv8AMUeW1stKt1lwzZblXZQF3gBcEPhv4seEf7N/sqXxB42+0b/M/sKy1+L7Nt248z7ZqVvnduONm77jZ2/LkA//2Q==")
+
+def corrupt_scan_jpeg():
+    data = bytearray(GOOD_JPEG)
+    scan = data.index(b"\xff\xda")
+    start = scan + 2 + (data[scan + 2] << 8 | data[scan + 3])
+    at = start + (len(data) - 2 - start) // 2
+    while data[at + 1] in (0x00, 0xFF):  # FF 00 is a stuffed byte and FF FF fill; the next byte must make a marker
+        at += 1
+    data[at] = 0xFF
+    return bytes(data)
 
 def huge_header_png():
     def chunk(tag, data):
@@ -52,7 +74,8 @@ def write_kind(folder, kind, rng):
     name = b"bad_\xff\xfe.png" if kind == "non_utf8" else os.fsencode(kind)
     path = os.path.join(f, name)
     content = {"truncated.png": good_png(rng)[:60], "zero.png": b"", "text.png": b"this is not an image\n",
-               "huge_header.png": huge_header_png(), "corrupt.dcm": corrupt_dicom(rng), "absurd.nii": absurd_nifti(),
+               "huge_header.png": huge_header_png(), "bad_crc.png": bad_crc_png(rng),
+               "corrupt_scan.jpg": corrupt_scan_jpeg(), "corrupt.dcm": corrupt_dicom(rng), "absurd.nii": absurd_nifti(),
                "non_utf8": good_png(rng)[:60], "unreadable.png": good_png(rng)}[kind]
     with open(path, "wb") as out:
         out.write(content)
@@ -60,7 +83,7 @@ def write_kind(folder, kind, rng):
         os.chmod(path, 0)
     return path
 
-KINDS = ["truncated.png", "zero.png", "text.png", "huge_header.png", "corrupt.dcm", "absurd.nii", "non_utf8",
+KINDS = ["truncated.png", "zero.png", "text.png", "huge_header.png", "bad_crc.png", "corrupt_scan.jpg", "corrupt.dcm", "absurd.nii", "non_utf8",
          "loop.png", "unreadable.png", "dir.png"]
 
 def main(out):

@@ -6,7 +6,9 @@
 //   grey, as stored;  RGB -> ITU-R BT.601 luma 0.299 R + 0.587 G + 0.114 B;
 //   with alpha -> composited over black: value * alpha / alpha_max (transparent pixels become 0).
 // Per format:
-//   PNG/JPEG/BMP (stb_image): 8-bit 0..255, 16-bit PNG 0..65535. Palette PNGs count as rgb(a).
+//   PNG (libpng), JPEG (libjpeg-turbo), BMP (stb_image): 8-bit 0..255, 16-bit PNG 0..65535. Palette PNGs count as
+//     rgb(a), CMYK JPEGs as rgb. Damage is refused, not decoded: a PNG chunk CRC or zlib checksum that does not
+//     match, or a JPEG on which libjpeg warns (corrupt entropy-coded data, a premature end).
 //   TIFF (libtiff): first page only; 8/16/32-bit integer and 32/64-bit float samples as stored, MinIsWhite
 //     inverted (max - v); palette, YCbCr, CMYK and 1-4 bit files through libtiff's 8-bit RGBA conversion.
 //   DICOM (GDCM): stored values -> MONOCHROME1 inverted within the stored range (smin + smax - v, range

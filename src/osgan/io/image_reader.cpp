@@ -12,7 +12,9 @@ namespace {
 ImageFile read_by_content(const std::filesystem::path& path, const ReadOptions& options) {
   detail::check_regular_file(path, options.limits);
   const std::string format = detect_format(path);
-  if (format == "png" || format == "jpeg" || format == "bmp") return detail::read_stb_file(path, format, options);
+  if (format == "png") return detail::read_png_file(path, options);
+  if (format == "jpeg") return detail::read_jpeg_file(path, options);
+  if (format == "bmp") return detail::read_bmp_file(path, options);
   if (format == "tiff") return detail::read_tiff_file(path, options);
   if (format == "dicom") return detail::read_dicom_file(path, options);
   if (format == "nifti" || format == "nifti.gz") return detail::read_nifti_file(path, format == "nifti.gz", options);

@@ -37,7 +37,7 @@ std::string errno_reason(int err) {
 }  // namespace
 
 void fail_read(ErrorCode code, const std::filesystem::path& path, const std::string& reason) {
-  // Reasons quote the libraries, which quote the file (stb_image names an unknown PNG chunk by its bytes).
+  // Reasons quote the libraries, which quote the file (libpng names a chunk by its bytes).
   fail(code, "read_image_file: cannot read \"" + one_line(path.string()) + "\" (" + one_line(reason) + ")");
 }
 
@@ -139,6 +139,19 @@ std::vector<int> select_slices(const std::filesystem::path& path, int count, con
     }
   }
   return picked;
+}
+
+ImageFile single_image_file(const std::string& format, int bits_per_sample, int channels, Image image) {
+  ImageFile file;
+  file.info.format = format;
+  file.info.bits_per_sample = bits_per_sample;
+  file.info.channels = channels;
+  file.info.channel_mode = channel_mode_name(channels);
+  file.info.width = image.width;
+  file.info.height = image.height;
+  file.info.frames = 1;
+  file.slices.push_back(Slice{std::move(image), -1});
+  return file;
 }
 
 std::string channel_mode_name(int channels) {

@@ -50,8 +50,27 @@ inline float to_grey(const float* px, int channels, float alpha_max) {
 // "grey", "grey+alpha", "rgb", "rgba" for 1..4 channels.
 std::string channel_mode_name(int channels);
 
+// Interleaved samples (H, W, C) of 1..4 channels to one grey (H, W) image with to_grey; `alpha_max` is the
+// largest sample value (255 or 65535).
+template <typename T>
+Image interleaved_to_grey(const T* samples, int width, int height, int channels, float alpha_max) {
+  Image image(height, width);
+  float px[4];
+  const std::size_t n = static_cast<std::size_t>(width) * height;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int c = 0; c < channels; ++c) px[c] = static_cast<float>(samples[i * channels + c]);
+    image.pixels[i] = to_grey(px, channels, alpha_max);
+  }
+  return image;
+}
+
+// A 2D image file (PNG, JPEG, BMP) as read_image_file returns it: one slice, its info filled in.
+ImageFile single_image_file(const std::string& format, int bits_per_sample, int channels, Image image);
+
 // The format readers, each called by read_image_file once the content says which one applies.
-ImageFile read_stb_file(const std::filesystem::path& path, const std::string& format, const ReadOptions& options);
+ImageFile read_png_file(const std::filesystem::path& path, const ReadOptions& options);
+ImageFile read_jpeg_file(const std::filesystem::path& path, const ReadOptions& options);
+ImageFile read_bmp_file(const std::filesystem::path& path, const ReadOptions& options);
 ImageFile read_tiff_file(const std::filesystem::path& path, const ReadOptions& options);
 ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& options);
 ImageFile read_nifti_file(const std::filesystem::path& path, bool gzipped, const ReadOptions& options);

@@ -1,5 +1,5 @@
-// PNG (8/16 bit), JPEG and BMP read back through read_image_file: exact values in file units, grey
-// conversion (BT.601 luma, alpha over black) and detection by content rather than by name.
+// PNG (8/16 bit, libpng), JPEG (libjpeg-turbo) and BMP (stb_image) read back through read_image_file: exact values
+// in file units, grey conversion (BT.601 luma, alpha over black) and detection by content rather than by name.
 #include <gtest/gtest.h>
 
 #include "osgan/io/image.h"
@@ -21,8 +21,8 @@ std::vector<std::uint16_t> pattern(int w, int h, int channels, int range) {
 
 }  // namespace
 
-TEST(ReadStb, Png8BitGreyExact) {
-  ScratchDir dir("io-stb");
+TEST(ReadPng, Png8BitGreyExact) {
+  ScratchDir dir("io-2d");
   const auto px = pattern(5, 3, 1, 256);
   write_png(dir / "a.png", 5, 3, 1, 8, px);
   const auto file = read_image_file(dir / "a.png");
@@ -37,8 +37,8 @@ TEST(ReadStb, Png8BitGreyExact) {
   EXPECT_EQ(file.slices[0].index, -1);
 }
 
-TEST(ReadStb, Png16BitKeepsFullRange) {
-  ScratchDir dir("io-stb");
+TEST(ReadPng, Png16BitKeepsFullRange) {
+  ScratchDir dir("io-2d");
   std::vector<std::uint16_t> px = pattern(4, 4, 1, 65536);
   px[0] = 40000;
   px[1] = 65535;
@@ -53,8 +53,8 @@ TEST(ReadStb, Png16BitKeepsFullRange) {
   for (std::size_t i = 0; i < px.size(); ++i) EXPECT_EQ(img.pixels[i], float(px[i])) << "pixel " << i;
 }
 
-TEST(ReadStb, PngRgbBecomesBt601Luma) {
-  ScratchDir dir("io-stb");
+TEST(ReadPng, PngRgbBecomesBt601Luma) {
+  ScratchDir dir("io-2d");
   // Pure red, green, blue, and a mixed pixel.
   const std::vector<std::uint16_t> px = {255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 200, 30};
   write_png(dir / "rgb.png", 4, 1, 3, 8, px);
@@ -68,8 +68,8 @@ TEST(ReadStb, PngRgbBecomesBt601Luma) {
   EXPECT_NEAR(p[3], 0.299f * 10 + 0.587f * 200 + 0.114f * 30, 1e-3);
 }
 
-TEST(ReadStb, Png16BitGreyAlphaCompositedOverBlack) {
-  ScratchDir dir("io-stb");
+TEST(ReadPng, Png16BitGreyAlphaCompositedOverBlack) {
+  ScratchDir dir("io-2d");
   const std::vector<std::uint16_t> px = {40000, 65535, 40000, 0, 50000, 32768};
   write_png(dir / "ga.png", 3, 1, 2, 16, px);
   const auto file = read_image_file(dir / "ga.png");
@@ -80,8 +80,8 @@ TEST(ReadStb, Png16BitGreyAlphaCompositedOverBlack) {
   EXPECT_NEAR(p[2], 50000.f * 32768.f / 65535.f, 1e-2);
 }
 
-TEST(ReadStb, PngRgbaCompositedOverBlack) {
-  ScratchDir dir("io-stb");
+TEST(ReadPng, PngRgbaCompositedOverBlack) {
+  ScratchDir dir("io-2d");
   const std::vector<std::uint16_t> px = {100, 100, 100, 255, 100, 100, 100, 51};
   write_png(dir / "rgba.png", 2, 1, 4, 8, px);
   const auto file = read_image_file(dir / "rgba.png");
@@ -91,8 +91,8 @@ TEST(ReadStb, PngRgbaCompositedOverBlack) {
   EXPECT_NEAR(p[1], 20.f, 1e-3);  // 100 * 51 / 255
 }
 
-TEST(ReadStb, PngBytesNamedJpgAreDetectedAsPng) {
-  ScratchDir dir("io-stb");
+TEST(ReadPng, PngBytesNamedJpgAreDetectedAsPng) {
+  ScratchDir dir("io-2d");
   const auto px = pattern(3, 3, 1, 256);
   write_png(dir / "really_png.jpg", 3, 3, 1, 8, px);
   EXPECT_EQ(osgan::io::detect_format(dir / "really_png.jpg"), "png");
@@ -101,8 +101,8 @@ TEST(ReadStb, PngBytesNamedJpgAreDetectedAsPng) {
   EXPECT_EQ(file.slices.at(0).image.pixels[4], float(px[4]));
 }
 
-TEST(ReadStb, JpegGreyCloseToWrittenValues) {
-  ScratchDir dir("io-stb");
+TEST(ReadJpeg, JpegGreyCloseToWrittenValues) {
+  ScratchDir dir("io-2d");
   // A smooth ramp survives quality-100 JPEG within a few grey levels; JPEG is lossy so no exact check.
   const int w = 32, h = 16;
   std::vector<std::uint8_t> px(static_cast<std::size_t>(w) * h);
@@ -117,8 +117,8 @@ TEST(ReadStb, JpegGreyCloseToWrittenValues) {
   for (std::size_t i = 0; i < px.size(); ++i) EXPECT_NEAR(img.pixels[i], float(px[i]), 3.f) << "pixel " << i;
 }
 
-TEST(ReadStb, JpegRgbWithEqualChannelsKeepsGreyLevel) {
-  ScratchDir dir("io-stb");
+TEST(ReadJpeg, JpegRgbWithEqualChannelsKeepsGreyLevel) {
+  ScratchDir dir("io-2d");
   const int w = 16, h = 16;
   std::vector<std::uint8_t> px(static_cast<std::size_t>(w) * h * 3, 120);
   write_jpeg(dir / "rgb.jpeg", w, h, 3, px, 100);
@@ -127,9 +127,8 @@ TEST(ReadStb, JpegRgbWithEqualChannelsKeepsGreyLevel) {
   for (float v : file.slices.at(0).image.pixels) EXPECT_NEAR(v, 120.f, 2.f);
 }
 
-// Progressive JPEGs (made by ImageMagick: gradient:black-white, -interlace JPEG) pass the marker pre-check,
-// whose scans use DC tables only in first DC scans and AC tables only in AC scans.
-TEST(ReadStb, ProgressiveJpegsRead) {
+// Progressive JPEGs (made by ImageMagick: gradient:black-white, -interlace JPEG): several scans, no warning.
+TEST(ReadJpeg, ProgressiveJpegsRead) {
   const fs::path data = fs::path(OSGAN_SOURCE_DIR) / "tests/data/jpeg";
   const auto grey = read_image_file(data / "progressive-grey.jpg");
   const auto& img = grey.slices.at(0).image;
@@ -144,8 +143,8 @@ TEST(ReadStb, ProgressiveJpegsRead) {
   EXPECT_EQ(rgb.slices.at(0).image.width, 24);
 }
 
-TEST(ReadStb, BmpRgbExactLuma) {
-  ScratchDir dir("io-stb");
+TEST(ReadBmp, BmpRgbExactLuma) {
+  ScratchDir dir("io-2d");
   const std::vector<std::uint8_t> px = {255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 200, 30, 7, 7, 7, 0, 0, 0};
   write_bmp(dir / "a.bmp", 3, 2, 3, px);
   const auto file = read_image_file(dir / "a.bmp");
