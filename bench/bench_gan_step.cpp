@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "osgan/models/one_shot_gan/one_shot_gan.h"
+#include "osgan/train/one_shot_gan.h"
 #include "osgan/runtime/device.h"
 
 namespace {

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Which BLAS should LibTorch use here? Times One-Shot GAN training steps (quick preset, real data) with
+# Which BLAS should LibTorch use here? Times One-Shot GAN training steps (a preset's model, real data) with
 # Debian's reference BLAS and with OpenBLAS (OpenMP and pthread builds), at 1 and 2 threads, interleaved in
 # rounds so that background load hits every variant alike.
 # Usage: bench/blas_choice.sh BUILD_DIR [STEPS] [ROUNDS] [PRESET]
 set -euo pipefail
-build=${1:-build}; steps=${2:-40}; rounds=${3:-2}; preset=${4:-quick}
+build=${1:-build}; steps=${2:-40}; rounds=${3:-2}; preset=${4:-cpu}
 data=../shared/data/mri_based_brain_tumor_images
 arch=/usr/lib/x86_64-linux-gnu
 export OMP_WAIT_POLICY=PASSIVE

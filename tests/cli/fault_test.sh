@@ -86,6 +86,17 @@ PY
   finish "$between"
   same_as_straight "$between" "killed while writing losses.csv, then resumed"
 
+  # Killed before its first checkpoint existed (half-way through writing it): the command a user or a scheduler
+  # repeats, with --resume, must start the run again and end as the unbroken run did.
+  early="$work/early"
+  kill_in_write_pause step_000004.pt "$early"
+  [ ! -f "$early/checkpoints/latest.pt" ] || fail "the run killed in its first checkpoint write has a latest.pt"
+  "$osgan" train-gan "${common[@]}" --steps $steps --out "$early" --resume > /dev/null 2> "$work/err" \
+    || fail "--resume of a run killed before its first checkpoint exited with $?: $(cat "$work/err")"
+  grep -q "starting it again from step 0" "$work/err" || fail "no notice that the run starts again: $(cat "$work/err")"
+  check_run "$early" "after resuming a run killed before its first checkpoint"
+  same_as_straight "$early" "killed before its first checkpoint, then resumed"
+
   # Kills at random moments (seeded: the same moments every time), each followed by a resume.
   RANDOM=20261126
   for kill in 1 2 3 4 5; do

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <string>
 
-#include "osgan/models/one_shot_gan/one_shot_gan.h"
+#include "osgan/train/one_shot_gan.h"
 
 namespace {
 using namespace osgan;

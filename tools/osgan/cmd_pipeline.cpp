@@ -12,7 +12,7 @@ void register_pipeline(CLI::App& app) {
   auto* cmd = app.add_subcommand("pipeline", "run the whole study: audit, split, GANs, generation, classifiers, report");
   cmd->add_option("--data", options->data, "dataset folder (one subfolder per class) or CSV of path,label")->required();
   cmd->add_option("--out", options->out_dir, "run folder (created; an existing one is resumed)")->required();
-  cmd->add_option("--preset", options->preset, "quick (CPU budget, minutes) or paper (the seed's schedule; for a GPU)")
+  cmd->add_option("--preset", options->preset, "cpu (brain slices on 2 CPU cores, about an hour), paper (the seed's schedule; for a GPU) or smoke (checks that all runs; textures)")
       ->capture_default_str();
   cmd->add_option("--config", options->config_file, "YAML overrides: sections gan, classifier, study, generate, split");
   cmd->add_option("--force", options->force, "redo a stage even if up to date (audit, split, gan, gan-<class>, ...)");

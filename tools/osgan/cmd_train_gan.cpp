@@ -11,7 +11,7 @@ namespace {
 
 struct TrainGanFlags {
   GanTrainOptions values;  // flag targets; copied into the resolved options only when given
-  std::string preset = "quick", config;
+  std::string preset = "cpu", config;
   ComputeOptions compute;
 };
 
@@ -24,7 +24,9 @@ void register_train_gan(CLI::App& app) {
   cmd->add_option("--split", v.split_file, "split.json from osgan split (default: all images of the class)");
   cmd->add_option("--image", v.image_file, "learn from this single image instead of --data/--class");
   cmd->add_option("--out", v.out_dir, "run folder (checkpoints, samples, losses.csv, summary.json)")->required();
-  cmd->add_option("--preset", flags->preset, "quick (CPU budget) or paper (the seed's schedule)")->capture_default_str();
+  cmd->add_option("--preset", flags->preset,
+                  "cpu (brain slices on a 2-core CPU), paper (the seed's schedule, for a GPU) or smoke (runs; textures)")
+      ->capture_default_str();
   cmd->add_option("--config", flags->config, "YAML file of option: value (keys as in RUN/config.yaml)");
   cmd->add_option("--arch", v.gan.arch, "one-shot, dcgan or vanilla");
   cmd->add_option("--steps", v.steps, "training steps (iterations)");

@@ -1,5 +1,7 @@
 #include "osgan/metrics/sample_quality.h"
 
+#include <cmath>
+
 #include "osgan/core/error.h"
 #include "osgan/metrics/kid.h"
 #include "osgan/metrics/precision_recall.h"
@@ -31,7 +33,15 @@ SampleQualityReference::SampleQualityReference(const torch::Tensor& real) {
 }
 
 torch::Tensor SampleQualityReference::standardise(const torch::Tensor& features) const {
-  return (features - mean_) / scale_;
+  // Per feature: in units of the real images' spread. Per block: divided by sqrt(its size), so that each block
+  // (layout, edges, tones, spectrum) weighs the same in a distance, not the 64 layout values 8 times the spectrum.
+  auto z = (features - mean_) / scale_;
+  int64_t start = 0;
+  for (const int size : kStructureFeatureBlocks) {
+    z.narrow(1, start, size).div_(std::sqrt(static_cast<double>(size)));
+    start += size;
+  }
+  return z;
 }
 
 SampleQuality SampleQualityReference::score(const torch::Tensor& generated) const {

@@ -19,7 +19,8 @@ namespace osgan {
 struct PipelineOptions {
   std::filesystem::path data;     // the real dataset (folder per class, or CSV)
   std::filesystem::path out_dir;  // RUN
-  std::string preset = "quick";   // "quick" (a CPU budget) or "paper" (the seed's schedule; meant for a GPU)
+  std::string preset = "cpu";     // "cpu" (brain slices on 2 CPU cores), "paper" (the seed's schedule, for a GPU) or
+                                  // "smoke" (everything runs; its GANs draw textures)
   std::filesystem::path config_file;  // optional YAML: sections gan, classifier, study, generate, split
   std::string device = "auto";
   int threads = 0;

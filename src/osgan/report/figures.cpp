@@ -116,6 +116,42 @@ std::string plot_loss_curves(const CsvTable& log, const std::string& title) {
   return run_gnuplot_svg(s.str());
 }
 
+std::string plot_quality_curve(const CsvTable& quality, const std::string& title) {
+  if (quality.rows.empty()) fail(ErrorCode::bad_format, "the quality log has a header but no rows");
+  const int step = quality.column_index("step");
+  if (step < 0) fail(ErrorCode::bad_format, "the quality log has no \"step\" column");
+  // Solid: the EMA generator (what generate uses); dashed: the raw one, when logged.
+  struct Curve { const char* column; const char* label; std::size_t colour; bool right_axis; const char* dash; };
+  const Curve curves[] = {{"precision_ema", "precision", 0, false, ""}, {"recall_ema", "recall", 1, false, ""},
+                          {"kid_ema", "KID (right axis)", 2, true, ""},
+                          {"precision_raw", "precision, raw G", 0, false, " dt 2"}, {"recall_raw", "recall, raw G", 1, false, " dt 2"},
+                          {"kid_raw", "KID, raw G", 2, true, " dt 2"}};
+  std::vector<std::vector<double>> data = {quality.column(step)};
+  std::vector<std::string> plots;
+  for (const auto& c : curves) {
+    const int col = quality.column_index(c.column);
+    if (col < 0) continue;
+    auto values = quality.column(col);
+    if (c.right_axis)  // a log axis: KID can be slightly negative (unbiased), so floor it for the plot only
+      for (auto& v : values) v = std::max(v, 1e-4);
+    data.push_back(values);
+    std::ostringstream p;
+    p << "$quality using 1:" << data.size() << " axes " << (c.right_axis ? "x1y2" : "x1y1")
+      << " with linespoints lw 2 pt 7 ps 0.5" << c.dash << " lc rgb '" << colour(c.colour) << "' title "
+      << gnuplot_quote(c.label);
+    plots.push_back(p.str());
+  }
+  if (plots.empty()) fail(ErrorCode::bad_format, "the quality log has none of the columns precision_ema, recall_ema, kid_ema");
+  std::ostringstream s;
+  s << preamble(760, 340) << gnuplot_datablock("quality", data) << "set title " << gnuplot_quote(title) << "\n"
+    << "set xlabel 'step'\nset ylabel 'precision, recall'\nset yrange [0:1]\n"
+    << "set y2label 'KID (lower is better)'\nset logscale y2\nset y2tics\nset ytics nomirror\n"
+    << "set key outside right top vertical\nplot ";
+  for (std::size_t i = 0; i < plots.size(); ++i) s << (i ? ", \\\n     " : "") << plots[i];
+  s << "\n";
+  return run_gnuplot_svg(s.str());
+}
+
 std::string plot_histograms(const std::vector<double>& bins, const std::vector<double>& real,
                             const std::vector<double>& generated, const std::string& title) {
   const size_t n = real.size();

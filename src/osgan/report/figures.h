@@ -14,6 +14,11 @@ namespace osgan::report {
 // when the table has no rows or no loss column.
 std::string plot_loss_curves(const CsvTable& log, const std::string& title);
 
+// Sample quality against training steps from RUN/quality.csv (train-gan --quality-every): precision and recall in
+// the structure feature space on the left axis, KID on a log right axis; EMA generator solid, raw dashed. Throws
+// osgan::Error (bad_format) when the table has no rows, no step column or none of those columns.
+std::string plot_quality_curve(const CsvTable& quality, const std::string& title);
+
 // Pixel-intensity histograms of real and generated images. `bins` holds either bin centres (same length as
 // the counts) or bin edges (one longer). Counts are normalised to densities so sets of any size compare.
 std::string plot_histograms(const std::vector<double>& bins, const std::vector<double>& real,

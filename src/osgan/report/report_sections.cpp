@@ -233,6 +233,16 @@ std::string section_gan(ReportContext& ctx) {
         return plot_loss_curves(read_csv_table(ctx.resolve_run_path(csv)), "GAN losses: " + c);
       }, "plot wide");
     }
+    const std::string quality = text(find(g, {"quality_csv"}));
+    if (!quality.empty()) {
+      out += ctx.plot("sample quality, " + c, [&] {
+        return plot_quality_curve(read_csv_table(ctx.resolve_run_path(quality)), "Sample quality by step: " + c);
+      }, "plot wide");
+      out += "<p class=\"meta\">Scored while training, against this class's training images, in a fixed structure "
+             "feature space (16x16 layout, edges, grey levels): precision is the share of samples that look like some "
+             "training slice, recall the share of training slices that some sample resembles. Still rising at the last "
+             "step means more steps would help.</p>\n";
+    }
     out += "<div class=\"grids\">";
     if (const json* real = find(g, {"real_grid"}))
       out += "<figure>" + ctx.run_image(text(real), "real samples, " + c, "grid") + "<figcaption>real training images</figcaption></figure>";

@@ -10,7 +10,7 @@
 #include <torch/script.h>
 #include <torch/torch.h>
 
-#include "osgan/train/scripted_generator.h"
+#include "osgan/models/scripted_generator.h"
 
 namespace osgan {
 

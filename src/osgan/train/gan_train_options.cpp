@@ -118,6 +118,18 @@ const std::vector<Field>& fields() {
   return table;
 }
 
+// The published diversity term sums over every pair of a batch and divides by the levels only, so its weight grows
+// with the batch: say so when the batch is not the published 5 (10 pairs).
+std::string diversity_pressure_note(const GanTrainOptions& o) {
+  if (o.gan.arch != "one-shot" || o.gan.lambda_dr <= 0 || o.batch_size == 5 || o.batch_size < 2) return "";
+  const int pairs = o.batch_size * (o.batch_size - 1) / 2;
+  std::ostringstream note;
+  note << "# lambda_dr " << o.gan.lambda_dr << " at batch " << o.batch_size << " sums " << pairs
+       << " pairs: effective DR weight " << o.gan.lambda_dr * pairs / 10.0 << " in units of the published batch 5 ("
+       << pairs / 10.0 << "x its pressure)\n";
+  return note.str();
+}
+
 void require(bool ok, const std::string& what) {
   if (!ok) fail(ErrorCode::invalid_argument, what);
 }
@@ -155,7 +167,7 @@ std::string to_yaml(const GanTrainOptions& options) {
   out << YAML::BeginMap;
   for (const auto& f : fields()) f.emit(options, out);
   out << YAML::EndMap;
-  return std::string("# osgan train-gan: resolved configuration\n") + out.c_str() + "\n";
+  return std::string("# osgan train-gan: resolved configuration\n") + diversity_pressure_note(options) + out.c_str() + "\n";
 }
 
 void apply_yaml(const YAML::Node& node, GanTrainOptions& options, const std::string& source) {

@@ -25,7 +25,7 @@ struct GanTrainOptions {
   data::PreprocessOptions preprocess;  // preprocess.size is always gan.image_size
 
   std::string out_dir;  // the run folder RUN
-  std::string preset = "quick";
+  std::string preset = "cpu";
   GanConfig gan;
 
   int steps = 3000;

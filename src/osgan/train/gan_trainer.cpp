@@ -182,11 +182,29 @@ void GanTrainer::write_samples(std::int64_t step, const torch::Tensor& grid_nois
   summary.last_samples = path;
 }
 
+void GanTrainer::start_over_unless_another_run() {
+  // A run killed before its first checkpoint left its resolved config: the same command with --resume (what a user
+  // or a scheduler repeats after a crash) starts it again from step 0, which is what resuming it means.
+  const auto latest = run_ / "checkpoints" / "latest.pt";
+  const auto config = run_ / "config.yaml";
+  if (!fs::exists(config))
+    fail(ErrorCode::invalid_argument, "--resume: " + latest.string() + " does not exist and " + run_.string() +
+         " holds no config.yaml of a started run. Hint: start the run without --resume, or give the --out folder of "
+         "an earlier run.");
+  const auto differ = resume_mismatches(options_from_yaml_text(read_text_file(config), config.string()), options_);
+  if (!differ.empty()) {
+    std::string keys;
+    for (const auto& k : differ) keys += (keys.empty() ? "" : ", ") + k;
+    fail(ErrorCode::invalid_argument, "--resume: these options differ from the run started in " + config.string() +
+         ": " + keys + ". Hint: resume with the same options, or choose another --out folder.");
+  }
+  log_info("[train-gan] " + run_.string() + ": the run stopped before its first checkpoint; starting it again from step 0");
+  options_.resume = false;
+}
+
 GanTrainSummary GanTrainer::run() {
   const auto latest = run_ / "checkpoints" / "latest.pt";
-  if (options_.resume && !fs::exists(latest))
-    fail(ErrorCode::invalid_argument, "--resume: " + latest.string() + " does not exist. Hint: start the run "
-         "without --resume, or give the --out folder of an earlier run.");
+  if (options_.resume && !fs::exists(latest)) start_over_unless_another_run();
   if (!options_.resume && fs::exists(latest))
     fail(ErrorCode::invalid_argument, "--out " + run_.string() + " already holds a run (" + latest.string() +
          "). Hint: add --resume to continue it, or choose another --out folder.");

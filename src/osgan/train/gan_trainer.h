@@ -7,7 +7,7 @@
 //   RUN/quality.csv                  sample quality every quality_every steps (gan_quality.h), written with losses.csv
 //   RUN/summary.json                 steps, seconds, final losses
 // Usage:
-//   auto options = preset_options("quick");
+//   auto options = preset_options("cpu");
 //   options.data_dir = "data"; options.class_name = "tumor"; options.out_dir = "runs/tumor";
 //   GanTrainSummary summary = train_gan(options);
 #pragma once
@@ -46,7 +46,8 @@ class GanTrainer {
   // images: (N, 1, S, S) in [-1, 1], S = options.gan.image_size. Validates the options.
   GanTrainer(GanTrainOptions options, torch::Tensor images);
 
-  // Trains from step 0, or from RUN/checkpoints/latest.pt with options.resume, up to options.steps.
+  // Trains from step 0, or from RUN/checkpoints/latest.pt with options.resume, up to options.steps. With
+  // options.resume and no checkpoint yet, a folder whose config.yaml matches starts again from step 0.
   // On SIGINT/SIGTERM: saves a checkpoint, then throws osgan::Error(interrupted). On a NaN/Inf loss or gradient
   // (caught before the optimizer step): rolls back to the last good checkpoint (or the initial weights), halves
   // lr_g and lr_d, and goes on; the fault after options.max_rollbacks rollbacks throws osgan::Error(numerical) naming
@@ -58,6 +59,8 @@ class GanTrainer {
 
  private:
   std::filesystem::path checkpoint_path(std::int64_t step) const;
+  // --resume without a checkpoint: starts from step 0 when RUN/config.yaml matches the options, else throws.
+  void start_over_unless_another_run();
   void save(std::int64_t step);
   void write_samples(std::int64_t step, const torch::Tensor& grid_noise, GanTrainSummary& summary);
   void prune_checkpoints();

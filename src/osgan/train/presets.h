@@ -1,4 +1,5 @@
-// Named starting points for GanTrainOptions: "paper" (the seed project's schedule) and "quick" (a CPU budget).
+// Named starting points for GanTrainOptions: "paper" (the seed project's schedule, for a GPU), "cpu" (brain slices on a
+// 2-core CPU, set from a measured learning curve) and "smoke" (everything runs; textures, not results).
 // The table of values is in presets.cpp.
 #pragma once
 #include <string>

@@ -77,6 +77,29 @@ TEST(Figures, LossCurvesHaveOneLegendEntryPerLoss) {
   EXPECT_THROW(plot_loss_curves(no_loss, "x"), osgan::Error);
 }
 
+TEST(Figures, QualityCurveDrawsWhatTheLogHas) {
+  CsvTable log;
+  log.columns = {"step", "kid_ema", "kid_raw", "precision_ema", "precision_raw", "recall_ema", "recall_raw"};
+  for (int s = 250; s <= 2000; s += 250) log.rows.push_back({double(s), 5.0 / s, 6.0 / s, s / 2500.0, s / 3000.0, 0.3, 0.2});
+  const std::string svg = plot_quality_curve(log, "Sample quality by step: tumor");
+  EXPECT_NE(svg.find("Sample quality by step: tumor"), std::string::npos);
+  for (const char* title : {"<title>precision</title>", "<title>recall</title>", "<title>KID (right axis)</title>",
+                            "<title>precision, raw G</title>"})
+    EXPECT_EQ(count(svg, title), 1) << title;
+  // An EMA-only log draws only its three curves; a log without any quality column is refused.
+  CsvTable ema;
+  ema.columns = {"step", "precision_ema"};
+  ema.rows = {{250, 0.1}, {500, 0.4}};
+  EXPECT_EQ(count(plot_quality_curve(ema, "q"), "raw G"), 0);
+  CsvTable losses;
+  losses.columns = {"step", "g_total"};
+  losses.rows = {{1, 0.5}};
+  EXPECT_THROW(plot_quality_curve(losses, "q"), osgan::Error);
+  CsvTable empty;
+  empty.columns = {"step", "precision_ema"};
+  EXPECT_THROW(plot_quality_curve(empty, "q"), osgan::Error);
+}
+
 TEST(Figures, HistogramAcceptsEdgesOrCentresAndRejectsMismatch) {
   EXPECT_NE(plot_histograms({0, 1, 2, 3}, {5, 3, 1}, {4, 4, 1}, "h").find("generated"), std::string::npos);
   EXPECT_NE(plot_histograms({0.5, 1.5, 2.5}, {5, 3, 1}, {4, 4, 1}, "h").find("real"), std::string::npos);

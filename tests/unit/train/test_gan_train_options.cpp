@@ -19,19 +19,33 @@ TEST(Presets, PaperIsTheSeedSchedule) {
   EXPECT_DOUBLE_EQ(paper.gan.lr_g, 2e-4);
   EXPECT_DOUBLE_EQ(paper.gan.beta1, 0.5);
   EXPECT_DOUBLE_EQ(paper.gan.ema_decay, 0.9999);
-  const auto quick = osgan::preset_options("quick");
-  EXPECT_LT(quick.steps * quick.gan.image_size, paper.steps * paper.gan.image_size);
-  try {
-    osgan::preset_options("fast");
-    FAIL();
-  } catch (const osgan::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("quick"), std::string::npos) << e.what();
+  // cpu: the published 64 px model at channel base 16 and the published batch 5, scored while it trains.
+  const auto cpu = osgan::preset_options("cpu");
+  EXPECT_EQ(cpu.gan.image_size, 64);
+  EXPECT_EQ(cpu.batch_size, 5);
+  EXPECT_EQ(cpu.gan.init, "as-run");
+  EXPECT_GT(cpu.quality_every, 0);
+  EXPECT_LT(cpu.steps * cpu.gan.image_size, paper.steps * paper.gan.image_size);
+  const auto smoke = osgan::preset_options("smoke");
+  EXPECT_LT(smoke.steps, cpu.steps);
+  for (const char* name : {"fast", "quick"}) {
+    try {
+      osgan::preset_options(name);
+      FAIL() << name;
+    } catch (const osgan::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("smoke"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("cpu"), std::string::npos) << e.what();
+    }
   }
 }
 
 TEST(GanTrainOptions, YamlRoundTripAndOverride) {
   ScratchDir dir("options");
-  auto options = osgan::preset_options("quick");
+  auto options = osgan::preset_options("smoke");
+  // The resolved config says what the diversity term weighs at a batch other than the published 5.
+  EXPECT_NE(osgan::to_yaml(options).find("at batch 8 sums 28 pairs"), std::string::npos) << osgan::to_yaml(options);
+  EXPECT_NE(osgan::to_yaml(options).find("2.8x"), std::string::npos);
+  EXPECT_EQ(osgan::to_yaml(osgan::preset_options("cpu")).find("pairs"), std::string::npos);
   options.gan.arch = "vanilla";
   options.gan.lr_d = 1e-4;
   options.seed = 1234567890123ULL;
@@ -53,7 +67,7 @@ TEST(GanTrainOptions, YamlRoundTripAndOverride) {
 
 TEST(GanTrainOptions, BadConfigFilesNameFileAndKey) {
   ScratchDir dir("options");
-  auto options = osgan::preset_options("quick");
+  auto options = osgan::preset_options("smoke");
   const auto expect_error = [&](const std::string& yaml, const std::string& needle) {
     osgan::write_text_atomically(dir / "bad.yaml", yaml);
     try {

@@ -118,6 +118,58 @@ TEST(GanTrainer, ResumeWithOtherModelOptionsIsRefused) {
   EXPECT_THROW(osgan::GanTrainer(fresh, osgan::test::tiny_images()).run(), osgan::Error);
 }
 
+TEST(GanTrainer, ResumeOfARunStoppedBeforeItsFirstCheckpointStartsItAgain) {
+  ScratchDir dir("trainer");
+  const auto images = osgan::test::tiny_images();
+  auto straight = osgan::test::tiny_options(dir / "straight");
+  osgan::GanTrainer(straight, images).run();
+
+  // A crash at step 2, before the first checkpoint (step 3): config.yaml exists, latest.pt does not.
+  auto crashed = osgan::test::tiny_options(dir / "crashed");
+  osgan::GanTrainer first(crashed, images);
+  first.on_step = [](std::int64_t step, const osgan::StepLosses&) {
+    if (step == 2) throw std::runtime_error("simulated crash");
+  };
+  EXPECT_THROW(first.run(), std::runtime_error);
+  ASSERT_TRUE(fs::exists(dir / "crashed" / "config.yaml"));
+  ASSERT_FALSE(fs::exists(dir / "crashed" / "checkpoints" / "latest.pt"));
+
+  // The same options with --resume but another batch size: refused, naming the key.
+  auto other = crashed;
+  other.resume = true;
+  other.batch_size = 2;
+  try {
+    osgan::GanTrainer(other, images).run();
+    ADD_FAILURE() << "expected an error";
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("batch"), std::string::npos) << e.what();
+  }
+  // The same command with --resume starts again from step 0 and ends as the unbroken run did.
+  crashed.resume = true;
+  const auto summary = osgan::GanTrainer(crashed, images).run();
+  EXPECT_EQ(summary.start_step, 0);
+  EXPECT_EQ(summary.steps, 8);
+  expect_same_final_weights(dir / "straight", dir / "crashed", straight.gan);
+  EXPECT_EQ(lines_of(dir / "straight" / "losses.csv"), lines_of(dir / "crashed" / "losses.csv"));
+}
+
+TEST(GanTrainer, QualityEveryWritesScoredRowsAndKeepsTheirGrids) {
+  ScratchDir dir("trainer");
+  auto options = osgan::test::tiny_options(dir / "run");
+  options.quality_every = 3;
+  options.quality_count = 8;
+  osgan::GanTrainer(options, osgan::test::tiny_images(6)).run();
+  const auto csv = lines_of(dir / "run" / "quality.csv");
+  ASSERT_EQ(csv.size(), 4u);  // header, steps 3, 6 and the last step 8
+  EXPECT_EQ(csv[0], "step,histogram_w1_ema,histogram_w1_raw,kid_ema,kid_raw,precision_ema,precision_raw,recall_ema,"
+                    "recall_raw");
+  EXPECT_EQ(csv[1].substr(0, 2), "3,");
+  EXPECT_EQ(csv[3].substr(0, 2), "8,");
+  // A scored step keeps its grid even when it is not a sample step (sample_every is 4).
+  EXPECT_TRUE(fs::exists(dir / "run" / "samples" / "step_000003.png"));
+  EXPECT_TRUE(fs::exists(dir / "run" / "samples" / "step_000006.png"));
+}
+
 TEST(GanTrainer, NonFiniteLossStopsWithTheLossStepAndLastCheckpoint) {
   ScratchDir dir("trainer");
   auto options = osgan::test::tiny_options(dir / "run");

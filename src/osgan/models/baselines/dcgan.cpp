@@ -1,7 +1,6 @@
 #include "osgan/models/baselines/dcgan.h"
 
 #include "osgan/core/error.h"
-#include "osgan/models/baselines/bce_gan.h"
 
 namespace osgan {
 namespace {
@@ -98,10 +97,6 @@ DcganDiscriminatorImpl::DcganDiscriminatorImpl(const GanConfig& config) {
 torch::Tensor DcganDiscriminatorImpl::forward(const torch::Tensor& x) {
   auto h = features->forward(x).flatten(1);  // (N, 8 ch_D * S/8 * S/8)
   return decision(dropout(h));               // (N, 1)
-}
-
-std::unique_ptr<Gan> make_dcgan(const GanConfig& config, const torch::Device& device) {
-  return std::make_unique<BceGan<DcganGenerator, DcganDiscriminator>>(config, device);
 }
 
 }  // namespace osgan

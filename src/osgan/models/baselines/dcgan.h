@@ -9,8 +9,8 @@
 
 #include <torch/torch.h>
 
-#include "osgan/train/gan.h"
-#include "osgan/train/scripted_generator.h"
+#include "osgan/models/gan_config.h"
+#include "osgan/models/scripted_generator.h"
 
 namespace osgan {
 
@@ -40,9 +40,5 @@ class DcganDiscriminatorImpl : public torch::nn::Module {
   torch::nn::Linear decision{nullptr};
 };
 TORCH_MODULE(DcganDiscriminator);
-
-// The DCGAN baseline as an osgan::Gan (BCE, Adam; see bce_gan.h). Throws osgan::Error for an image_size that
-// is not a multiple of 8 (at least 16).
-std::unique_ptr<Gan> make_dcgan(const GanConfig& config, const torch::Device& device);
 
 }  // namespace osgan

@@ -1,7 +1,6 @@
 #include "osgan/models/baselines/vanilla_gan.h"
 
 #include "osgan/core/error.h"
-#include "osgan/models/baselines/bce_gan.h"
 
 namespace osgan {
 namespace {
@@ -67,10 +66,6 @@ VanillaDiscriminatorImpl::VanillaDiscriminatorImpl(const GanConfig& config) {
 
 torch::Tensor VanillaDiscriminatorImpl::forward(const torch::Tensor& x) {
   return body->forward(x.flatten(1));  // (N, S*S) -> (N, 1)
-}
-
-std::unique_ptr<Gan> make_vanilla_gan(const GanConfig& config, const torch::Device& device) {
-  return std::make_unique<BceGan<VanillaGenerator, VanillaDiscriminator>>(config, device);
 }
 
 }  // namespace osgan

@@ -8,8 +8,8 @@
 
 #include <torch/torch.h>
 
-#include "osgan/train/gan.h"
-#include "osgan/train/scripted_generator.h"
+#include "osgan/models/gan_config.h"
+#include "osgan/models/scripted_generator.h"
 
 namespace osgan {
 
@@ -35,8 +35,5 @@ class VanillaDiscriminatorImpl : public torch::nn::Module {
   torch::nn::Sequential body{nullptr};
 };
 TORCH_MODULE(VanillaDiscriminator);
-
-// The vanilla GAN baseline as an osgan::Gan (BCE, Adam; see bce_gan.h).
-std::unique_ptr<Gan> make_vanilla_gan(const GanConfig& config, const torch::Device& device);
 
 }  // namespace osgan

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "osgan/train/gan.h"
+#include "osgan/models/gan_config.h"
 
 namespace osgan::one_shot {
 

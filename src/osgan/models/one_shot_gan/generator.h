@@ -8,7 +8,7 @@
 
 #include "osgan/models/one_shot_gan/architecture.h"
 #include "osgan/models/one_shot_gan/sn_conv2d.h"
-#include "osgan/train/scripted_generator.h"
+#include "osgan/models/scripted_generator.h"
 
 namespace osgan::one_shot {
 

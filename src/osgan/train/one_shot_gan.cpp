@@ -1,6 +1,6 @@
 // The One-Shot GAN training step (spec 1.8): a G step on new noise, then a D step on real and new fake images,
 // then the EMA update. train_step_with reads like the paper's algorithm; helpers keep the phases short.
-#include "osgan/models/one_shot_gan/one_shot_gan.h"
+#include "osgan/train/one_shot_gan.h"
 
 #include <cmath>
 #include <sstream>

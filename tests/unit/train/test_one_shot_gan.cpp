@@ -7,7 +7,7 @@
 
 #include "osgan/core/error.h"
 #include "osgan/train/ema.h"
-#include "osgan/models/one_shot_gan/one_shot_gan.h"
+#include "osgan/train/one_shot_gan.h"
 
 namespace {
 using namespace osgan;

@@ -1,4 +1,4 @@
-#include "osgan/train/scripted_generator.h"
+#include "osgan/models/scripted_generator.h"
 
 #include <sstream>
 

@@ -1,0 +1,30 @@
+// The hyper-parameters of a GAN: architecture, sizes and the settings of its training algorithm, as one plain
+// struct that the networks (models/) read their sizes from and the training steps (train/) the rest.
+#pragma once
+#include <string>
+
+namespace osgan {
+
+// Hyper-parameters common to every architecture; each architecture reads the ones it uses.
+struct GanConfig {
+  std::string arch = "one-shot";  // "one-shot", "dcgan", "vanilla"
+  int image_size = 128;           // square, single channel
+  int noise_dim = 64;
+  int channels_g = 32;            // channel base ("ch_G")
+  int channels_d = 32;            // channel base ("ch_D")
+  int blocks_g = 0, blocks_d = 0, blocks_d_low = 0;  // 0 = recommended for image_size (spec 1.2)
+  std::string loss = "bce";       // "bce" or "hinge"
+  std::string init = "as-run";    // One-Shot GAN conv weights: "as-run" (PyTorch's default, what the published models
+                                  // trained from) or "normal-0.02" (weights_init as written); models/one_shot_gan/init.h
+  double lambda_dr = 0.15;        // diversity regularisation weight (0 disables)
+  double prob_augment = 0.3;      // differentiable augmentation probability (0 disables)
+  double prob_fa_content = 0.4;   // feature augmentation of reals inside D
+  double prob_fa_layout = 0.4;
+  double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999;
+  bool use_ema = true;
+  double ema_decay = 0.9999;
+  bool ema_warmup = true;         // decay min(ema_decay, (1+t)/(10+t)) at update t, so short runs are not dominated
+                                  // by the initial weights (off: the published code's constant decay)
+};
+
+}  // namespace osgan
