@@ -1,4 +1,4 @@
-// Text from outside osgan (a PNG chunk name in stb_image's message, a YAML key, a file name) made fit for the
+// Text from outside osgan (a chunk name quoted in a decoder's message, a YAML key, a file name) made fit for the
 // one-line error messages osgan promises: a line break in such text would split the message, and other
 // control characters would garble a terminal.
 #pragma once

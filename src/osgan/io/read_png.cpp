@@ -59,7 +59,8 @@ bool png_read_header(PngDecoder& d, png_uint_32 max_side) {
   png_set_chunk_malloc_max(d.png, kMaxChunkBytes);
   png_set_crc_action(d.png, PNG_CRC_ERROR_QUIT, PNG_CRC_ERROR_QUIT);
 #ifdef PNG_IGNORE_ADLER32
-  png_set_option(d.png, PNG_IGNORE_ADLER32, PNG_OPTION_OFF);
+  // onoff is a boolean: PNG_OPTION_OFF is 2, which would turn the Adler-32 check off.
+  png_set_option(d.png, PNG_IGNORE_ADLER32, 0);
 #endif
   png_set_benign_errors(d.png, 0);
   png_set_keep_unknown_chunks(d.png, PNG_HANDLE_CHUNK_NEVER, nullptr, 0);
