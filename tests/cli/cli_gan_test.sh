@@ -25,7 +25,7 @@ for label, bump in (("normal", 0), ("tumor", 1)):
 PY
 [ -f "$work/data/tumor/img_7.png" ] || fail "could not make the toy dataset"
 
-common=(--data "$work/data" --class tumor --arch dcgan --image-size 16 --batch 2 --device cpu --threads 1 --quiet)
+common=(--preset smoke --data "$work/data" --class tumor --arch dcgan --image-size 16 --batch 2 --device cpu --threads 1 --quiet)
 
 case "$part" in
 train_generate)
@@ -49,7 +49,7 @@ train_generate)
     --device cpu || fail "generate --batch 1 exited with $?"
   cmp -s "$work/gen/synthetic_00003.png" "$work/gen2/synthetic_00003.png" || fail "generate depends on --batch"
   # The true one-shot case: one image file.
-  "$osgan" train-gan --image "$work/data/tumor/img_0.png" --arch vanilla --image-size 16 --batch 2 --steps 2 \
+  "$osgan" train-gan --preset smoke --image "$work/data/tumor/img_0.png" --arch vanilla --image-size 16 --batch 2 --steps 2 \
     --device cpu --quiet --out "$work/one" > /dev/null || fail "train-gan --image exited with $?"
   grep -q '"training_images": 1' "$work/one/summary.json" || fail "--image should train on exactly one image"
   ;;

@@ -19,7 +19,7 @@ one_error_line() {  # the stderr file holds exactly one error line, naming $2
 }
 
 python3 "$here/make_toy_discs.py" "$work/data" 6 5 16 || fail "could not make the toy dataset"
-common=(--data "$work/data" --class tumor --arch dcgan --image-size 16 --batch 2 --device cpu --threads 1 --quiet
+common=(--preset smoke --data "$work/data" --class tumor --arch dcgan --image-size 16 --batch 2 --device cpu --threads 1 --quiet
         --checkpoint-every 4 --sample-every 6 --seed 3)
 
 case "$part" in
@@ -161,7 +161,7 @@ confinement)
   mkdir -p "$work/csv"
   cp "$work/data/tumor/tumor_000.png" "$work/data/normal/normal_000.png" "$work/csv/"
   printf 'path,label\ntumor_000.png,../escaped\nnormal_000.png,normal\n' > "$work/csv/labels.csv"
-  "$osgan" pipeline --data "$work/csv/labels.csv" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 1 \
+  "$osgan" pipeline --preset smoke --data "$work/csv/labels.csv" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 1 \
     > /dev/null 2> "$work/err"; code=$?
   [ $code -eq 2 ] || fail "a class name with .. should be refused with exit 2, got $code: $(cat "$work/err")"
   one_error_line "$work/err" 'class name "../escaped"'

@@ -13,7 +13,7 @@ py=/usr/bin/python3
 "$py" -c "import torch" 2>/dev/null || fail "$py has no torch (scripts/install-deps installs python3-torch)"
 
 "$py" "$here/make_toy_discs.py" "$work/data" 3 1 64 > /dev/null || fail "could not make toy data"
-"$osgan" train-gan --data "$work/data" --class tumor --steps 2 --batch 2 --threads 1 --device cpu \
+"$osgan" train-gan --preset smoke --data "$work/data" --class tumor --steps 2 --batch 2 --threads 1 --device cpu \
   --quiet --out "$work/run" || fail "train-gan exited with $?"
 ckpt="$work/run/checkpoints/latest.pt"
 "$osgan" generate --checkpoint "$ckpt" --count 6 --seed 9 --out "$work/gen" --device cpu --quiet \

@@ -198,7 +198,7 @@ void GanTrainer::start_over_unless_another_run() {
     fail(ErrorCode::invalid_argument, "--resume: these options differ from the run started in " + config.string() +
          ": " + keys + ". Hint: resume with the same options, or choose another --out folder.");
   }
-  log_info("[train-gan] " + run_.string() + ": the run stopped before its first checkpoint; starting it again from step 0");
+  log_warning("train-gan: " + run_.string() + ": the run stopped before its first checkpoint; starting it again from step 0");
   options_.resume = false;
 }
 
