@@ -1,8 +1,9 @@
 // Cheap numbers that track what a person sees in a GAN's sample grid, for a learning curve: KID and improved
 // precision/recall in the fixed structure feature space (structure_features.h), standardised by the real images'
 // per-feature mean and spread with its four blocks weighted alike, and the W1 distance of the pixel histograms.
-// On the real data (docs/one-shot-gan.md), held-out real slices of a class score precision 0.94 and recall 0.86,
-// while periodic textures, pixel noise with the right histogram, a flat or mean image score 0. Needs no trained classifier, so a GAN
+// On the real data (docs/one-shot-gan.md, a NumPy prototype of these features), held-out real slices of a class
+// score precision 0.94 and recall 0.86, while periodic textures, pixel noise with the real histogram, a flat or mean
+// image score 0. Needs no trained classifier, so a GAN
 // can be scored every few hundred steps while it trains (train-gan --quality-every, osgan gan-quality).
 #pragma once
 #include <cstdint>
