@@ -50,6 +50,12 @@ std::string at_step(std::int64_t step, const std::string& arch) {
   return "at step " + std::to_string(step) + " (arch " + arch + ")";
 }
 
+std::string comma_separated(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 // Throws osgan::Error(numerical) naming every loss that is NaN or Inf.
 void check_finite_losses(const StepLosses& losses) {
   std::string bad;
@@ -193,10 +199,8 @@ void GanTrainer::start_over_unless_another_run() {
          "an earlier run.");
   const auto differ = resume_mismatches(options_from_yaml_text(read_text_file(config), config.string()), options_);
   if (!differ.empty()) {
-    std::string keys;
-    for (const auto& k : differ) keys += (keys.empty() ? "" : ", ") + k;
     fail(ErrorCode::invalid_argument, "--resume: these options differ from the run started in " + config.string() +
-         ": " + keys + ". Hint: resume with the same options, or choose another --out folder.");
+         ": " + comma_separated(differ) + ". Hint: resume with the same options, or choose another --out folder.");
   }
   log_warning("train-gan: " + run_.string() + ": the run stopped before its first checkpoint; starting it again from step 0");
   options_.resume = false;
@@ -222,10 +226,8 @@ GanTrainSummary GanTrainer::run() {
     const auto saved = options_from_yaml_text(read_checkpoint_info(latest).config_yaml, latest.string());
     const auto differ = resume_mismatches(saved, options_);
     if (!differ.empty()) {
-      std::string keys;
-      for (const auto& k : differ) keys += (keys.empty() ? "" : ", ") + k;
       fail(ErrorCode::invalid_argument, "--resume: these options differ from the checkpointed run " + latest.string() +
-           ": " + keys + ". Hint: resume with the same options (see " + (run_ / "config.yaml").string() + ").");
+           ": " + comma_separated(differ) + ". Hint: resume with the same options (see " + (run_ / "config.yaml").string() + ").");
     }
     const auto info = load_checkpoint(latest, *gan_, device_, /*restore_rng=*/true);
     summary.start_step = info.step;
