@@ -6,8 +6,11 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 python3 "$here/make_toy_discs.py" "$work/data" 24 7 64
+# Two external sets from "another source" (other seeds, another size): one given to the pipeline, one added later.
+python3 "$here/make_toy_discs.py" "$work/other_site" 10 99 48
+python3 "$here/make_toy_discs.py" "$work/third_site" 8 123 80
 "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 \
-  >"$work/log1" 2>&1 || { cat "$work/log1"; fail "pipeline exited non-zero"; }
+  --external "$work/other_site" >"$work/log1" 2>&1 || { cat "$work/log1"; fail "pipeline exited non-zero"; }
 [ -s "$work/run/report.html" ] || fail "no report.html"
 grep -q 'alt="sample quality, tumor" src="data:image/svg' "$work/run/report.html" \
   || fail "the report has no sample-quality plot"
@@ -35,16 +38,78 @@ for p in ("real", "real_classical", "synthetic", "real_synthetic", "real_synthet
             assert v["ci95"][0] is None or v["ci95"][0] <= v["mean"] + 1e-9 <= v["ci95"][1] + 2e-9, (p, k, v)
     if p != "real":
         assert "accuracy" in m["classification"][p]["delta_vs_real"]
+# External validation: every protocol's classifiers, all seeds, on the external set, aggregated like the study.
+assert m["external_sets"]["other_site"]["images"] == 20 and m["external_sets"]["other_site"]["positives"] == 10
+for p in ("real", "real_classical", "synthetic", "real_synthetic", "real_synthetic_classical"):
+    e = m["external"]["other_site"][p]
+    for k in ("accuracy", "auc", "f1", "sensitivity", "specificity"):
+        assert len(e[k]["runs"]) == 2 and len(e[k]["ci95"]) == 2 and "mean" in e[k], (p, k, e[k])
+    if p != "real":
+        assert "accuracy" in e["delta_vs_real"], p
+    for seed in (1, 2):  # the study keeps every classifier, and the external stage writes its predictions
+        run = sys.argv[1].replace("metrics.json", "")
+        assert open(f"{run}study/{p}/seed_{seed}/model/classifier.json").read()
+        rows = open(f"{run}external/other_site/{p}/seed_{seed}/predictions.csv").read().split("\n")
+        assert rows[0].startswith("id,source,label,probability_tumor") and len([r for r in rows[1:] if r]) == 20, rows[:2]
 for k in ("osgan", "libtorch", "device", "threads"):
     assert k in m["environment"], k
 assert "audit" in m["timing"] and "study" in m["timing"]
 assert isinstance(m["audit"]["near_duplicate_pairs"], list) and isinstance(m["audit"]["outliers"], list)
 PY
 
+grep -q '<section id="external">' "$work/run/report.html" && grep -q 'AUC, external' "$work/run/report.html" \
+  || fail "the report has no external-validation table"
+
 # A second run finds every stage complete and skips it.
-"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 >"$work/log2" 2>&1 \
-  || { cat "$work/log2"; fail "second run failed"; }
-[ "$(grep -c 'up to date' "$work/log2")" = 9 ] || { cat "$work/log2"; fail "expected 9 skipped stages"; }
+"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 \
+  --external "$work/other_site" >"$work/log2" 2>&1 || { cat "$work/log2"; fail "second run failed"; }
+[ "$(grep -c 'up to date' "$work/log2")" = 10 ] || { cat "$work/log2"; fail "expected 10 skipped stages"; }
+
+# A bad external folder is one clear error before anything runs, and costs nothing already computed: a missing
+# folder, and a folder whose classes are not the study's.
+cp "$work/run/study/study.json" "$work/study_before.json"
+mkdir -p "$work/one_class/tumor" && cp "$work/other_site/tumor/"*.png "$work/one_class/tumor/"
+for bad in "$work/no_such_site" "$work/one_class"; do
+  set +e
+  "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 \
+    --external "$work/other_site" --external "$bad" >"$work/out_bad" 2>"$work/log_bad"; rc=$?
+  set -e
+  [ $rc = 1 ] || fail "bad external set $bad: rc $rc"
+  grep 'error' "$work/log_bad" >"$work/err" || true
+  [ "$(wc -l <"$work/err")" = 1 ] && grep -q "$(basename "$bad")" "$work/err" || fail "bad external set: $(cat "$work/log_bad")"
+  ! grep -q 'running\|up to date' "$work/log_bad" || fail "a bad external set still ran stages: $(cat "$work/log_bad")"
+done
+grep -q 'one class ("tumor")' "$work/err" || fail "one-class external set: $(cat "$work/err")"
+cmp -s "$work/run/study/study.json" "$work/study_before.json" || fail "a bad external set changed the study"
+[ -s "$work/run/external/other_site/results.json" ] || fail "a bad external set removed earlier external results"
+
+# Later: another external set on the kept classifiers, without retraining; metrics.json and the report gain it.
+"$osgan" evaluate-study --run "$work/run" --data "$work/third_site" --threads 2 >"$work/log_es" 2>&1 \
+  || { cat "$work/log_es"; fail "evaluate-study failed"; }
+grep -q "real_synthetic" "$work/log_es" || fail "evaluate-study printed no table: $(cat "$work/log_es")"
+python3 - "$work/run/metrics.json" <<'PY' || fail "evaluate-study did not add its set to metrics.json"
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert set(m["external"]) == {"other_site", "third_site"}, list(m["external"])
+assert m["external_sets"]["third_site"]["images"] == 16
+assert len(m["external"]["third_site"]["real"]["auc"]["runs"]) == 2
+PY
+grep -q 'third_site' "$work/run/report.html" || fail "the report was not rebuilt with the new external set"
+
+# evaluate with several models: each, then the mean and interval over them.
+"$osgan" evaluate --model "$work/run/study/real/seed_1/model" --model "$work/run/study/real/seed_2/model" \
+  --data "$work/third_site" --out "$work/eval2" --bootstrap 50 >"$work/log_ev" 2>&1 || { cat "$work/log_ev"; fail "evaluate, 2 models"; }
+grep -q "mean over 2 models" "$work/log_ev" || fail "evaluate, 2 models: $(cat "$work/log_ev")"
+python3 - "$work/eval2/results.json" <<'PY' || fail "evaluate, 2 models: results.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+auc = r["classification"]["models"]["auc"]
+assert len(auc["runs"]) == 2 and abs(auc["mean"] - sum(auc["runs"]) / 2) < 1e-9, auc
+PY
+set +e
+"$osgan" evaluate-study --run "$work/data" --data "$work/third_site" 2>"$work/err"; rc=$?
+set -e
+[ $rc = 1 ] && grep -q "study.json" "$work/err" || fail "evaluate-study on a folder without a study: rc $rc, $(cat "$work/err")"
 # --force redoes exactly the named stage (and nothing upstream).
 "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 --force study \
   >"$work/log3" 2>&1 || { cat "$work/log3"; fail "forced run failed"; }

@@ -32,4 +32,7 @@ class ScopedEnv {
 // ../shared/data/mri_based_brain_tumor_images, or an empty path when it is not present.
 std::filesystem::path real_data_dir();
 
+// Writes a valid 1x1 grey PNG at `path`, creating its folder.
+void write_tiny_png(const std::filesystem::path& path);
+
 }  // namespace osgan::test

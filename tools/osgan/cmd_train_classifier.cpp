@@ -1,6 +1,7 @@
 // osgan train-classifier: train a tumour classifier on real training images and/or synthetic folders, and
 // evaluate it on the real validation side only.
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <map>
 
@@ -11,13 +12,23 @@
 #include "osgan/core/log.h"
 #include "osgan/runtime/device.h"
 #include "osgan/train/classifier_evaluation.h"
+#include "osgan/train/classifier_presets.h"
 #include "osgan/train/classifier_trainer.h"
 
 namespace osgan::cli {
 namespace {
 
+// A flag that overrides a field of the recipe (--preset): when given on the command line, its parsed value is copied
+// onto the preset's options.
+struct RecipeFlag {
+  CLI::Option* option;
+  std::function<void(ClassifierTrainOptions& recipe, const ClassifierTrainOptions& parsed)> copy;
+};
+
 struct Args {
   ClassifierTrainOptions train;
+  std::string preset;
+  std::vector<RecipeFlag> recipe_flags;
   ComputeOptions compute;
   std::string data, split, val_data, positive = "tumor", negative, out, backbone;
   std::vector<std::string> synthetic;  // CLASS=DIR
@@ -26,6 +37,23 @@ struct Args {
 
 void run(Args& a) {
   apply_compute_options(a.compute);
+  if (!a.preset.empty()) {
+    ClassifierTrainOptions recipe = classifier_preset(a.preset);
+    for (const auto& flag : a.recipe_flags)
+      if (flag.option->count() > 0) flag.copy(recipe, a.train);
+    a.train = recipe;
+  } else if (a.train.augment.style_prob > 0 && !a.train.augment.has_style()) {
+    // --style-augment-prob alone: the cpu recipe's style ranges, the rest of the augmentation as given.
+    auto style = classifier_preset("cpu").augment;
+    style.prob = a.train.augment.prob;
+    style.style_prob = a.train.augment.style_prob;
+    style.flips = a.train.augment.flips;
+    style.max_rotation_deg = a.train.augment.max_rotation_deg;
+    style.max_translate = a.train.augment.max_translate;
+    style.max_scale = a.train.augment.max_scale;
+    style.max_intensity = a.train.augment.max_intensity;
+    a.train.augment = style;
+  }
   a.train.seed = a.compute.seed;
   a.train.device = a.compute.device;
   if (!a.backbone.empty()) {
@@ -116,22 +144,44 @@ void register_train_classifier(CLI::App& app) {
   cmd->add_flag("--no-real", args->no_real, "do not train on the real training images (synthetic only)");
   cmd->add_option("--positive", args->positive, "the positive class")->capture_default_str();
   cmd->add_option("--negative", args->negative, "the negative class name when no dataset gives it (default normal)");
-  cmd->add_option("--arch", t.model.arch, "resnet18|34|50|101|152, mobilenet_v2, cnn")->capture_default_str();
-  cmd->add_option("--width", t.model.width, "channel width multiplier")->capture_default_str();
-  cmd->add_option("--image-size", t.model.image_size, "images are resized to this square size")->capture_default_str();
-  cmd->add_option("--head-pool", t.model.head_pool, "flatten (the seed's head) or avg")->capture_default_str();
-  cmd->add_option("--dropout", t.model.dropout, "dropout before the last dense layer")->capture_default_str();
+  cmd->add_option("--preset", args->preset, "start from a named recipe (cpu, plain, seed-resnet152v2); the flags below "
+                  "that are given override its values");
+  // Each recipe flag: bound to a field, and remembered so that --preset keeps what the user gave.
+  auto flag = [&](CLI::Option* option, std::function<void(ClassifierTrainOptions&, const ClassifierTrainOptions&)> copy) {
+    args->recipe_flags.push_back({option->capture_default_str(), std::move(copy)});
+  };
+  using O = ClassifierTrainOptions;
+  flag(cmd->add_option("--arch", t.model.arch, "resnet18|34|50|101|152, mobilenet_v2, cnn"),
+       [](O& d, const O& s) { d.model.arch = s.model.arch; });
+  flag(cmd->add_option("--width", t.model.width, "channel width multiplier"), [](O& d, const O& s) { d.model.width = s.model.width; });
+  flag(cmd->add_option("--image-size", t.model.image_size, "images are resized to this square size"),
+       [](O& d, const O& s) { d.model.image_size = s.model.image_size; });
+  flag(cmd->add_option("--head-pool", t.model.head_pool, "flatten (the seed's head) or avg"),
+       [](O& d, const O& s) { d.model.head_pool = s.model.head_pool; });
+  flag(cmd->add_option("--dropout", t.model.dropout, "dropout before the last dense layer"),
+       [](O& d, const O& s) { d.model.dropout = s.model.dropout; });
   cmd->add_option("--backbone", args->backbone, "TorchScript feature extractor (N,1,H,W)->(N,C[,h,w])");
   cmd->add_flag("--fine-tune-backbone", args->fine_tune_backbone, "train the --backbone weights too (default frozen)");
-  cmd->add_option("--epochs", t.epochs)->capture_default_str();
-  cmd->add_option("--batch", t.batch_size)->capture_default_str();
-  cmd->add_option("--optimizer", t.optimizer, "adam or sgd")->capture_default_str();
-  cmd->add_option("--lr", t.lr)->capture_default_str();
-  cmd->add_option("--schedule", t.schedule, "cosine, step or none")->capture_default_str();
-  cmd->add_option("--weight-decay", t.weight_decay)->capture_default_str();
-  cmd->add_option("--augment-prob", t.augment.prob, "probability of each classical augmentation (0 = off)")->capture_default_str();
-  cmd->add_option("--early-stopping", t.early_stopping_fraction, "hold out this share of the TRAINING images (0 = off)")->capture_default_str();
-  cmd->add_option("--patience", t.patience)->capture_default_str();
+  flag(cmd->add_option("--epochs", t.epochs), [](O& d, const O& s) { d.epochs = s.epochs; });
+  flag(cmd->add_option("--batch", t.batch_size), [](O& d, const O& s) { d.batch_size = s.batch_size; });
+  flag(cmd->add_option("--optimizer", t.optimizer, "adam or sgd"), [](O& d, const O& s) { d.optimizer = s.optimizer; });
+  flag(cmd->add_option("--lr", t.lr), [](O& d, const O& s) { d.lr = s.lr; });
+  flag(cmd->add_option("--schedule", t.schedule, "cosine, step or none"), [](O& d, const O& s) { d.schedule = s.schedule; });
+  flag(cmd->add_option("--weight-decay", t.weight_decay), [](O& d, const O& s) { d.weight_decay = s.weight_decay; });
+  flag(cmd->add_option("--augment-prob", t.augment.prob, "probability of each classical augmentation (0 = off)"),
+       [](O& d, const O& s) { d.augment.prob = s.augment.prob; });
+  flag(cmd->add_option("--style-augment-prob", t.augment.style_prob, "probability of each style augmentation (resized "
+                       "crop, bias field, gamma, contrast, blur, noise; ranges of the cpu recipe; 0 = off)"),
+       [](O& d, const O& s) { d.augment.style_prob = s.augment.style_prob; });
+  flag(cmd->add_option("--test-time-flips", t.model.test_time_flips, "average the prediction over the image and its "
+                       "mirror image (true/false)"),
+       [](O& d, const O& s) { d.model.test_time_flips = s.model.test_time_flips; });
+  flag(cmd->add_option("--input-norm", t.model.input_norm, "none, or head: crop to the head and z-score inside it "
+                       "(part of the model, so evaluation applies it too)"),
+       [](O& d, const O& s) { d.model.input_norm = s.model.input_norm; });
+  flag(cmd->add_option("--early-stopping", t.early_stopping_fraction, "hold out this share of the TRAINING images (0 = off)"),
+       [](O& d, const O& s) { d.early_stopping_fraction = s.early_stopping_fraction; });
+  flag(cmd->add_option("--patience", t.patience), [](O& d, const O& s) { d.patience = s.patience; });
   cmd->add_option("--out", args->out, "output folder: model, metrics.json, predictions.csv")->required();
   add_compute_options(cmd, args->compute);
   cmd->callback([args] { run(*args); });

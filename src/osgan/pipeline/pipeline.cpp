@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -23,6 +24,7 @@
 #include "osgan/data/audit.h"
 #include "osgan/data/split.h"
 #include "osgan/io/png_writer.h"
+#include "osgan/pipeline/external_validation.h"
 #include "osgan/pipeline/parallel_gan_training.h"
 #include "osgan/metrics/image_quality_report.h"
 #include "osgan/report/html_report.h"
@@ -30,6 +32,7 @@
 #include "osgan/torch_info.h"
 #include "osgan/train/classifier_checkpoint.h"
 #include "osgan/train/classifier_data.h"
+#include "osgan/train/classifier_presets.h"
 #include "osgan/train/gan_trainer.h"
 #include "osgan/train/generate.h"
 #include "osgan/train/image_tensor.h"
@@ -54,28 +57,13 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-// The classifier and study settings of each preset. cpu and smoke: what 2 CPU cores do in minutes; paper: the seed's
-// ResNet152 (V2, from scratch: no ImageNet weights can be downloaded) at full width.
-void apply_study_preset(const std::string& preset, StudyOptions& study) {
-  auto& c = study.classifier;
-  if (preset == "cpu" || preset == "smoke") {
-    c.model.arch = "resnet18";
-    c.model.width = 0.25;
-    c.epochs = 8;
-    c.batch_size = 32;
-    c.lr = 1e-3;
-    study.seeds = {1, 2, 3};
-    study.bootstrap_resamples = 1000;
-  } else {
-    c.model.arch = "resnet152";
-    c.model.width = 1.0;
-    c.epochs = 30;
-    c.batch_size = 32;
-    c.lr = 1e-4;
-    c.early_stopping_fraction = 0.15;  // a part of the TRAINING side, never the validation side
-    study.seeds = {1, 2, 3, 4, 5};
-    study.bootstrap_resamples = 2000;
-  }
+// The classifier recipe and study settings of each preset. cpu and smoke: the "cpu" classifier recipe (minutes on
+// 2 CPU cores); paper: the seed's ResNet152V2 (from scratch: no ImageNet weights can be downloaded) at full width.
+void apply_study_preset(const std::string& preset, const std::string& classifier_recipe, StudyOptions& study) {
+  const bool paper = preset != "cpu" && preset != "smoke";
+  study.classifier = classifier_preset(!classifier_recipe.empty() ? classifier_recipe : paper ? "seed-resnet152v2" : "cpu");
+  study.seeds = paper ? std::vector<std::uint64_t>{1, 2, 3, 4, 5} : std::vector<std::uint64_t>{1, 2, 3};
+  study.bootstrap_resamples = paper ? 2000 : 1000;
 }
 
 template <typename T>
@@ -103,18 +91,32 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
     for (const auto& kv : root) {
       if (!kv.first.IsScalar()) fail(ErrorCode::bad_format, source + ": a section name must be a plain word");
       const auto key = kv.first.as<std::string>();
+      if (key == "external") {  // a list of dataset folders, not a section
+        if (!kv.second.IsSequence() && !kv.second.IsScalar())
+          fail(ErrorCode::bad_format, source + ": \"external\" must be a list of dataset folders (\"external: [dir1, dir2]\")");
+        continue;
+      }
       if (key != "gan" && key != "classifier" && key != "study" && key != "generate" && key != "split")
         fail(ErrorCode::invalid_argument, source + ": unknown section \"" + one_line(key) +
-             "\" (known: gan, classifier, study, generate, split)");
+             "\" (known: gan, classifier, study, generate, split, external)");
       // Each section holds keys; "generate: 5" would otherwise surface as yaml-cpp's exception, not an error.
       if (!kv.second.IsMap())
         fail(ErrorCode::bad_format, source + ": section \"" + key + "\" must be a mapping of keys (\"" + key +
                                         ":\" then indented \"key: value\" lines)");
     }
+    if (auto n = root["external"]) {
+      if (n.IsScalar()) o.external.push_back(n.as<std::string>());
+      else for (const auto& item : n) o.external.push_back(item.as<std::string>());
+    }
     if (root["gan"]) apply_yaml(root["gan"], o.gan, source);
     if (auto n = root["split"]) read_key(n, "val_fraction", o.val_fraction, source, "split");
     if (auto n = root["generate"]) read_key(n, "count", o.generate_count, source, "generate");
     if (auto n = root["classifier"]) {
+      if (n["preset"]) {  // a named recipe first, then the keys beside it override its values
+        std::string recipe;
+        read_key(n, "preset", recipe, source, "classifier");
+        o.study.classifier = classifier_preset(recipe);
+      }
       auto& c = o.study.classifier;
       read_key(n, "arch", c.model.arch, source, "classifier");
       read_key(n, "width", c.model.width, source, "classifier");
@@ -126,6 +128,9 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
       read_key(n, "weight_decay", c.weight_decay, source, "classifier");
       read_key(n, "early_stopping_fraction", c.early_stopping_fraction, source, "classifier");
       read_key(n, "augment_prob", c.augment.prob, source, "classifier");
+      read_key(n, "style_augment_prob", c.augment.style_prob, source, "classifier");
+      read_key(n, "test_time_flips", c.model.test_time_flips, source, "classifier");
+      read_key(n, "input_norm", c.model.input_norm, source, "classifier");
     }
     if (auto n = root["study"]) {
       read_key(n, "seeds", o.study.seeds, source, "study");
@@ -233,18 +238,18 @@ std::string relative_to(const fs::path& path, const fs::path& base) { return fs:
 }  // namespace
 
 std::vector<std::string> pipeline_stage_names() {
-  return {"audit", "split", "gan", "generate", "study", "image-quality", "report"};
+  return {"audit", "split", "gan", "generate", "study", "external", "image-quality", "report"};
 }
 
 void resolve_pipeline_options(PipelineOptions& o) {
   o.gan = preset_options(o.preset);  // throws for an unknown preset, naming the known ones
-  apply_study_preset(o.preset, o.study);
+  apply_study_preset(o.preset, o.classifier_preset, o.study);
   if (!o.config_file.empty()) apply_pipeline_config(o.config_file, o);
   for (const auto& f : o.force) {
     const auto names = pipeline_stage_names();
     if (std::find(names.begin(), names.end(), f) == names.end() && f.find('-') == std::string::npos)
       fail(ErrorCode::invalid_argument, "--force: unknown stage \"" + f +
-           "\" (stages: audit, split, gan, generate, study, image-quality, report; or gan-<class> etc.)");
+           "\" (stages: audit, split, gan, generate, study, external, image-quality, report; or gan-<class> etc.)");
   }
   o.gan.device = o.device;
   o.gan.threads = o.threads;
@@ -271,7 +276,11 @@ json run_pipeline(PipelineOptions o) {
                         "# osgan pipeline, resolved configuration (preset " + o.preset + ")\ndata: \"" +
                         o.data.string() + "\"\nseed: " + std::to_string(o.seed) + "\nval_fraction: " +
                         std::to_string(o.val_fraction) + "\ngenerate_count: " + std::to_string(o.generate_count) +
-                        "\nclassifier: " + to_json(o.study.classifier).dump() + "\nstudy_seeds: " +
+                        "\nclassifier: " + to_json(o.study.classifier).dump() + "\nexternal: " + [&] {
+                          json list = json::array();
+                          for (const auto& e : o.external) list.push_back(e.string());
+                          return list.dump();
+                        }() + "\nstudy_seeds: " +
                         json(o.study.seeds).dump() + "\ngan:\n  " + [&] {
                           std::string y = to_yaml(o.gan), out;
                           for (char c : y) { out += c; if (c == '\n') out += "  "; }
@@ -291,7 +300,25 @@ json run_pipeline(PipelineOptions o) {
   // Class names become folder and stage names under the run folder (gan/<class>, generated/<class>, ...), some of
   // which are removed and rebuilt: refuse any that would point outside it before anything is written.
   for (const auto& cls : dataset.classes) confined_child(o.out_dir / "gan", cls, "class name");
-  stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()));  // audit, split, study; gan, generate, quality per class
+  // External sets are checked now, so that a wrong folder fails in seconds rather than after the GANs.
+  std::map<std::string, fs::path> external_sets;  // name -> folder
+  if (!o.external.empty()) {
+    if (dataset.classes.size() != 2)
+      fail(ErrorCode::invalid_argument, "--external: the study needs exactly two classes, " + o.data.string() + " has " +
+           std::to_string(dataset.classes.size()));
+    const std::string& positive = o.study.positive_class;
+    const std::string negative = dataset.classes[0] == positive ? dataset.classes[1] : dataset.classes[0];
+    for (const auto& folder : o.external) {
+      const std::string name = external_set_name(folder);
+      confined_child(o.out_dir / "external", name, "external set name");
+      if (!external_sets.emplace(name, folder).second)
+        fail(ErrorCode::invalid_argument, "--external: two sets are named \"" + name + "\" (" + external_sets[name].string() +
+             " and " + folder.string() + "). Hint: give them folders with different names.");
+      check_external_set(folder, positive, negative);
+    }
+  }
+  // audit, split, study; gan, generate, quality per class; one per external set
+  stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()) + static_cast<int>(external_sets.size()));
 
   // 1. Audit: duplicates, near-duplicates, outliers.
   const fs::path audit_file = o.out_dir / "audit.json";
@@ -389,6 +416,27 @@ json run_pipeline(PipelineOptions o) {
                        {"seeds", study.seeds}, {"protocols", study.protocols}, {"bootstrap", study.bootstrap_resamples}};
   const auto study_fp = stages.run("study", study_inputs, {"study/study.json"}, [&](bool) { run_study(study, preprocess); });
   const json study_json = json::parse(read_text_file(study.out_dir / "study.json"));
+
+  // 5b. External validation: every classifier of the study, unchanged, on each external set.
+  for (const auto& [name, folder] : external_sets) {
+    data::DatasetOptions fingerprint_options;
+    fingerprint_options.preprocess = preprocess;
+    const json external_fp = dataset_fingerprint(data::load_dataset(folder, fingerprint_options), preprocess);
+    const fs::path out = o.out_dir / "external" / name;
+    stages.run("external-" + name, {{"study", study_fp}, {"data", external_fp}, {"bootstrap", study.bootstrap_resamples}},
+               {"external/" + name + "/results.json"}, [&](bool) {
+      remove_tree(out);
+      ModelEvaluationOptions e;
+      e.models = list_study_models(study.out_dir);
+      e.images = {folder, "", "val", study.positive_class};
+      e.set_name = name;
+      e.bootstrap_resamples = study.bootstrap_resamples;
+      e.seed = study.seeds.front();
+      e.device = o.device;
+      e.out_dir = out;
+      evaluate_models(e);
+    });
+  }
 
   // 6. Image quality per class: histograms, diversity, memorisation, FID/KID/PR in the domain feature space of the
   //    "real" protocol's first classifier (trained on the real training side only).
@@ -497,6 +545,12 @@ json run_pipeline(PipelineOptions o) {
     m["image_quality"][cls] = q;
   }
   m["classification"] = study_json["classification"];
+  for (const auto& [name, folder] : external_sets) {
+    const json e = json::parse(read_text_file(o.out_dir / "external" / name / "results.json"));
+    m["external"][name] = e["classification"];
+    m["external_sets"][name] = {{"data", e["data"]}, {"images", e["images"]}, {"positives", e["positives"]},
+                                {"interval_method", e["interval_method"]}};
+  }
   m["classification_positive_class"] = study.positive_class;
   m["study"] = {{"seeds", study.seeds}, {"interval_method", study_json["interval_method"]},
                 {"validation_images", study_json["validation_images"]}, {"classifier", to_json(study.classifier)}};

@@ -1,6 +1,6 @@
 // `osgan pipeline`: the seed study's whole experiment in one call. Stages, each writing into the run folder RUN
 // and skipped when its outputs are complete and its inputs and config are unchanged (so a stopped run resumes):
-//   audit -> split -> gan/<class> -> generate/<class> -> study -> image-quality/<class> -> report
+//   audit -> split -> gan/<class> -> generate/<class> -> study -> external/<set> -> image-quality/<class> -> report
 // The held-out validation images are used only by the study's evaluation: never by GAN training, the generator's
 // selection or classifier early stopping.
 #pragma once
@@ -19,7 +19,8 @@ namespace osgan {
 struct PipelineOptions {
   std::filesystem::path data;     // the real dataset (folder per class, or CSV)
   std::filesystem::path out_dir;  // RUN
-  std::string preset = "cpu";     // "cpu" (brain slices on 2 CPU cores), "paper" (the seed's schedule, for a GPU) or
+  std::string classifier_preset;  // empty: the preset's ("cpu", or "seed-resnet152v2" for paper); see classifier_presets.h
+  std::string preset = "cpu";     // "cpu" (the budget of 2 CPU cores), "paper" (the seed's schedule, for a GPU) or
                                   // "smoke" (everything runs; its GANs draw textures)
   std::filesystem::path config_file;  // optional YAML: sections gan, classifier, study, generate, split
   std::string device = "auto";
@@ -28,6 +29,9 @@ struct PipelineOptions {
   std::vector<std::string> force;  // stage names to redo ("audit", "split", "gan", "generate", "study", ...)
   bool gan_in_parallel = true;     // on the CPU, train the classes' GANs at once, one child process each
   bool quiet = false;
+  // External sets (another source's labelled images): every classifier of the study is evaluated on each after
+  // the study; never used for training, tuning or selection. Also the config file's top-level "external" list.
+  std::vector<std::filesystem::path> external;
 
   // Resolved from the preset and the config file (fill_pipeline_defaults):
   double val_fraction = 0.3;

@@ -213,10 +213,10 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
       run.train_images = train.size();
 
       const fs::path result_file = run_dir / "run.json";
-      // The "real" protocol's models are kept: they define the domain feature space of FID/KID (image quality).
-      const bool keep_model = protocol == "real";
+      // Every model is kept: external sets can be evaluated later without retraining (evaluate-study), and the
+      // "real" ones define the domain feature space of FID/KID (image quality).
       std::error_code ec;
-      if (fs::exists(result_file, ec) && (!keep_model || fs::exists(run_dir / "model" / "classifier.json", ec))) {
+      if (fs::exists(result_file, ec) && fs::exists(run_dir / "model" / "classifier.json", ec)) {
         try {
           const auto saved = json::parse(read_text_file(result_file));
           if (saved.at("fingerprint") == fingerprint) {
@@ -244,11 +244,9 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
                std::to_string(static_cast<int>(run.seconds)) + " s)");
       json saved = {{"fingerprint", fingerprint}, {"config", config}, {"seconds", run.seconds},
                     {"probabilities", run.probabilities}, {"report", metrics::to_json(evaluation.report)}};
-      if (keep_model) {
-        SavedClassifier model_record{result.model, opt.model, options.positive_class, negative_class, preprocess,
-                                     {{"protocol", protocol}, {"seed", seed}, {"training", to_json(opt)}}};
-        save_classifier(run_dir / "model", model_record);
-      }
+      SavedClassifier model_record{result.model, opt.model, options.positive_class, negative_class, preprocess,
+                                   {{"protocol", protocol}, {"seed", seed}, {"training", to_json(opt)}}};
+      save_classifier(run_dir / "model", model_record);
       write_text_atomically(result_file, saved.dump(1) + "\n");
       runs.push_back(run);
     }

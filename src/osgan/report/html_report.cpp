@@ -92,7 +92,7 @@ table.confusion th { font-weight: 500; color: var(--muted); font-size: 12px; tex
 table.confusion td { min-width: 74px; border: 2px solid #fff; font-weight: 600; }
 table.confusion .share { display: block; font-weight: 400; font-size: 11px; color: var(--muted); }
 .two { display: grid; grid-template-columns: 1fr 1fr; gap: 28px; }
-ul.caveats li { margin: 6px 0; max-width: 95ch; }
+ul.caveats li, ul.findings li { margin: 6px 0; max-width: 95ch; }
 #caveats { background: #fffaf0; border: 1px solid #f0dfb8; border-radius: 8px; padding: 4px 20px 10px; margin: 18px 0; }
 details summary { cursor: pointer; color: var(--accent); font-size: 14px; margin: 6px 0; }
 footer { color: var(--muted); font-size: 12.5px; padding: 16px 28px 30px; }
@@ -132,6 +132,7 @@ ReportResult render_report_html(const nlohmann::json& metrics, const ReportOptio
                         {"gan", "GAN training", section_gan},
                         {"quality", "Image quality", section_image_quality},
                         {"classification", "Classification", section_classification},
+                        {"external", "External validation", section_external},
                         {"caveats", "Caveats", section_caveats},
                         {"environment", "Environment", section_environment}};
   std::string body = render_section(ctx, "Summary", section_summary);

@@ -67,6 +67,7 @@ std::string section_split(ReportContext& ctx);
 std::string section_gan(ReportContext& ctx);
 std::string section_image_quality(ReportContext& ctx);
 std::string section_classification(ReportContext& ctx);
+std::string section_external(ReportContext& ctx);
 std::string section_environment(ReportContext& ctx);
 std::string section_caveats(ReportContext& ctx);
 

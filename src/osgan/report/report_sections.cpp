@@ -88,6 +88,15 @@ std::string section_summary(ReportContext& ctx) {
     out += card("Accuracy, " + protocol_label(key), fmt_estimate(acc), detail, delta ? verdict_class(delta) : "");
     break;
   }
+  if (const json* external = find(m, {"external"}); external && external->is_object() && !external->empty()) {
+    const auto& [name, set] = *external->items().begin();
+    const json* acc = find(&set, {"real", "accuracy"});
+    if (acc) {
+      const double val_acc = number(find(cls, {"real", "accuracy", "mean"}));
+      out += card("Accuracy, real only, on " + name, fmt_estimate(acc),
+                  "external set: another source's images" + (std::isfinite(val_acc) ? "; validation side " + fmt(val_acc) : std::string()));
+    }
+  }
   if (const json* gan = find(m, {"gan"}); gan && gan->is_object()) {
     double seconds = 0;
     for (const auto& [k, v] : gan->items()) seconds += std::isfinite(number(find(v, {"seconds"}))) ? number(find(v, {"seconds"})) : 0;
@@ -393,6 +402,77 @@ std::string section_classification(ReportContext& ctx) {
   if (const json* positive = find(ctx.metrics(), {"classification_positive_class"}))
     out += "<p class=\"meta\">Positive class: " + esc(text(positive)) + ".</p>\n";
   out += "</div></div>\n";
+  return out + "</section>\n";
+}
+
+std::string section_external(ReportContext& ctx) {
+  std::string out = open_section("external", "External validation: does it hold on another source's images?");
+  const json* external = find(ctx.metrics(), {"external"});
+  if (!external || !external->is_object() || external->empty())
+    return out + "<p class=\"notrun\">Not run: no external set was given (<code>osgan pipeline --external DIR</code>, or "
+                 "<code>osgan evaluate-study --run RUN --data DIR</code> after a run).</p>\n</section>\n";
+  const json* validation = find(ctx.metrics(), {"classification"});
+  out += "<p>The study's classifiers, unchanged (same weights, same preprocessing), tested on labelled images from "
+         "another source. These images were never used for training, tuning or selection. A difference between the "
+         "two columns is the price of moving to another hospital's scanner and protocol.</p>\n";
+  for (const auto& [name, set] : external->items()) {
+    const json* info = find(ctx.metrics(), {"external_sets", name.c_str()});
+    out += "<h3>" + esc(name) + "</h3>\n";
+    if (info)
+      out += "<p class=\"meta\">" + fmt_count(number(find(info, {"images"}))) + " images, " +
+             fmt_count(number(find(info, {"positives"}))) + " positive; " + esc(text(find(info, {"data"}))) + "</p>\n";
+    const auto keys = protocol_keys(&set);
+    out += "<table class=\"protocols\"><thead><tr><th>protocol</th><th class=\"num\">AUC, validation</th>"
+           "<th class=\"num\">AUC, external</th><th class=\"num\">accuracy, validation</th><th class=\"num\">accuracy, "
+           "external</th><th class=\"num\">sensitivity, external</th><th class=\"num\">specificity, external</th>"
+           "<th class=\"num\">&Delta; accuracy vs real, external</th></tr></thead><tbody>\n";
+    std::vector<IntervalRow> rows;
+    std::vector<std::string> findings;
+    for (const auto& k : keys) {
+      const char* key = k.c_str();
+      out += "<tr><td>" + esc(protocol_label(k)) + "<div class=\"key\">" + esc(k) + "</div></td>";
+      out += "<td class=\"num\">" + fmt_estimate(find(validation, {key, "auc"})) + "</td>";
+      out += "<td class=\"num\">" + fmt_estimate(find(&set, {key, "auc"})) + "</td>";
+      out += "<td class=\"num\">" + fmt_estimate(find(validation, {key, "accuracy"})) + "</td>";
+      out += "<td class=\"num\">" + fmt_estimate(find(&set, {key, "accuracy"})) + "</td>";
+      out += "<td class=\"num\">" + fmt_estimate(find(&set, {key, "sensitivity"})) + "</td>";
+      out += "<td class=\"num\">" + fmt_estimate(find(&set, {key, "specificity"})) + "</td>";
+      const json* delta = find(&set, {key, "delta_vs_real", "accuracy"});
+      if (k == "real") out += "<td class=\"num\">reference</td>";
+      else out += "<td class=\"num " + verdict_class(delta) + "\">" + fmt_estimate(delta) + "</td>";
+      out += "</tr>\n";
+
+      for (const auto& [side, source] : {std::pair<const char*, const json*>{"validation", validation}, {"external", &set}}) {
+        const json* acc = find(source, {key, "accuracy"});
+        const auto ci = numbers(find(acc, {"ci95"}));
+        if (acc && ci.size() == 2)
+          rows.push_back({protocol_label(k) + ", " + side, number(find(acc, {"mean"})), ci[0], ci[1]});
+      }
+      // Plain words for what a reader must not miss.
+      const double val_acc = number(find(validation, {key, "accuracy", "mean"}));
+      const double ext_acc = number(find(&set, {key, "accuracy", "mean"}));
+      if (std::isfinite(val_acc) && std::isfinite(ext_acc) && val_acc - ext_acc > 0.05)
+        findings.push_back(protocol_label(k) + ": accuracy falls from " + fmt(val_acc) + " on the validation side to " +
+                           fmt(ext_acc) + " on " + name + "; part of what these classifiers learned belongs to the "
+                           "development dataset, not to tumours.");
+      const json* val_delta = find(validation, {key, "delta_vs_real", "accuracy"});
+      if (k != "real" && verdict_class(val_delta) == "better" && verdict_class(delta) != "better")
+        findings.push_back("The gain of " + protocol_label(k) + " over real only on the validation side (" +
+                           fmt(number(find(val_delta, {"mean"}))) + ") does not hold on " + name + " (" +
+                           fmt(number(find(delta, {"mean"}))) + ", 95% interval " +
+                           (verdict_class(delta) == "worse" ? "below 0" : "includes 0") + ").");
+    }
+    out += "</tbody></table>\n";
+    if (!findings.empty()) {
+      out += "<ul class=\"findings\">\n";
+      for (const auto& f : findings) out += "<li>" + esc(f) + "</li>\n";
+      out += "</ul>\n";
+    }
+    if (!rows.empty())
+      out += ctx.plot("accuracy, validation and " + name, [&] {
+        return plot_intervals(rows, "accuracy on the validation side and on " + name + " (mean, 95% interval)", std::nan(""));
+      }, "plot wide");
+  }
   return out + "</section>\n";
 }
 

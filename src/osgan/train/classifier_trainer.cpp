@@ -22,6 +22,14 @@ void check_options(const ClassifierTrainOptions& o) {
   if (!(o.lr > 0)) bad("--lr: expected > 0, got " + std::to_string(o.lr));
   if (o.weight_decay < 0) bad("--weight-decay: expected >= 0");
   if (o.augment.prob < 0 || o.augment.prob > 1) bad("--augment-prob: expected a value in [0, 1]");
+  const auto& a = o.augment;
+  if (a.style_prob < 0 || a.style_prob > 1) bad("augment: style_prob: expected a value in [0, 1]");
+  if (!(a.min_crop_area > 0 && a.min_crop_area <= a.max_crop_area && a.max_crop_area <= 4))
+    bad("augment: crop area: expected 0 < min <= max <= 4");
+  if (!(a.min_gamma > 0 && a.min_gamma <= a.max_gamma)) bad("augment: gamma: expected 0 < min <= max");
+  if (!(a.min_contrast > 0 && a.min_contrast <= a.max_contrast)) bad("augment: contrast: expected 0 < min <= max");
+  if (a.max_bias_field < 0 || a.max_blur_sigma < 0 || a.max_noise < 0)
+    bad("augment: bias field, blur and noise limits must be >= 0");
   if (o.early_stopping_fraction < 0 || o.early_stopping_fraction >= 1)
     bad("--early-stopping: expected a fraction in [0, 1), got " + std::to_string(o.early_stopping_fraction));
 }
@@ -71,7 +79,11 @@ nlohmann::json to_json(const ClassifierTrainOptions& o) {
           {"step_epochs", o.step_epochs}, {"gamma", o.gamma},
           {"augment", {{"prob", o.augment.prob}, {"flips", o.augment.flips}, {"max_rotation_deg", o.augment.max_rotation_deg},
                        {"max_translate", o.augment.max_translate}, {"max_scale", o.augment.max_scale},
-                       {"max_intensity", o.augment.max_intensity}}},
+                       {"max_intensity", o.augment.max_intensity}, {"style_prob", o.augment.style_prob},
+                       {"crop_area", {o.augment.min_crop_area, o.augment.max_crop_area}},
+                       {"max_bias_field", o.augment.max_bias_field}, {"gamma", {o.augment.min_gamma, o.augment.max_gamma}},
+                       {"contrast", {o.augment.min_contrast, o.augment.max_contrast}},
+                       {"max_blur_sigma", o.augment.max_blur_sigma}, {"max_noise", o.augment.max_noise}}},
           {"balance_classes", o.balance_classes}, {"early_stopping_fraction", o.early_stopping_fraction},
           {"patience", o.patience}, {"device", o.device}, {"seed", o.seed}};
 }
@@ -80,7 +92,10 @@ torch::Tensor predict_probabilities(models::Classifier& model, const torch::Tens
                                     int batch_size) {
   return models::run_in_batches(
       model, images, device, batch_size,
-      [&](const torch::Tensor& batch) { return torch::sigmoid(model->forward(batch)); },  // (B)
+      [&](const torch::Tensor& batch) {
+        if (!model->config().test_time_flips) return torch::sigmoid(model->forward(batch));  // (B)
+        return torch::sigmoid((model->forward(batch) + model->forward(batch.flip({3}))) / 2);
+      },
       torch::empty({0}, torch::kFloat64));
 }
 

@@ -6,8 +6,10 @@
 #include <fstream>
 
 #include "osgan/core/error.h"
+#include "osgan/models/classifiers/head_normalisation.h"
 #include "osgan/train/classifier_augment.h"
 #include "osgan/train/classifier_checkpoint.h"
+#include "osgan/train/classifier_presets.h"
 #include "osgan/train/classifier_trainer.h"
 #include "support/test_support.h"
 
@@ -235,6 +237,105 @@ TEST(ClassifierAugment, KeepsShapeAndRangeAndIsOffAtProbabilityZero) {
     const bool ok = torch::equal(f[i], xi.flip({2}).flip({1})) ;
     EXPECT_TRUE(ok) << "prob 1 flips both axes";
   }
+}
+
+TEST(ClassifierAugment, StyleAugmentationWorksWithoutClassicalAndChangesTheLookNotTheRange) {
+  torch::manual_seed(0);
+  auto x = torch::rand({8, 1, 32, 32}) * 2 - 1;
+  ClassifierAugmentOptions o = classifier_preset("cpu").augment;
+  o.prob = 0;  // the study's protocols without classical augmentation keep the style augmentation
+  ASSERT_TRUE(o.has_style());
+  o.style_prob = 0;
+  EXPECT_TRUE(torch::equal(rand_classifier_augment(x, o), x)) << "style_prob 0 and prob 0: untouched";
+  o.style_prob = 1;
+  auto y = rand_classifier_augment(x, o);
+  EXPECT_EQ(y.sizes(), x.sizes());
+  EXPECT_LE(y.max().item<float>(), 1.f);
+  EXPECT_GE(y.min().item<float>(), -1.f);
+  for (int i = 0; i < 8; ++i) EXPECT_FALSE(torch::allclose(y[i], x[i], 1e-3, 1e-3)) << "image " << i << " unchanged";
+  // Gamma alone, fixed at 2: a pure intensity map, u -> u^2 on [0, 1].
+  ClassifierAugmentOptions g;
+  g.prob = 0;
+  g.style_prob = 1;
+  g.min_gamma = g.max_gamma = 2;
+  auto expected = ((x + 1) / 2).pow(2) * 2 - 1;
+  EXPECT_TRUE(torch::allclose(rand_classifier_augment(x, g), expected, 1e-5, 1e-5));
+}
+
+TEST(ClassifierPresets, NamedRecipesAndAClearErrorForAnUnknownOne) {
+  const auto cpu = classifier_preset("cpu");
+  EXPECT_TRUE(cpu.augment.has_style());
+  EXPECT_TRUE(cpu.model.test_time_flips);
+  EXPECT_EQ(cpu.model.input_norm, "head");
+  const auto plain = classifier_preset("plain");
+  EXPECT_FALSE(plain.augment.has_style());
+  EXPECT_EQ(plain.epochs, 8);
+  const auto seed = classifier_preset("seed-resnet152v2");
+  EXPECT_EQ(seed.model.arch, "resnet152");
+  EXPECT_EQ(seed.model.image_size, 128);
+  EXPECT_EQ(seed.model.head_pool, "flatten");
+  EXPECT_EQ(seed.model.head_units, 256);
+  try {
+    classifier_preset("resnet");
+    FAIL() << "expected an error";
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("known: cpu, plain, seed-resnet152v2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ClassifierPredict, TestTimeFlipsAverageTheImageAndItsMirror) {
+  models::ClassifierConfig config;
+  config.arch = "cnn";
+  config.width = 0.5;
+  config.image_size = 32;
+  torch::manual_seed(3);
+  models::Classifier model(config);  // the same initial weights for both: the same seed
+  config.test_time_flips = true;
+  torch::manual_seed(3);
+  models::Classifier flipping(config);
+  auto x = torch::rand({4, 1, 32, 32}) * 2 - 1;
+  const auto plain = predict_probabilities(model, x, torch::kCPU);
+  const auto tta = predict_probabilities(flipping, x, torch::kCPU);
+  torch::NoGradGuard no_grad;
+  const auto expected = torch::sigmoid((model->forward(x) + model->forward(x.flip({3}))) / 2).to(torch::kFloat64);
+  EXPECT_TRUE(torch::allclose(tta, expected, 1e-6, 1e-6));
+  EXPECT_FALSE(torch::allclose(tta, plain, 1e-6, 1e-6)) << "an untrained network is not mirror-symmetric";
+}
+
+TEST(HeadNormalisation, CropsTheLargestRegionAndZScoresInsideIt) {
+  // A bright 16x24 "head" in a 64x64 frame (value 0.5 on [0, 1]) with a noisy texture, and a small bright "text"
+  // mark in a corner that is not the largest region.
+  torch::manual_seed(1);
+  auto u = torch::zeros({1, 1, 64, 64});
+  u.slice(2, 20, 36).slice(3, 10, 34).copy_(0.5 + 0.1 * torch::rand({1, 1, 16, 24}));
+  u.slice(2, 1, 3).slice(3, 58, 63).fill_(1.0);
+  const auto out = models::normalise_head(u * 2 - 1);  // (1, 1, 64, 64)
+  ASSERT_EQ(out.sizes(), u.sizes());
+  EXPECT_LE(out.max().item<float>(), 1.f);
+  EXPECT_GE(out.min().item<float>(), -1.f);
+  // The head now fills the width (24 px + 4% margins -> 64 px): the middle row is foreground almost edge to edge,
+  // and its values are z-scores, centred near 0 inside the head.
+  const auto row = out[0][0][32];
+  EXPECT_GT((row > -0.9).sum().item<int64_t>(), 54) << row;
+  const auto inside = out[0][0].slice(0, 24, 40).slice(1, 8, 56);
+  EXPECT_NEAR(inside.mean().item<double>(), 0.0, 0.15);
+  // The corner mark was cropped away with the rest of the frame.
+  EXPECT_LT(out[0][0].slice(0, 0, 6).slice(1, 56, 64).max().item<float>(), -0.5);
+}
+
+TEST(HeadNormalisation, IsPartOfTheModelAndItsSavedConfig) {
+  models::ClassifierConfig config;
+  config.arch = "cnn";
+  config.width = 0.5;
+  config.image_size = 32;
+  config.input_norm = "head";
+  const auto round_trip = models::classifier_config_from_json(models::to_json(config));
+  EXPECT_EQ(round_trip.input_norm, "head");
+  models::Classifier model(config);
+  auto x = torch::rand({3, 1, 32, 32}) * 2 - 1;
+  EXPECT_TRUE(torch::allclose(model->prepare(x), models::normalise_head(x)));
+  config.input_norm = "zscore";
+  EXPECT_THROW(models::Classifier{config}, osgan::Error);
 }
 
 TEST(ClassifierData, StratifiedHoldoutKeepsBothClasses) {

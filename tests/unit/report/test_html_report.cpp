@@ -11,6 +11,7 @@
 using namespace osgan::report;
 using nlohmann::json;
 using osgan::test::ScratchDir;
+using osgan::test::write_tiny_png;
 
 namespace {
 
@@ -18,17 +19,6 @@ int count(const std::string& text, const std::string& what) {
   int n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
-}
-
-// A 1x1 grey PNG (valid file: signature, IHDR, IDAT, IEND).
-void write_tiny_png(const std::filesystem::path& path) {
-  static const unsigned char kPng[] = {
-      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
-      0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b, 0x55, 0x00, 0x00, 0x00, 0x0a, 0x49,
-      0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x68, 0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x77, 0xcd, 0x72, 0xb6, 0x00, 0x00,
-      0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(kPng), sizeof kPng);
 }
 
 json stat(double mean, double lo, double hi) { return {{"mean", mean}, {"ci95", {lo, hi}}, {"runs", {mean, mean}}}; }
@@ -115,4 +105,38 @@ TEST(HtmlReport, WriteReportIsAtomicAndFailsClearlyOnBadJson) {
   EXPECT_FALSE(std::filesystem::exists(run / "other.html"));
   options.run_dir = run / "missing";
   EXPECT_THROW(write_report(options), osgan::Error);
+}
+
+TEST(HtmlReport, ExternalSectionPutsValidationBesideExternalAndSaysWhenAGainDoesNotHold) {
+  json m;
+  m["classification"]["real"]["accuracy"] = stat(0.85, 0.8, 0.9);
+  m["classification"]["real"]["auc"] = stat(0.9, 0.85, 0.95);
+  m["classification"]["real_synthetic"]["accuracy"] = stat(0.9, 0.86, 0.94);
+  m["classification"]["real_synthetic"]["delta_vs_real"]["accuracy"] = {{"mean", 0.05}, {"ci95", {0.01, 0.09}}};
+  m["external"]["site_b"]["real"]["accuracy"] = stat(0.7, 0.62, 0.78);
+  m["external"]["site_b"]["real"]["auc"] = stat(0.75, 0.66, 0.83);
+  m["external"]["site_b"]["real_synthetic"]["accuracy"] = stat(0.69, 0.6, 0.77);
+  m["external"]["site_b"]["real_synthetic"]["delta_vs_real"]["accuracy"] = {{"mean", -0.01}, {"ci95", {-0.05, 0.03}}};
+  m["external_sets"]["site_b"] = {{"images", 160}, {"positives", 102}, {"data", "/data/site_b"}};
+  const auto result = render_report_html(m, {});
+  const auto at = result.html.find("<section id=\"external\">");
+  ASSERT_NE(at, std::string::npos);
+  const std::string section = result.html.substr(at, result.html.find("</section>", at) - at);
+  EXPECT_NE(section.find("160 images, 102 positive"), std::string::npos);
+  // The real-only row: validation AUC, external AUC, validation accuracy, external accuracy, in that order.
+  const auto row = section.find("Real only<div");
+  ASSERT_NE(row, std::string::npos);
+  const auto v_auc = section.find("0.900 <span", row), e_auc = section.find("0.750 <span", row),
+             v_acc = section.find("0.850 <span", row), e_acc = section.find("0.700 <span", row);
+  EXPECT_TRUE(v_auc < e_auc && e_auc < v_acc && v_acc < e_acc) << section;
+  EXPECT_NE(section.find("accuracy falls from 0.850 on the validation side to 0.700 on site_b"), std::string::npos) << section;
+  EXPECT_NE(section.find("The gain of Real + synthetic over real only on the validation side (0.050) does not hold on "
+                         "site_b (-0.010, 95% interval includes 0)"), std::string::npos) << section;
+  EXPECT_NE(result.html.find("Accuracy, real only, on site_b"), std::string::npos) << "summary card";
+}
+
+TEST(HtmlReport, ExternalSectionWithoutExternalSetsSaysHowToAddOne) {
+  const auto result = render_report_html(json::object(), {});
+  EXPECT_NE(result.html.find("osgan evaluate-study --run RUN --data DIR"), std::string::npos);
+  EXPECT_TRUE(result.problems.empty());
 }

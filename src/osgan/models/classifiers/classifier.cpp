@@ -2,6 +2,7 @@
 #include "osgan/models/classifiers/classifier.h"
 
 #include "osgan/core/error.h"
+#include "osgan/models/classifiers/head_normalisation.h"
 #include "osgan/models/classifiers/mobilenet_v2.h"
 #include "osgan/models/classifiers/resnet_v2.h"
 #include "osgan/models/classifiers/simple_cnn.h"
@@ -44,6 +45,8 @@ ClassifierImpl::ClassifierImpl(const ClassifierConfig& config) : config_(config)
     fail(ErrorCode::invalid_argument, "classifier: head pool must be flatten or avg, got \"" + config.head_pool + "\"");
   if (!(config.dropout >= 0 && config.dropout < 1))
     fail(ErrorCode::invalid_argument, "classifier: dropout must be in [0, 1), got " + std::to_string(config.dropout));
+  if (config.input_norm != "none" && config.input_norm != "head")
+    fail(ErrorCode::invalid_argument, "classifier: input_norm must be none or head, got \"" + config.input_norm + "\"");
   backbone = register_module("backbone", make_backbone(config));
   int64_t head_in = backbone->out_channels();
   if (config.head_pool == "flatten") {
@@ -62,14 +65,18 @@ torch::Tensor ClassifierImpl::forward(const torch::Tensor& x) {
   TORCH_CHECK(x.dim() == 4 && x.size(1) == 1 && x.size(2) == config_.image_size && x.size(3) == config_.image_size,
               "Classifier::forward: expected (N, 1, ", config_.image_size, ", ", config_.image_size, "), got ",
               x.sizes(), ". Hint: preprocess images to the model's image size.");
-  auto map = backbone->forward(x);  // (N, C, h, w)
+  auto map = backbone->forward(prepare(x));  // (N, C, h, w)
   auto flat = config_.head_pool == "flatten" ? map.flatten(1) : map.mean({2, 3});  // (N, C*h*w) or (N, C)
   auto h = dropout(torch::relu(fc1(flat)));  // (N, 256)
   return fc2(h).squeeze(1);                  // (N)
 }
 
+torch::Tensor ClassifierImpl::prepare(const torch::Tensor& x) const {
+  return config_.input_norm == "head" ? normalise_head(x) : x;
+}
+
 torch::Tensor ClassifierImpl::features(const torch::Tensor& x) {
-  return backbone->forward(x).mean({2, 3});  // (N, C)
+  return backbone->forward(prepare(x)).mean({2, 3});  // (N, C)
 }
 
 torch::Tensor run_in_batches(Classifier& model, const torch::Tensor& images, const torch::Device& device, int batch_size,
@@ -102,7 +109,7 @@ int64_t parameter_count(Classifier& model) {
 nlohmann::json to_json(const ClassifierConfig& c) {
   return {{"arch", c.arch}, {"width", c.width}, {"image_size", c.image_size}, {"head_units", c.head_units},
           {"dropout", c.dropout}, {"head_pool", c.head_pool}, {"backbone_file", c.backbone_file},
-          {"freeze_backbone", c.freeze_backbone}};
+          {"freeze_backbone", c.freeze_backbone}, {"test_time_flips", c.test_time_flips}, {"input_norm", c.input_norm}};
 }
 
 ClassifierConfig classifier_config_from_json(const nlohmann::json& j) {
@@ -116,6 +123,8 @@ ClassifierConfig classifier_config_from_json(const nlohmann::json& j) {
     c.head_pool = j.value("head_pool", c.head_pool);
     c.backbone_file = j.value("backbone_file", c.backbone_file);
     c.freeze_backbone = j.value("freeze_backbone", c.freeze_backbone);
+    c.test_time_flips = j.value("test_time_flips", c.test_time_flips);
+    c.input_norm = j.value("input_norm", c.input_norm);
   } catch (const nlohmann::json::exception& e) {
     fail(ErrorCode::bad_format, std::string("classifier config: ") + e.what());
   }

@@ -26,6 +26,8 @@ struct ClassifierConfig {
   std::string head_pool = "flatten";  // "flatten" (the seed's head) or "avg" (global average pool first)
   std::string backbone_file;          // arch "torchscript": the module's path
   bool freeze_backbone = true;        // arch "torchscript": keep the user's weights fixed
+  bool test_time_flips = false;       // predictions average the logits of the image and its mirror image
+  std::string input_norm = "none";    // "head": crop to the head and z-score inside it first (head_normalisation.h)
 };
 
 nlohmann::json to_json(const ClassifierConfig& config);
@@ -45,6 +47,8 @@ class ClassifierImpl : public torch::nn::Module {
   // The domain feature space used by FID/KID/precision-recall: the backbone map, globally average pooled.
   torch::Tensor features(const torch::Tensor& x);  // (N, 1, S, S) -> (N, C)
   const ClassifierConfig& config() const { return config_; }
+  // What the network sees of an input: x itself, or its head normalisation (config.input_norm).
+  torch::Tensor prepare(const torch::Tensor& x) const;
   int64_t feature_dim() const { return backbone->out_channels(); }
 
   std::shared_ptr<BackboneImpl> backbone;

@@ -1,0 +1,58 @@
+// External validation: the classifiers a study trained, tested unchanged on labelled images from another source
+// (TRIPOD-AI / CLAIM). Every model is scored with its own saved preprocessing (the development data's), and the
+// runs are aggregated exactly like the study's validation side: mean and a two-level bootstrap interval over
+// seeds and images, with paired differences against the "real" protocol.
+//
+//   auto models = list_study_models("runs/brain/study");
+//   auto result = evaluate_models({models, {"../external", "", "val", "tumor"}, "external", ...});
+//   result["classification"]["real"]["auc"]["mean"]
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "osgan/train/classifier_data.h"
+
+namespace osgan {
+
+// One saved classifier and the group it is aggregated in (a study protocol, or "models" for a plain list).
+struct ModelRef {
+  std::string protocol;
+  std::uint64_t seed = 0;
+  std::filesystem::path folder;  // written by save_classifier
+};
+
+// Every classifier a study kept: study.json's protocols x seeds, in the study's order. Throws osgan::Error when
+// study.json is missing or bad, or when a model folder is missing (a study run by osgan before every model was
+// kept: the hint says how to redo it).
+std::vector<ModelRef> list_study_models(const std::filesystem::path& study_dir);
+
+// The name of an external set in metrics.json and in RUN/external/<name>: its folder name (a CSV: its stem).
+std::string external_set_name(const std::filesystem::path& data);
+
+// Checks, before any long stage runs, that `data` is a labelled two-class dataset whose classes are
+// {positive, negative}: throws osgan::Error naming the folder and what was wrong otherwise.
+void check_external_set(const std::filesystem::path& data, const std::string& positive_class,
+                        const std::string& negative_class);
+
+struct ModelEvaluationOptions {
+  std::vector<ModelRef> models;
+  RealImageSource images;          // the labelled images (all of a folder, or one side of a split)
+  std::string set_name;            // shown in the results
+  int bootstrap_resamples = 2000;
+  std::uint64_t seed = 1;
+  std::string device = "cpu";
+  std::filesystem::path out_dir;   // empty: write nothing; else <protocol>/seed_<s>/predictions.csv and results.json
+};
+
+// Evaluates every model on the same images (loaded once per distinct preprocessing). All models must share the
+// positive and negative class names, and the images must carry exactly those two. Returns (and writes as
+// out_dir/results.json): {format, set, data, images, positives, models, classification}, where classification is
+// summarize_study's <protocol>.<metric> = {mean, ci95, runs}, delta_vs_real, roc, confusion.
+nlohmann::json evaluate_models(const ModelEvaluationOptions& options);
+
+}  // namespace osgan
