@@ -28,7 +28,7 @@ for c in ("normal", "tumor"):
     assert rows[0].startswith("step,") and [r.split(",")[0] for r in rows[1:]] == ["3", "6"], rows
     q = m["image_quality"][c]
     for k in ("histogram_w1", "diversity_generated", "diversity_real", "memorisation_max_ssim", "memorised_share",
-              "fid_domain", "kid_domain", "precision", "recall"):
+              "fid_domain", "kid_domain", "precision", "recall", "structure_precision", "structure_recall"):
         assert k in q, k
 for p in ("real", "real_classical", "synthetic", "real_synthetic", "real_synthetic_classical"):
     for k in ("accuracy", "auc", "f1", "sensitivity", "specificity"):

@@ -147,7 +147,7 @@ json evaluate_models(const ModelEvaluationOptions& o) {
     fail(ErrorCode::invalid_argument, o.images.data.string() + ": the images hold only one class; an evaluation needs both");
 
   json result = {{"format", "osgan.model-evaluation"}, {"version", 1}, {"set", o.set_name},
-                 {"data", fs::absolute(o.images.data).string()}, {"evaluated_on", description},
+                 {"data", fs::weakly_canonical(fs::absolute(o.images.data)).string()}, {"evaluated_on", description},
                  {"images", labels.size()}, {"positives", positives}, {"positive_class", positive}, {"models", models},
                  {"interval_method", "two-level percentile bootstrap over seeds and images (paired across protocols), " +
                                      std::to_string(o.bootstrap_resamples) + " resamples"},

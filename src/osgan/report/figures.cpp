@@ -215,11 +215,14 @@ std::string plot_intervals(const std::vector<IntervalRow>& rows, const std::stri
       if (std::isfinite(v)) x_min = std::min(x_min, v), x_max = std::max(x_max, v);
   }
   const double pad = std::max(0.02, 0.08 * (x_max - x_min));
+  size_t longest = 0;  // the left margin holds the row labels, in character widths
+  for (const auto& r : rows) longest = std::max(longest, r.label.size());
+  const size_t margin = std::max<size_t>(26, longest + 3);
   std::ostringstream s;
   s << preamble(760, 70 + 42 * static_cast<int>(n)) << gnuplot_datablock("iv", {mean, y, lo, hi})
     << "set xlabel " << gnuplot_quote(x_label) << "\n"
     << "set xrange [" << x_min - pad << ":" << x_max + pad << "]\n"
-    << "set yrange [0.4:" << n + 0.6 << "]\nset grid noytics\nset border 1 lc rgb '#777777'\nset lmargin 26\n"
+    << "set yrange [0.4:" << n + 0.6 << "]\nset grid noytics\nset border 1 lc rgb '#777777'\nset lmargin " << margin << "\n"
     << "set ytics (";
   for (size_t i = 0; i < n; ++i) s << (i ? ", " : "") << gnuplot_quote(rows[i].label) << " " << y[i];
   s << ") scale 0\nset key off\n";
