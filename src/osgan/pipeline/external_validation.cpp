@@ -67,13 +67,14 @@ std::string external_set_name(const fs::path& data) {
   return name;
 }
 
-void check_external_set(const fs::path& data, const std::string& positive_class, const std::string& negative_class) {
+data::Dataset load_external_set(const fs::path& data, const std::string& positive_class, const std::string& negative_class,
+                                const data::PreprocessOptions& preprocess) {
   std::error_code ec;
   if (!fs::exists(data, ec))
     fail(ErrorCode::io, "external set \"" + data.string() + "\": not found. Hint: pass a folder with one subfolder per "
          "class (" + negative_class + ", " + positive_class + ") or a CSV");
   data::DatasetOptions options;
-  options.preprocess.size = 16;  // the check decodes every file; the size it keeps does not matter
+  options.preprocess = preprocess;
   data::Dataset dataset;
   try {
     dataset = data::load_dataset(data, options);
@@ -90,6 +91,7 @@ void check_external_set(const fs::path& data, const std::string& positive_class,
          " and " + positive_class + " (those the classifiers were trained on), found " +
          (found.empty() ? std::string("none") : found) + ". Hint: name its class folders like the development data's.");
   }
+  return dataset;
 }
 
 json evaluate_models(const ModelEvaluationOptions& o) {

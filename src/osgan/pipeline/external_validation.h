@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "osgan/data/dataset.h"
 #include "osgan/train/classifier_data.h"
 
 namespace osgan {
@@ -34,10 +35,10 @@ std::vector<ModelRef> list_study_models(const std::filesystem::path& study_dir);
 // The name of an external set in metrics.json and in RUN/external/<name>: its folder name (a CSV: its stem).
 std::string external_set_name(const std::filesystem::path& data);
 
-// Checks, before any long stage runs, that `data` is a labelled two-class dataset whose classes are
-// {positive, negative}: throws osgan::Error naming the folder and what was wrong otherwise.
-void check_external_set(const std::filesystem::path& data, const std::string& positive_class,
-                        const std::string& negative_class);
+// Loads `data` with `preprocess` and checks, before any long stage runs, that it is a labelled two-class dataset
+// whose classes are {positive, negative}: throws osgan::Error naming the folder and what was wrong otherwise.
+data::Dataset load_external_set(const std::filesystem::path& data, const std::string& positive_class,
+                                const std::string& negative_class, const data::PreprocessOptions& preprocess);
 
 struct ModelEvaluationOptions {
   std::vector<ModelRef> models;

@@ -303,6 +303,7 @@ json run_pipeline(PipelineOptions o) {
   for (const auto& cls : dataset.classes) confined_child(o.out_dir / "gan", cls, "class name");
   // External sets are checked now, so that a wrong folder fails in seconds rather than after the GANs.
   std::map<std::string, fs::path> external_sets;  // name -> folder
+  std::map<std::string, json> external_fp;         // name -> its files and preprocessing
   if (!o.external.empty()) {
     if (dataset.classes.size() != 2)
       fail(ErrorCode::invalid_argument, "--external: the study needs exactly two classes, " + o.data.string() + " has " +
@@ -315,7 +316,7 @@ json run_pipeline(PipelineOptions o) {
       if (!external_sets.emplace(name, folder).second)
         fail(ErrorCode::invalid_argument, "--external: two sets are named \"" + name + "\" (" + external_sets[name].string() +
              " and " + folder.string() + "). Hint: give them folders with different names.");
-      check_external_set(folder, positive, negative);
+      external_fp[name] = dataset_fingerprint(load_external_set(folder, positive, negative, preprocess), preprocess);
     }
   }
   // audit, split, study; gan, generate, quality per class; one per external set
@@ -420,11 +421,8 @@ json run_pipeline(PipelineOptions o) {
 
   // 5b. External validation: every classifier of the study, unchanged, on each external set.
   for (const auto& [name, folder] : external_sets) {
-    data::DatasetOptions fingerprint_options;
-    fingerprint_options.preprocess = preprocess;
-    const json external_fp = dataset_fingerprint(data::load_dataset(folder, fingerprint_options), preprocess);
     const fs::path out = o.out_dir / "external" / name;
-    stages.run("external-" + name, {{"study", study_fp}, {"data", external_fp}, {"bootstrap", study.bootstrap_resamples}},
+    stages.run("external-" + name, {{"study", study_fp}, {"data", external_fp[name]}, {"bootstrap", study.bootstrap_resamples}},
                {"external/" + name + "/results.json"}, [&](bool) {
       remove_tree(out);
       ModelEvaluationOptions e;

@@ -34,19 +34,19 @@ TEST(ExternalValidation, SetIsNamedByItsFolderOrCsvStem) {
 TEST(ExternalValidation, CheckRefusesAMissingFolderAndClassesOtherThanTheStudys) {
   ScratchDir dir("ext-check");
   for (const char* cls : {"normal", "tumor"}) write_tiny_png(dir / "good" / cls / "a.png");
-  EXPECT_NO_THROW(osgan::check_external_set(dir / "good", "tumor", "normal"));
+  EXPECT_NO_THROW(osgan::load_external_set(dir / "good", "tumor", "normal", {}));
 
-  auto missing = error_of([&] { osgan::check_external_set(dir / "nowhere", "tumor", "normal"); });
+  auto missing = error_of([&] { osgan::load_external_set(dir / "nowhere", "tumor", "normal", {}); });
   EXPECT_NE(missing.find("nowhere"), std::string::npos) << missing;
   EXPECT_NE(missing.find("not found"), std::string::npos) << missing;
 
   for (const char* cls : {"no", "yes"}) write_tiny_png(dir / "renamed" / cls / "a.png");
-  auto renamed = error_of([&] { osgan::check_external_set(dir / "renamed", "tumor", "normal"); });
+  auto renamed = error_of([&] { osgan::load_external_set(dir / "renamed", "tumor", "normal", {}); });
   EXPECT_NE(renamed.find("expected the classes normal and tumor"), std::string::npos) << renamed;
   EXPECT_NE(renamed.find("found no, yes"), std::string::npos) << renamed;
 
   write_tiny_png(dir / "one" / "tumor" / "a.png");
-  auto one = error_of([&] { osgan::check_external_set(dir / "one", "tumor", "normal"); });
+  auto one = error_of([&] { osgan::load_external_set(dir / "one", "tumor", "normal", {}); });
   EXPECT_NE(one.find("one class (\"tumor\")"), std::string::npos) << one;  // the dataset loader's own words
   EXPECT_NE(one.find("external set: "), std::string::npos) << one;
 }
