@@ -279,7 +279,7 @@ std::string section_image_quality(ReportContext& ctx) {
       {"structure_precision", "precision (structure)", "share of generated images inside the real manifold in the fixed structure feature space (layout, edges, tones, spectrum; no classifier): textures score 0, held-out real slices about 0.9", 3},
       {"structure_recall", "recall (structure)", "share of real images covered by the generated manifold in the structure feature space", 3}};
   const auto classes = class_names(ctx, iq);
-  out += "<table><thead><tr><th>class</th>";
+  out += "<table class=\"dense\"><thead><tr><th>class</th>";
   for (const auto& col : columns) out += "<th class=\"num\" title=\"" + esc(col.tip) + "\">" + col.head + "</th>";
   out += "</tr></thead><tbody>\n";
   for (const auto& c : classes) {
