@@ -420,7 +420,9 @@ json run_pipeline(PipelineOptions o) {
   const json study_json = json::parse(read_text_file(study.out_dir / "study.json"));
 
   // 5b. External validation: every classifier of the study, unchanged, on each external set.
-  for (const auto& [name, folder] : external_sets) {
+  for (const auto& set : external_sets) {
+    const std::string& name = set.first;  // plain references: lambdas cannot capture structured bindings in C++17
+    const fs::path& folder = set.second;
     const fs::path out = o.out_dir / "external" / name;
     stages.run("external-" + name, {{"study", study_fp}, {"data", external_fp[name]}, {"bootstrap", study.bootstrap_resamples}},
                {"external/" + name + "/results.json"}, [&](bool) {

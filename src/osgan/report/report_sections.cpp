@@ -417,7 +417,9 @@ std::string section_external(ReportContext& ctx) {
   out += "<p>The study's classifiers, unchanged (same weights, same preprocessing), tested on labelled images from "
          "another source. These images were never used for training, tuning or selection. A difference between the "
          "two columns is the price of moving to another hospital's scanner and protocol.</p>\n";
-  for (const auto& [name, set] : external->items()) {
+  for (const auto& item : external->items()) {
+    const std::string name = item.key();  // a plain variable: lambdas cannot capture structured bindings in C++17
+    const json& set = item.value();
     const json* info = find(ctx.metrics(), {"external_sets", name.c_str()});
     out += "<h3>" + esc(name) + "</h3>\n";
     if (info)
