@@ -89,7 +89,9 @@ std::string section_summary(ReportContext& ctx) {
     break;
   }
   if (const json* external = find(m, {"external"}); external && external->is_object() && !external->empty()) {
-    const auto& [name, set] = *external->items().begin();
+    const auto first = external->begin();  // an iterator that outlives the uses below (items() proxies do not)
+    const std::string name = first.key();
+    const json& set = first.value();
     const json* acc = find(&set, {"real", "accuracy"});
     if (acc) {
       const double val_acc = number(find(cls, {"real", "accuracy", "mean"}));
