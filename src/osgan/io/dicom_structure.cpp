@@ -311,7 +311,12 @@ class Walker {
         if (explicit_ && !(vr == "SQ" || vr == "UN" || (pixel_data && (vr == "OB" || vr == "OW"))))
           truncated("undefined length with value representation " + vr, group, element);
         // A sequence (SQ, or any undefined length in implicit VR) or encapsulated pixel data: a list of items.
-        if (!walk_sequence(depth + 1, pixel_data)) return false;
+        // A UN sequence's items are implicit VR whatever the file's syntax (CP-246), and GDCM reads them so.
+        const bool implicit_inside = explicit_ && vr == "UN" && !pixel_data;
+        if (implicit_inside) explicit_ = false;
+        const bool complete = walk_sequence(depth + 1, pixel_data);
+        if (implicit_inside) explicit_ = true;
+        if (!complete) return false;
         continue;
       }
       need(length, group, element);

@@ -1,7 +1,9 @@
 // DICOM through GDCM (gdcm::PixmapReader): single- and multi-frame, every transfer syntax this GDCM build
 // can decode. GDCM returns stored values: we apply Rescale Slope/Intercept ourselves, and invert MONOCHROME1
 // within the stored range (smin + smax - v) before rescaling, so bright always means high signal.
-// Debian's GDCM keeps its asserts, so structure and codec headers are checked before it decodes anything.
+// Debian's GDCM keeps its asserts, so structure and codec headers are checked before it decodes anything, and
+// GDCM runs in a child process (isolated_call.h): an assert no check foresaw ends the child, not osgan. The child
+// hands back the decoded samples and the rescale of each selected frame; turning them into intensities happens here.
 #include <gdcmJPEG2000Codec.h>
 #include <gdcmJPEGCodec.h>
 #include <gdcmJPEGLSCodec.h>
@@ -17,8 +19,11 @@
 #include <cstring>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
 
 #include "osgan/io/dicom_structure.h"
+#include "osgan/io/isolated_call.h"
 #include "osgan/io/reader_common.h"
 
 namespace osgan::io::detail {
@@ -85,28 +90,100 @@ bool read_ds(const gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element
   return true;
 }
 
+// What the GDCM side hands back, with no GDCM type in it: the selected frames' stored samples, their format and
+// photometric interpretation, and each selected frame's rescale.
+struct DecodedDicom {
+  enum Scalar : std::int32_t { integer = 0, float32 = 1, float64 = 2 };
+  enum Photometric : std::int32_t { monochrome1 = 0, monochrome2 = 1, rgb = 2, ybr_full = 3 };
+  std::uint64_t width = 0, height = 0, frames = 0;
+  std::int32_t samples_per_pixel = 1, bits_allocated = 0, bits_stored = 0;
+  std::int32_t is_signed = 0, scalar = integer, photometric = monochrome2, planar = 0;
+  std::vector<std::int32_t> selected;    // frame numbers, from 0
+  std::vector<double> slope, intercept;  // one per selected frame
+  std::vector<char> samples;             // (selected, H, W, spp) or planar (selected, spp, H, W), native order
+};
+
+// Flat bytes for the trip from the child process; every field in a fixed order.
+class Bytes {
+ public:
+  explicit Bytes(std::vector<char> data = {}) : data_(std::move(data)) {}
+  template <typename T>
+  void put(const T& value) {
+    const char* p = reinterpret_cast<const char*>(&value);
+    data_.insert(data_.end(), p, p + sizeof(T));
+  }
+  template <typename T>
+  void put_vector(const std::vector<T>& values) {
+    put<std::uint64_t>(values.size());
+    const char* p = reinterpret_cast<const char*>(values.data());
+    data_.insert(data_.end(), p, p + values.size() * sizeof(T));
+  }
+  template <typename T>
+  T get() {
+    T value{};
+    take(&value, sizeof(T));
+    return value;
+  }
+  template <typename T>
+  std::vector<T> get_vector() {
+    const auto count = get<std::uint64_t>();
+    if (count > (data_.size() - at_) / sizeof(T)) throw std::length_error("short decoder result");
+    std::vector<T> values(count);
+    take(values.data(), count * sizeof(T));
+    return values;
+  }
+  std::vector<char>& data() { return data_; }
+
+ private:
+  void take(void* out, std::size_t n) {
+    if (n > data_.size() - at_) throw std::length_error("short decoder result");
+    std::memcpy(out, data_.data() + at_, n);
+    at_ += n;
+  }
+  std::vector<char> data_;
+  std::size_t at_ = 0;
+};
+
+std::vector<char> to_bytes(const DecodedDicom& d) {
+  Bytes b;
+  b.put(d.width), b.put(d.height), b.put(d.frames);
+  b.put(d.samples_per_pixel), b.put(d.bits_allocated), b.put(d.bits_stored);
+  b.put(d.is_signed), b.put(d.scalar), b.put(d.photometric), b.put(d.planar);
+  b.put_vector(d.selected), b.put_vector(d.slope), b.put_vector(d.intercept), b.put_vector(d.samples);
+  return std::move(b.data());
+}
+
+DecodedDicom from_bytes(std::vector<char> bytes) {
+  Bytes b(std::move(bytes));
+  DecodedDicom d;
+  d.width = b.get<std::uint64_t>(), d.height = b.get<std::uint64_t>(), d.frames = b.get<std::uint64_t>();
+  d.samples_per_pixel = b.get<std::int32_t>(), d.bits_allocated = b.get<std::int32_t>(), d.bits_stored = b.get<std::int32_t>();
+  d.is_signed = b.get<std::int32_t>(), d.scalar = b.get<std::int32_t>(), d.photometric = b.get<std::int32_t>();
+  d.planar = b.get<std::int32_t>();
+  d.selected = b.get_vector<std::int32_t>(), d.slope = b.get_vector<double>(), d.intercept = b.get_vector<double>();
+  d.samples = b.get_vector<char>();
+  return d;
+}
+
 // One stored sample as float, with bits above BitsStored masked off and signed values sign-extended.
-float stored_sample(const unsigned char* p, const gdcm::PixelFormat& pf) {
-  const int bytes = pf.GetBitsAllocated() / 8;
-  switch (pf.GetScalarType()) {
-    case gdcm::PixelFormat::FLOAT32: {
-      float f;
-      std::memcpy(&f, p, 4);
-      return f;
-    }
-    case gdcm::PixelFormat::FLOAT64: {
-      double d;
-      std::memcpy(&d, p, 8);
-      return static_cast<float>(d);
-    }
-    default: break;
+float stored_sample(const unsigned char* p, const DecodedDicom& d) {
+  const int bytes = d.bits_allocated / 8;
+  if (d.scalar == DecodedDicom::float32) {
+    float f;
+    std::memcpy(&f, p, 4);
+    return f;
+  }
+  if (d.scalar == DecodedDicom::float64) {
+    double v;
+    std::memcpy(&v, p, 8);
+    return static_cast<float>(v);
   }
   std::uint64_t raw = 0;
   std::memcpy(&raw, p, static_cast<std::size_t>(bytes));  // little-endian host: GDCM returns native order
-  int stored = pf.GetBitsStored();
+  int stored = d.bits_stored;
   if (stored <= 0 || stored > bytes * 8) stored = bytes * 8;  // corrupt BitsStored: use all bits
   if (stored < 64) raw &= (std::uint64_t(1) << stored) - 1;
-  if (pf.GetPixelRepresentation() == 1 && stored < 64 && (raw >> (stored - 1)) & 1)
+  if (d.is_signed && stored < 64 && (raw >> (stored - 1)) & 1)
     return static_cast<float>(static_cast<std::int64_t>(raw) - (std::int64_t(1) << stored));
   return static_cast<float>(raw);
 }
@@ -206,10 +283,8 @@ void rescale_for_frame(const gdcm::DataSet& ds, std::size_t frame, double& slope
   }
 }
 
-}  // namespace
-
-ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& options) {
-  check_dicom_structure(path);  // before GDCM, which aborts on some truncated headers
+// GDCM's part, run in the child process: read, check, decode; the selected frames' samples and rescale.
+DecodedDicom decode_with_gdcm(const std::filesystem::path& path, const ReadOptions& options) {
   try {
     GdcmMessages messages;
     // PixmapReader, not ImageReader: the latter also derives spacing and orientation, and GDCM asserts
@@ -263,58 +338,96 @@ ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& 
                     " samples per pixel is not supported (expected MONOCHROME1/2, RGB or YBR_FULL)");
     if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
       fail_read(ErrorCode::unsupported, path, std::to_string(bits) + "-bit DICOM samples are not supported");
-    const std::size_t bytes = static_cast<std::size_t>(bits / 8);
-    const std::size_t frame_pixels = static_cast<std::size_t>(width * height);
-    if (buffer.size() < frame_pixels * frames * spp * bytes)
+    const std::size_t frame_bytes = static_cast<std::size_t>(width * height) * spp * static_cast<std::size_t>(bits / 8);
+    if (buffer.size() < frame_bytes * frames)
       fail_read(ErrorCode::bad_format, path, "pixel data shorter than the header's dimensions");
 
+    DecodedDicom d;
+    d.width = width, d.height = height, d.frames = frames;
+    d.samples_per_pixel = spp, d.bits_allocated = bits, d.bits_stored = pf.GetBitsStored();
+    d.is_signed = pf.GetPixelRepresentation() == 1;
+    d.scalar = pf.GetScalarType() == gdcm::PixelFormat::FLOAT32   ? DecodedDicom::float32
+               : pf.GetScalarType() == gdcm::PixelFormat::FLOAT64 ? DecodedDicom::float64
+                                                                  : DecodedDicom::integer;
+    d.photometric = pi == gdcm::PhotometricInterpretation::MONOCHROME1   ? DecodedDicom::monochrome1
+                    : pi == gdcm::PhotometricInterpretation::MONOCHROME2 ? DecodedDicom::monochrome2
+                    : pi == gdcm::PhotometricInterpretation::RGB         ? DecodedDicom::rgb
+                                                                         : DecodedDicom::ybr_full;
+    d.planar = spp == 3 && image.GetPlanarConfiguration() == 1;
     const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
-    const bool invert = pi == gdcm::PhotometricInterpretation::MONOCHROME1;
-    // The stored range from BitsStored and signedness; float data has none, and is negated instead.
-    const bool is_float = pf.GetScalarType() == gdcm::PixelFormat::FLOAT32 || pf.GetScalarType() == gdcm::PixelFormat::FLOAT64;
-    const int stored_bits = std::min<int>(pf.GetBitsStored(), 63);
-    const double smin = is_float ? 0.0 : pf.GetPixelRepresentation() == 1 ? -std::ldexp(1.0, stored_bits - 1) : 0.0;
-    const double smax = is_float ? 0.0 : smin + std::ldexp(1.0, stored_bits) - 1.0;
-    const bool planar = spp == 3 && image.GetPlanarConfiguration() == 1;
-    // YBR_FULL's first component is already BT.601 luma.
-    const bool ybr = pi == gdcm::PhotometricInterpretation::YBR_FULL;
-
-    ImageFile file;
-    file.info.format = "dicom";
-    file.info.bits_per_sample = pf.GetBitsStored();
-    file.info.channels = spp;
-    file.info.channel_mode = channel_mode_name(spp);
-    file.info.width = static_cast<int>(width);
-    file.info.height = static_cast<int>(height);
-    file.info.frames = static_cast<int>(frames);
-    const auto* base = reinterpret_cast<const unsigned char*>(buffer.data());
     for (int f : select_slices(path, static_cast<int>(frames), options.slices)) {
-      const unsigned char* frame = base + static_cast<std::size_t>(f) * frame_pixels * spp * bytes;
       double slope = 1.0, intercept = 0.0;
       rescale_for_frame(ds, static_cast<std::size_t>(f), slope, intercept);
-      Image out(static_cast<int>(height), static_cast<int>(width));
-      for (std::size_t i = 0; i < frame_pixels; ++i) {
-        double v;
-        if (spp == 1) {
-          v = stored_sample(frame + i * bytes, pf);
-          if (invert) v = smin + smax - v;
-        } else {
-          auto sample = [&](int c) {
-            const std::size_t at = planar ? c * frame_pixels + i : i * 3 + c;
-            return stored_sample(frame + at * bytes, pf);
-          };
-          v = ybr ? sample(0) : luma_bt601(sample(0), sample(1), sample(2));
-        }
-        out.pixels[i] = static_cast<float>(v * slope + intercept);
-      }
-      file.slices.push_back(Slice{std::move(out), f});
+      d.selected.push_back(f);
+      d.slope.push_back(slope);
+      d.intercept.push_back(intercept);
+      const char* frame = buffer.data() + static_cast<std::size_t>(f) * frame_bytes;
+      d.samples.insert(d.samples.end(), frame, frame + frame_bytes);
     }
-    return file;
+    return d;
   } catch (const osgan::Error&) {
     throw;
   } catch (const std::exception& e) {
     fail_read(ErrorCode::bad_format, path, std::string("corrupt DICOM file (GDCM: ") + e.what() + ")");
   }
+}
+
+}  // namespace
+
+ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& options) {
+  check_dicom_structure(path);  // before GDCM, which aborts on some truncated headers
+  DecodedDicom d;
+  try {
+    d = from_bytes(call_isolated(path, "GDCM", [&] { return to_bytes(decode_with_gdcm(path, options)); }));
+  } catch (const std::length_error&) {
+    fail_read(ErrorCode::bad_format, path, "the GDCM decoder process sent a short result");
+  }
+  const int spp = d.samples_per_pixel;
+  const std::size_t bytes = static_cast<std::size_t>(d.bits_allocated / 8);
+  const std::size_t frame_pixels = static_cast<std::size_t>(d.width * d.height);
+  if (d.slope.size() != d.selected.size() || d.intercept.size() != d.selected.size() ||
+      d.samples.size() != d.selected.size() * frame_pixels * spp * bytes)
+    fail_read(ErrorCode::bad_format, path, "the GDCM decoder process sent an inconsistent result");
+
+  // MONOCHROME1 is inverted within the stored range from BitsStored and signedness; float data has none.
+  const bool invert = d.photometric == DecodedDicom::monochrome1;
+  const bool is_float = d.scalar != DecodedDicom::integer;
+  const int stored_bits = std::min<int>(d.bits_stored, 63);
+  const double smin = is_float ? 0.0 : d.is_signed ? -std::ldexp(1.0, stored_bits - 1) : 0.0;
+  const double smax = is_float ? 0.0 : smin + std::ldexp(1.0, stored_bits) - 1.0;
+  const bool planar = d.planar != 0;
+  // YBR_FULL's first component is already BT.601 luma.
+  const bool ybr = d.photometric == DecodedDicom::ybr_full;
+
+  ImageFile file;
+  file.info.format = "dicom";
+  file.info.bits_per_sample = d.bits_stored;
+  file.info.channels = spp;
+  file.info.channel_mode = channel_mode_name(spp);
+  file.info.width = static_cast<int>(d.width);
+  file.info.height = static_cast<int>(d.height);
+  file.info.frames = static_cast<int>(d.frames);
+  const auto* base = reinterpret_cast<const unsigned char*>(d.samples.data());
+  for (std::size_t k = 0; k < d.selected.size(); ++k) {
+    const unsigned char* frame = base + k * frame_pixels * spp * bytes;
+    Image out(static_cast<int>(d.height), static_cast<int>(d.width));
+    for (std::size_t i = 0; i < frame_pixels; ++i) {
+      double v;
+      if (spp == 1) {
+        v = stored_sample(frame + i * bytes, d);
+        if (invert) v = smin + smax - v;
+      } else {
+        auto sample = [&](int c) {
+          const std::size_t at = planar ? c * frame_pixels + i : i * 3 + c;
+          return stored_sample(frame + at * bytes, d);
+        };
+        v = ybr ? sample(0) : luma_bt601(sample(0), sample(1), sample(2));
+      }
+      out.pixels[i] = static_cast<float>(v * d.slope[k] + d.intercept[k]);
+    }
+    file.slices.push_back(Slice{std::move(out), d.selected[k]});
+  }
+  return file;
 }
 
 }  // namespace osgan::io::detail

@@ -211,6 +211,21 @@ void write_dicom(const std::filesystem::path& path, const DicomSpec& spec) {
     ds.Replace(slope.GetAsDataElement());
     ds.Replace(intercept.GetAsDataElement());
   }
+  if (spec.un_sequence) {
+    gdcm::DataElement value(gdcm::Tag(0x0021, 0x1011));
+    value.SetByteValue("ABCD", 4);
+    gdcm::Item item;
+    item.SetVLToUndefined();
+    item.GetNestedDataSet().Insert(value);
+    gdcm::SmartPointer<gdcm::SequenceOfItems> items = new gdcm::SequenceOfItems;
+    items->SetLengthToUndefined();
+    items->AddItem(item);
+    gdcm::DataElement sequence(gdcm::Tag(0x0021, 0x1010));
+    sequence.SetVR(gdcm::VR::UN);
+    sequence.SetValue(*items);
+    sequence.SetVLToUndefined();
+    ds.Insert(sequence);
+  }
   if (!spec.compression.empty()) {
     const gdcm::TransferSyntax::TSType ts =
         spec.compression == "rle"             ? gdcm::TransferSyntax::RLELossless

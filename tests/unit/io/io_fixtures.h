@@ -43,6 +43,9 @@ struct DicomSpec {
   // "jpeg-baseline" (8-bit only).
   std::string compression;
   std::vector<std::int32_t> stored;     // (frames, H, W) or (frames, H, W, 3) stored values
+  // Adds a private sequence (0021,1010) with VR UN and undefined length, its items in implicit VR as CP-246
+  // prescribes (what a toolkit writes for a sequence it has no dictionary entry for).
+  bool un_sequence = false;
 };
 
 // DICOM through gdcm::ImageWriter.

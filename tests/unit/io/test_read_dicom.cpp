@@ -67,6 +67,23 @@ TEST(ReadDicom, Monochrome1IsInvertedWithinStoredRangeThenRescaled) {
   for (std::size_t i = 0; i < s.stored.size(); ++i) EXPECT_EQ(p[i], 2.f * (4095 - s.stored[i]) - 1024.f) << i;
 }
 
+// A sequence the writer had no dictionary entry for is stored as UN with undefined length, its items in
+// implicit VR even in an explicit-VR file (CP-246). The structure check must walk them as GDCM reads them.
+TEST(ReadDicom, PrivateSequenceStoredAsUnIsReadInImplicitVr) {
+  ScratchDir dir("io-dicom");
+  DicomSpec s = ramp_spec(4, 3, 1, 16);
+  s.un_sequence = true;
+  write_dicom(dir / "cp246.dcm", s);
+  // The item's element is written with an implicit-VR header: tag (0021,1011) then a 4-byte length of 4.
+  const std::vector<std::uint8_t> raw = read_bytes(dir / "cp246.dcm");
+  const std::string bytes(raw.begin(), raw.end());
+  const std::string implicit_element("\x21\x00\x11\x10\x04\x00\x00\x00" "ABCD", 12);
+  ASSERT_NE(bytes.find(implicit_element), std::string::npos) << "the fixture no longer writes a CP-246 sequence";
+  const auto file = read_image_file(dir / "cp246.dcm");
+  ASSERT_EQ(file.slices.size(), 1u);
+  for (std::size_t i = 0; i < s.stored.size(); ++i) EXPECT_EQ(file.slices[0].image.pixels[i], float(s.stored[i])) << i;
+}
+
 TEST(ReadDicom, SignedStoredValues) {
   ScratchDir dir("io-dicom");
   DicomSpec s = ramp_spec(2, 2, 1, 16);
