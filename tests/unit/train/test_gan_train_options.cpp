@@ -19,10 +19,14 @@ TEST(Presets, PaperIsTheSeedSchedule) {
   EXPECT_DOUBLE_EQ(paper.gan.lr_g, 2e-4);
   EXPECT_DOUBLE_EQ(paper.gan.beta1, 0.5);
   EXPECT_DOUBLE_EQ(paper.gan.ema_decay, 0.9999);
-  // cpu: the published 64 px model at channel base 16 and the published batch 5, scored while it trains.
+  EXPECT_DOUBLE_EQ(paper.gan.prob_augment, 0.3);
+  // cpu: the published 64 px model at channel base 32 and the published batch 5, differentiable augmentation off
+  // (learning curves, docs/one-shot-gan.md), scored while it trains.
   const auto cpu = osgan::preset_options("cpu");
   EXPECT_EQ(cpu.gan.image_size, 64);
+  EXPECT_EQ(cpu.gan.channels_g, 32);
   EXPECT_EQ(cpu.batch_size, 5);
+  EXPECT_DOUBLE_EQ(cpu.gan.prob_augment, 0.0);
   EXPECT_EQ(cpu.gan.init, "as-run");
   EXPECT_GT(cpu.quality_every, 0);
   EXPECT_LT(cpu.steps * cpu.gan.image_size, paper.steps * paper.gan.image_size);

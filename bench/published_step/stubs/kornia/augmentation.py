@@ -1,0 +1,1 @@
+# Empty: see __init__.py.
