@@ -72,23 +72,22 @@ bool write_all(int fd, const char* data, std::size_t size) {
 
 [[noreturn]] void child_main(int fd, const std::function<std::vector<char>()>& work) {
   ::signal(SIGINT, SIG_IGN);  // Ctrl-C is the parent's to handle; the child finishes its one file
-  std::vector<char> message;
+  std::vector<char> head, body;  // status (and error code) bytes; the result or the error message
   try {
-    const std::vector<char> result = work();
-    message.assign(1, Status::ok);
-    message.insert(message.end(), result.begin(), result.end());
+    body = work();
+    head = {Status::ok};
   } catch (const Error& e) {
     const std::string what = e.what();
-    message = {Status::error, static_cast<char>(e.code())};
-    message.insert(message.end(), what.begin(), what.end());
+    head = {Status::error, static_cast<char>(e.code())};
+    body.assign(what.begin(), what.end());
   } catch (const std::exception& e) {
     const std::string what = std::string("unexpected error in the decoder process: ") + e.what();
-    message = {Status::error, static_cast<char>(ErrorCode::bad_format)};
-    message.insert(message.end(), what.begin(), what.end());
+    head = {Status::error, static_cast<char>(ErrorCode::bad_format)};
+    body.assign(what.begin(), what.end());
   }
-  const std::uint64_t length = message.size();
+  const std::uint64_t length = head.size() + body.size();
   const bool sent = write_all(fd, reinterpret_cast<const char*>(&length), sizeof length) &&
-                    write_all(fd, message.data(), message.size());
+                    write_all(fd, head.data(), head.size()) && write_all(fd, body.data(), body.size());
   ::close(fd);  // the parent has its result now, before this process's teardown
   // _exit: no atexit handlers, no flushing of stdio buffers the parent also holds.
   ::_exit(sent ? 0 : 3);
@@ -157,13 +156,13 @@ std::vector<char> call_isolated(const std::filesystem::path& path, const std::st
   if (received.size() >= sizeof length) std::memcpy(&length, received.data(), sizeof length);
   if (!timed_out && received.size() >= sizeof length && length >= 1 && received.size() - sizeof length == length) {
     finished_children().add(pid);
-    received.erase(received.begin(), received.begin() + sizeof length);
-    if (received[0] == Status::error && received.size() >= 2 && received[1] >= 0 &&
-        received[1] <= static_cast<char>(ErrorCode::interrupted))
-      fail(static_cast<ErrorCode>(received[1]), std::string(received.begin() + 2, received.end()));
-    if (received[0] != Status::ok)
+    const auto status = received.begin() + sizeof length;  // then the error code, or the result
+    if (status[0] == Status::error && length >= 2 && status[1] >= 0 &&
+        status[1] <= static_cast<char>(ErrorCode::interrupted))
+      fail(static_cast<ErrorCode>(status[1]), std::string(status + 2, received.end()));
+    if (status[0] != Status::ok)
       fail_read(ErrorCode::bad_format, path, "the " + library + " decoder process sent a malformed result");
-    return std::vector<char>(received.begin() + 1, received.end());
+    return std::vector<char>(status + 1, received.end());
   }
 
   // No complete result: how the child ended says why.
