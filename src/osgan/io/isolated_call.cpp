@@ -131,7 +131,8 @@ std::vector<char> call_isolated(const std::filesystem::path& path, const std::st
   }
   ::close(fds[1]);
 
-  // Read until the child closes its end, or the deadline.
+  // Read until the whole message is here (another thread's child, forked meanwhile, may hold a copy of the write
+  // end, so the end of the pipe can come late), the child closes its end, or the deadline.
   std::vector<char> received;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   bool timed_out = false;
@@ -150,6 +151,9 @@ std::vector<char> call_isolated(const std::filesystem::path& path, const std::st
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     received.insert(received.end(), chunk, chunk + n);
+    std::uint64_t expected = 0;
+    if (received.size() >= sizeof expected) std::memcpy(&expected, received.data(), sizeof expected);
+    if (received.size() >= sizeof expected && received.size() - sizeof expected >= expected) break;
   }
   ::close(fds[0]);
   std::uint64_t length = 0;
