@@ -93,6 +93,13 @@ bool write_all(int fd, const char* data, std::size_t size) {
   ::_exit(sent ? 0 : 3);
 }
 
+// True when `received` holds a whole message (its length prefix and that many bytes); `length` is the prefix.
+bool whole_message(const std::vector<char>& received, std::uint64_t& length) {
+  if (received.size() < sizeof length) return false;
+  std::memcpy(&length, received.data(), sizeof length);
+  return length >= 1 && received.size() - sizeof length == length;
+}
+
 const char* signal_name(int sig) {
   switch (sig) {
     case SIGABRT: return "SIGABRT, an assert";
@@ -151,14 +158,12 @@ std::vector<char> call_isolated(const std::filesystem::path& path, const std::st
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     received.insert(received.end(), chunk, chunk + n);
-    std::uint64_t expected = 0;
-    if (received.size() >= sizeof expected) std::memcpy(&expected, received.data(), sizeof expected);
-    if (received.size() >= sizeof expected && received.size() - sizeof expected >= expected) break;
+    std::uint64_t length = 0;
+    if (whole_message(received, length)) break;
   }
   ::close(fds[0]);
   std::uint64_t length = 0;
-  if (received.size() >= sizeof length) std::memcpy(&length, received.data(), sizeof length);
-  if (!timed_out && received.size() >= sizeof length && length >= 1 && received.size() - sizeof length == length) {
+  if (!timed_out && whole_message(received, length)) {
     finished_children().add(pid);
     const auto status = received.begin() + sizeof length;  // then the error code, or the result
     if (status[0] == Status::error && length >= 2 && status[1] >= 0 &&
