@@ -4,6 +4,7 @@
 # every 500 steps; osgan gan-quality then scores the checkpoints. Rerunning the same command resumes the run.
 #   bench/learning_curve/run.sh CONFIG CLASS OUT [THREADS]
 #   e.g. bench/learning_curve/run.sh bench/learning_curve/64px_ch32.yaml tumor runs/curves/64px_ch32_tumor 1
+# CLASS may pool classes (tumor,normal: an anatomy stage); INIT_FROM=RUN fine-tunes from that run's latest checkpoint.
 set -euo pipefail
 config=$1 class=$2 out=$3 threads=${4:-1}
 osgan=${OSGAN:-build/bin/osgan}
@@ -14,5 +15,6 @@ mkdir -p "$(dirname "$out")"
 [ -f "$split" ] || "$osgan" split --data "$data" --out "$split"
 resume=()
 [ -f "$out/checkpoints/latest.pt" ] && resume=(--resume)
+[ -n "${INIT_FROM:-}" ] && resume+=(--init-from "$INIT_FROM")
 "$osgan" train-gan --data "$data" --class "$class" --split "$split" --out "$out" --config "$config" \
   --threads "$threads" "${resume[@]}"

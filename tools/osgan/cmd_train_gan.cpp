@@ -39,6 +39,9 @@ void register_train_gan(CLI::App& app) {
   cmd->add_option("--max-rollbacks", v.max_rollbacks,
                   "NaN/Inf faults survived by rolling back to the last checkpoint with halved learning rates (default 3)");
   cmd->add_flag("--resume", v.resume, "continue from RUN/checkpoints/latest.pt");
+  cmd->add_option("--init-from", v.init_from,
+                  "fine-tune: start from this checkpoint's (or run folder's) G, D, EMA-G and optimizer states, e.g. a "
+                  "GAN trained on every class; same architecture needed");
   add_compute_options(cmd, flags->compute);
   cmd->callback([cmd, flags] {
     apply_compute_options(flags->compute);
@@ -58,6 +61,7 @@ void register_train_gan(CLI::App& app) {
     if (given("--sample-every")) options.sample_every = v.sample_every;
     if (given("--quality-every")) options.quality_every = v.quality_every;
     if (given("--max-rollbacks")) options.max_rollbacks = v.max_rollbacks;
+    if (given("--init-from")) options.init_from = v.init_from;
     if (given("--device")) options.device = flags->compute.device;
     if (given("--threads")) options.threads = flags->compute.threads;
     if (given("--seed")) options.seed = flags->compute.seed;

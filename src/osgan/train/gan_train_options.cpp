@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <functional>
 #include <iomanip>
 #include <sstream>
@@ -114,8 +115,16 @@ const std::vector<Field>& fields() {
       field("device", false, [](O& o) -> std::string& { return o.device; }),
       field("threads", false, [](O& o) -> int& { return o.threads; }),
       field("seed", true, [](O& o) -> std::uint64_t& { return o.seed; }),
+      field("init_from", true, [](O& o) -> std::string& { return o.init_from; }),
   };
   return table;
+}
+
+// The keys whose values decide the networks' parameter shapes and which modules exist.
+bool shapes_the_networks(const std::string& key) {
+  static const std::vector<std::string> keys = {"arch",     "image_size", "noise_dim",    "channels_g", "channels_d",
+                                                "blocks_g", "blocks_d",   "blocks_d_low", "use_ema"};
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
 // The published diversity term sums over every pair of a batch and divides by the levels only, so its weight grows
@@ -222,6 +231,13 @@ std::vector<std::string> resume_mismatches(const GanTrainOptions& a, const GanTr
   std::vector<std::string> keys;
   for (const auto& f : fields())
     if (f.must_match_on_resume && !f.equal(a, b)) keys.push_back(f.key);
+  return keys;
+}
+
+std::vector<std::string> architecture_mismatches(const GanTrainOptions& a, const GanTrainOptions& b) {
+  std::vector<std::string> keys;
+  for (const auto& f : fields())
+    if (shapes_the_networks(f.key) && !f.equal(a, b)) keys.push_back(f.key);
   return keys;
 }
 

@@ -45,6 +45,11 @@ struct GanTrainOptions {
   std::uint64_t seed = 1;
   bool resume = false;
   bool quiet = false;
+
+  // Fine-tuning: a checkpoint (or a run folder, meaning its latest.pt) of a GAN of the same architecture whose G, D,
+  // EMA-G and optimizer states start this run at step 0, e.g. an anatomy stage trained on every class. Empty = a
+  // fresh initialisation. Learning rates and every training setting come from this run's options.
+  std::string init_from;
 };
 
 // Checks ranges and combinations; throws osgan::Error (invalid_argument) naming the option.
@@ -59,5 +64,8 @@ GanTrainOptions options_from_yaml_text(const std::string& yaml, const std::strin
 
 // Keys whose values must match when resuming (model, data and batch); the names that differ between a and b.
 std::vector<std::string> resume_mismatches(const GanTrainOptions& a, const GanTrainOptions& b);
+
+// Keys that shape the networks (architecture, sizes, EMA or not): what must match for init_from to load weights.
+std::vector<std::string> architecture_mismatches(const GanTrainOptions& a, const GanTrainOptions& b);
 
 }  // namespace osgan

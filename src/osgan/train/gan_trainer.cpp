@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "osgan/core/atomic_file.h"
@@ -66,6 +67,19 @@ void check_finite_losses(const StepLosses& losses) {
 
 }  // namespace
 
+std::vector<std::string> pooled_classes(const std::string& class_list) {
+  std::vector<std::string> classes;
+  std::stringstream in(class_list);
+  for (std::string name; std::getline(in, name, ',');) {
+    if (name.empty())
+      fail(ErrorCode::invalid_argument, "--class \"" + class_list + "\": an empty class name. Hint: one class, or "
+           "several joined by commas without spaces, e.g. tumor,normal.");
+    if (std::find(classes.begin(), classes.end(), name) == classes.end()) classes.push_back(name);
+  }
+  if (classes.empty()) fail(ErrorCode::invalid_argument, "--class: expected a class name");
+  return classes;
+}
+
 torch::Tensor load_training_images(const GanTrainOptions& options) {
   auto preprocess = options.preprocess;
   preprocess.size = options.gan.image_size;
@@ -80,24 +94,27 @@ torch::Tensor load_training_images(const GanTrainOptions& options) {
   data::DatasetOptions dataset_options;
   dataset_options.preprocess = preprocess;
   const auto dataset = data::load_dataset(options.data_dir, dataset_options);
-  if (std::find(dataset.classes.begin(), dataset.classes.end(), options.class_name) == dataset.classes.end()) {
-    std::string known;
-    for (const auto& c : dataset.classes) known += (known.empty() ? "" : ", ") + c;
-    fail(ErrorCode::invalid_argument, options.data_dir + ": no class \"" + options.class_name +
-         "\" (classes found: " + known + "). Hint: --class must name one of the class subfolders.");
-  }
+  const auto classes = pooled_classes(options.class_name);
+  std::optional<data::Split> split;
+  if (!options.split_file.empty()) split = data::read_split(options.split_file);
   std::vector<std::size_t> indices;
-  if (options.split_file.empty()) {
-    indices = dataset.indices_of_class(options.class_name);
+  for (const auto& class_name : classes) {
+    if (std::find(dataset.classes.begin(), dataset.classes.end(), class_name) == dataset.classes.end()) {
+      std::string known;
+      for (const auto& c : dataset.classes) known += (known.empty() ? "" : ", ") + c;
+      fail(ErrorCode::invalid_argument, options.data_dir + ": no class \"" + class_name + "\" (classes found: " + known +
+           "). Hint: --class must name one of the class subfolders, or several joined by commas.");
+    }
+    const auto of_class = split ? data::select_samples(dataset, *split, data::Side::train, class_name)
+                                : dataset.indices_of_class(class_name);
+    if (of_class.empty())
+      fail(ErrorCode::invalid_argument, options.data_dir + ": class \"" + class_name + "\" has no training images" +
+           (options.split_file.empty() ? "" : " in " + options.split_file));
+    indices.insert(indices.end(), of_class.begin(), of_class.end());
+  }
+  if (!split)
     log_warning("train-gan: no --split given, so the GAN sees ALL " + std::to_string(indices.size()) + " images of \"" +
                 options.class_name + "\"; do not evaluate a classifier on any of them with its synthetic images");
-  } else {
-    const auto split = data::read_split(options.split_file);
-    indices = data::select_samples(dataset, split, data::Side::train, options.class_name);
-  }
-  if (indices.empty())
-    fail(ErrorCode::invalid_argument, options.data_dir + ": class \"" + options.class_name +
-         "\" has no training images" + (options.split_file.empty() ? "" : " in " + options.split_file));
   return samples_to_tensor(dataset, indices);  // (N, 1, S, S)
 }
 
@@ -147,8 +164,7 @@ std::int64_t GanTrainer::roll_back(std::int64_t step, const std::string& fault) 
   std::int64_t back_to = 0;
   if (last_checkpoint_.empty()) {
     // Before the first checkpoint: the run's start is reproducible from the seed, as in run().
-    seed_everything(options_.seed);
-    gan_ = make_gan(options_.gan, device_);
+    build_initial_gan();
   } else {
     back_to = load_checkpoint(last_checkpoint_, *gan_, device_, /*restore_rng=*/true).step;
   }
@@ -206,6 +222,29 @@ void GanTrainer::start_over_unless_another_run() {
   options_.resume = false;
 }
 
+void GanTrainer::build_initial_gan() {
+  // Seeding before building the model makes the initial weights reproducible too.
+  seed_everything(options_.seed);
+  gan_ = make_gan(options_.gan, device_);
+  if (options_.init_from.empty()) return;
+  const fs::path source = options_.init_from;
+  const auto path = fs::is_directory(source) ? source / "checkpoints" / "latest.pt" : source;
+  if (!fs::is_regular_file(path))
+    fail(ErrorCode::invalid_argument, "init_from: " + path.string() + " does not exist. Hint: give a GAN checkpoint "
+         "(.pt) or the --out folder of a train-gan run that has saved one.");
+  const auto header = read_checkpoint_info(path);
+  const auto source_options = options_from_yaml_text(header.config_yaml, path.string());
+  const auto differ = architecture_mismatches(source_options, options_);
+  if (!differ.empty())
+    fail(ErrorCode::invalid_argument, "init_from: " + path.string() + " holds another network (" + comma_separated(differ) +
+         " differ). Hint: fine-tune with the same architecture and sizes as that run (see its config.yaml).");
+  load_checkpoint(path, *gan_, device_, /*restore_rng=*/false);
+  apply_learning_rates();  // the optimizer states came with the checkpoint, its learning rates must not
+  log_info("[train-gan] starting from " + path.string() + " (step " + std::to_string(header.step) + " of a run on " +
+           (source_options.class_name.empty() ? source_options.image_file : "class \"" + source_options.class_name + "\"") +
+           ")");
+}
+
 GanTrainSummary GanTrainer::run() {
   const auto latest = run_ / "checkpoints" / "latest.pt";
   if (options_.resume && !fs::exists(latest)) start_over_unless_another_run();
@@ -218,9 +257,7 @@ GanTrainSummary GanTrainer::run() {
   const int stale = remove_temporary_files(run_);
   if (stale > 0) log_info("[train-gan] removed " + std::to_string(stale) + " partial file(s) of an interrupted write");
 
-  // Seeding before building the model makes the initial weights reproducible too.
-  seed_everything(options_.seed);
-  gan_ = make_gan(options_.gan, device_);
+  build_initial_gan();
   GanTrainSummary summary;
   if (options_.resume) {
     const auto saved = options_from_yaml_text(read_checkpoint_info(latest).config_yaml, latest.string());
@@ -322,6 +359,7 @@ GanTrainSummary GanTrainer::run() {
                          {"version", 1},
                          {"arch", options_.gan.arch},
                          {"class", options_.class_name},
+                         {"init_from", options_.init_from},
                          {"image", options_.image_file},
                          {"training_images", images_.size(0)},
                          {"parameters", gan_->parameter_count()},

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -36,6 +37,10 @@ struct GanTrainSummary {
   std::filesystem::path last_checkpoint;
   std::filesystem::path last_samples;
 };
+
+// The class names of --class: one, or several joined by commas ("tumor,normal"), whose training images are pooled
+// (an anatomy stage that per-class runs then fine-tune with init_from). Repeats are dropped; an empty name throws.
+std::vector<std::string> pooled_classes(const std::string& class_list);
 
 // The training images of `options`: the class's training side (or all of the class without a split), or the
 // one image. Returns (N, 1, S, S) in [-1, 1] on the CPU. Throws osgan::Error naming what is missing.
@@ -61,6 +66,8 @@ class GanTrainer {
   std::filesystem::path checkpoint_path(std::int64_t step) const;
   // --resume without a checkpoint: starts from step 0 when RUN/config.yaml matches the options, else throws.
   void start_over_unless_another_run();
+  // The weights of step 0: seeded fresh ones, or those of options.init_from (fine-tuning).
+  void build_initial_gan();
   void save(std::int64_t step);
   void write_samples(std::int64_t step, const torch::Tensor& grid_noise, GanTrainSummary& summary);
   void prune_checkpoints();

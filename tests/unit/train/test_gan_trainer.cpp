@@ -290,3 +290,110 @@ TEST(GanTrainer, RepeatedNanStopsAfterMaxRollbacksNamingTheStepAndCheckpoint) {
     EXPECT_EQ(lines_of(dir / ("max_" + std::to_string(max_rollbacks)) / "losses.csv").size(), 4u);
   }
 }
+
+namespace {
+
+// Runs `call`, expecting an osgan::Error whose message holds every one of `parts`.
+template <class Call>
+void expect_error_containing(Call call, const std::vector<std::string>& parts) {
+  try {
+    call();
+    ADD_FAILURE() << "expected an osgan::Error";
+  } catch (const osgan::Error& e) {
+    for (const auto& part : parts) EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+  }
+}
+
+// Every parameter (not buffer: batch-norm statistics move in any forward) of a DCGAN part in two checkpoints.
+bool same_dcgan_parameters(const fs::path& a, const fs::path& b, const osgan::GanConfig& config) {
+  osgan::DcganGenerator ga(config), gb(config);
+  osgan::test::load_dcgan_part(a, "g", *ga);
+  osgan::test::load_dcgan_part(b, "g", *gb);
+  osgan::DcganDiscriminator da(config), db(config);
+  osgan::test::load_dcgan_part(a, "d", *da);
+  osgan::test::load_dcgan_part(b, "d", *db);
+  const auto same = [](const torch::nn::Module& x, const torch::nn::Module& y) {
+    const auto px = x.named_parameters(), py = y.named_parameters();
+    for (const auto& item : px)
+      if (!torch::equal(item.value(), py[item.key()])) return false;
+    return true;
+  };
+  return same(*ga, *gb) && same(*da, *db);
+}
+
+}  // namespace
+
+TEST(GanTrainer, InitFromStartsFromTheSourceRunsWeights) {
+  ScratchDir dir("trainer");
+  const auto images = osgan::test::tiny_images();
+  auto source = osgan::test::tiny_options(dir / "source");
+  osgan::GanTrainer(source, images).run();
+
+  // Learning rates so small that one Adam step cannot move a float32 weight: the weights after step 1 are the
+  // weights the run started from.
+  auto frozen = [&](const fs::path& run, const std::string& init_from) {
+    auto o = osgan::test::tiny_options(run);
+    o.steps = 1;
+    o.seed = 11;
+    o.gan.lr_g = o.gan.lr_d = 1e-30;
+    o.init_from = init_from;
+    osgan::GanTrainer(o, images).run();
+    return run / "checkpoints" / "latest.pt";
+  };
+  const auto source_latest = dir / "source" / "checkpoints" / "latest.pt";
+  EXPECT_TRUE(same_dcgan_parameters(frozen(dir / "from_folder", (dir / "source").string()), source_latest, source.gan));
+  EXPECT_TRUE(same_dcgan_parameters(frozen(dir / "from_file", source_latest.string()), source_latest, source.gan));
+  // Without init_from the run starts from its own seeded weights, so the comparison above can fail.
+  EXPECT_FALSE(same_dcgan_parameters(frozen(dir / "fresh", ""), source_latest, source.gan));
+
+  // The fine-tuning run says where it started, and resuming it continues it (not the source again).
+  const auto config = osgan::read_text_file(dir / "from_folder" / "config.yaml");
+  EXPECT_NE(config.find("init_from: " + (dir / "source").string()), std::string::npos) << config;
+  auto more = osgan::test::tiny_options(dir / "from_folder");
+  more.steps = 3;
+  more.seed = 11;
+  more.gan.lr_g = more.gan.lr_d = 1e-30;
+  more.init_from = (dir / "source").string();
+  more.resume = true;
+  EXPECT_EQ(osgan::GanTrainer(more, images).run().start_step, 1);
+}
+
+TEST(GanTrainer, InitFromAnotherArchitectureOrAMissingRunIsRefusedNamingIt) {
+  ScratchDir dir("trainer");
+  const auto images = osgan::test::tiny_images();
+  auto source = osgan::test::tiny_options(dir / "source");
+  source.steps = 2;
+  osgan::GanTrainer(source, images).run();
+
+  auto wider = osgan::test::tiny_options(dir / "wider");
+  wider.gan.channels_g = 8;
+  wider.init_from = (dir / "source").string();
+  expect_error_containing([&] { osgan::GanTrainer(wider, images).run(); },
+                                       {"init_from:", "latest.pt", "channels_g differ"});
+
+  auto missing = osgan::test::tiny_options(dir / "missing");
+  missing.init_from = (dir / "no_such_run").string();
+  expect_error_containing([&] { osgan::GanTrainer(missing, images).run(); },
+                                       {"init_from:", "no_such_run", "does not exist"});
+}
+
+TEST(GanTrainer, CommaSeparatedClassesPoolTheirTrainingImages) {
+  ScratchDir dir("trainer");
+  osgan::test::write_tiny_png(dir / "data" / "tumor" / "a.png");
+  osgan::test::write_tiny_png(dir / "data" / "tumor" / "b.png");
+  osgan::test::write_tiny_png(dir / "data" / "normal" / "c.png");
+  auto o = osgan::test::tiny_options(dir / "run");
+  o.image_file.clear();
+  o.data_dir = (dir / "data").string();
+  o.quiet = true;
+  o.class_name = "tumor";
+  EXPECT_EQ(osgan::load_training_images(o).size(0), 2);
+  o.class_name = "tumor,normal";
+  EXPECT_EQ(osgan::load_training_images(o).size(0), 3);
+  o.class_name = "normal,tumor,normal";  // a repeat is not counted twice
+  EXPECT_EQ(osgan::load_training_images(o).size(0), 3);
+  o.class_name = "tumor,glioma";
+  expect_error_containing([&] { osgan::load_training_images(o); }, {"no class \"glioma\""});
+  o.class_name = "tumor,,normal";
+  expect_error_containing([&] { osgan::load_training_images(o); }, {"an empty class name"});
+}
