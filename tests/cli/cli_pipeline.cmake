@@ -3,3 +3,7 @@
 add_test(NAME cli_pipeline COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_pipeline.sh $<TARGET_FILE:osgan_cli>
          ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(cli_pipeline PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE" TIMEOUT 900)
+# The anatomy stage: one GAN on every class's training side that the class GANs fine-tune, cached and chained.
+add_test(NAME cli_pipeline_anatomy COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_pipeline_anatomy.sh
+         $<TARGET_FILE:osgan_cli> ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(cli_pipeline_anatomy PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE" TIMEOUT 900)

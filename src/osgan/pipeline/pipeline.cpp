@@ -45,6 +45,10 @@ using nlohmann::json;
 
 namespace osgan {
 namespace {
+// The run folder (under RUN/gan) and stage name (gan-_anatomy) of the anatomy stage.
+constexpr const char* kAnatomyRun = "_anatomy";
+}  // namespace
+namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -109,7 +113,13 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
       if (n.IsScalar()) o.external.push_back(n.as<std::string>());
       else for (const auto& item : n) o.external.push_back(item.as<std::string>());
     }
-    if (root["gan"]) apply_yaml(root["gan"], o.gan, source);
+    if (auto n = root["gan"]) {
+      // anatomy_steps belongs to the pipeline (it adds a stage); every other key is train-gan's.
+      read_key(n, "anatomy_steps", o.anatomy_steps, source, "gan");
+      YAML::Node train_gan_keys = YAML::Clone(n);
+      train_gan_keys.remove("anatomy_steps");
+      apply_yaml(train_gan_keys, o.gan, source);
+    }
     if (auto n = root["split"]) read_key(n, "val_fraction", o.val_fraction, source, "split");
     if (auto n = root["generate"]) read_key(n, "count", o.generate_count, source, "generate");
     if (auto n = root["classifier"]) {
@@ -225,6 +235,16 @@ json dataset_fingerprint(const data::Dataset& ds, const data::PreprocessOptions&
           {"low", p.low_percentile}, {"high", p.high_percentile}, {"pad", p.pad_to_square}};
 }
 
+// A GAN stage's options as its fingerprint sees them: without what does not change the result (where the run
+// folder is, the device, the thread count, the verbosity, where the anatomy checkpoint lies: its stage's own
+// fingerprint stands for it).
+GanTrainOptions fingerprint_view(GanTrainOptions g) {
+  g.out_dir = g.device = g.init_from = "";
+  g.threads = 0;
+  g.quiet = false;
+  return g;
+}
+
 torch::Tensor load_generated(const fs::path& folder, const data::PreprocessOptions& preprocess) {
   return load_labelled_folder(folder, 0, preprocess, "synthetic").images;
 }
@@ -261,6 +281,8 @@ void resolve_pipeline_options(PipelineOptions& o) {
   if (!(o.val_fraction > 0 && o.val_fraction < 1))
     fail(ErrorCode::invalid_argument, "split.val_fraction: expected a value in (0, 1), got " + std::to_string(o.val_fraction));
   if (o.generate_count < 1) fail(ErrorCode::invalid_argument, "generate.count: expected at least 1");
+  if (o.anatomy_steps < 0)
+    fail(ErrorCode::invalid_argument, "gan.anatomy_steps: expected 0 (off) or more, got " + std::to_string(o.anatomy_steps));
 }
 
 json run_pipeline(PipelineOptions o) {
@@ -319,8 +341,17 @@ json run_pipeline(PipelineOptions o) {
       external_fp[name] = dataset_fingerprint(load_external_set(folder, positive, negative, preprocess), preprocess);
     }
   }
-  // audit, split, study; gan, generate, quality per class; one per external set
-  stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()) + static_cast<int>(external_sets.size()));
+  const bool anatomy = o.anatomy_steps > 0;
+  if (anatomy) {
+    for (const auto& cls : dataset.classes)
+      if (cls == kAnatomyRun || cls.find(',') != std::string::npos)
+        fail(ErrorCode::invalid_argument, o.data.string() + ": class \"" + cls + "\" cannot share an anatomy stage (the "
+             "name " + (cls == kAnatomyRun ? "is the stage's own folder" : "holds a comma") +
+             "). Hint: rename the class folder, or set gan.anatomy_steps: 0.");
+  }
+  // audit, split, study; gan, generate, quality per class; one per external set; the anatomy stage
+  stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()) + static_cast<int>(external_sets.size()) +
+                   (anatomy ? 1 : 0));
 
   // 1. Audit: duplicates, near-duplicates, outliers.
   const fs::path audit_file = o.out_dir / "audit.json";
@@ -342,6 +373,28 @@ json run_pipeline(PipelineOptions o) {
   });
   const auto split = data::read_split(split_file);
 
+  // 3a. Optional anatomy stage: one GAN on the training side of every class, which each class's GAN fine-tunes.
+  // Only training images: the held-out side stays out of every GAN.
+  const fs::path anatomy_checkpoint = o.out_dir / "gan" / kAnatomyRun / "checkpoints" / "latest.pt";
+  std::string anatomy_fp;
+  if (anatomy) {
+    GanTrainOptions a = o.gan;
+    a.data_dir = o.data.string();
+    a.class_name.clear();
+    for (const auto& cls : dataset.classes) a.class_name += (a.class_name.empty() ? "" : ",") + cls;
+    a.split_file = split_file.string();
+    a.out_dir = (o.out_dir / "gan" / kAnatomyRun).string();
+    a.steps = o.anatomy_steps;
+    anatomy_fp = stages.run("gan-" + std::string(kAnatomyRun), {{"split", split_fp}, {"options", to_yaml(fingerprint_view(a))}},
+                            {"gan/" + std::string(kAnatomyRun) + "/checkpoints/latest.pt",
+                             "gan/" + std::string(kAnatomyRun) + "/summary.json"},
+                            [&](bool resuming) {
+      if (resuming && fs::exists(anatomy_checkpoint, ec)) a.resume = true;
+      else remove_tree(a.out_dir);
+      train_gan(a);
+    });
+  }
+
   // 3. One GAN per class, on that class's training side only. On the CPU the classes train at once, one child
   // process per core (each deterministic on its own); on a GPU, or with one core, one after the other.
   std::map<std::string, std::string> gan_fp;
@@ -353,11 +406,10 @@ json run_pipeline(PipelineOptions o) {
     g.class_name = cls;
     g.split_file = split_file.string();
     g.out_dir = (o.out_dir / "gan" / cls).string();
-    GanTrainOptions for_fp = g;
-    for_fp.out_dir = for_fp.device = "";
-    for_fp.threads = 0;
-    for_fp.quiet = false;
-    auto started = stages.begin("gan-" + cls, {{"split", split_fp}, {"options", to_yaml(for_fp)}},
+    if (anatomy) g.init_from = anatomy_checkpoint.string();
+    json inputs = {{"split", split_fp}, {"options", to_yaml(fingerprint_view(g))}};
+    if (anatomy) inputs["anatomy"] = anatomy_fp;
+    auto started = stages.begin("gan-" + cls, inputs,
                                 {"gan/" + cls + "/checkpoints/latest.pt", "gan/" + cls + "/summary.json"}, gan_fp[cls]);
     if (!started) continue;
     if (started->resuming && fs::exists(fs::path(g.out_dir) / "checkpoints" / "latest.pt", ec)) {

@@ -1,6 +1,6 @@
 // `osgan pipeline`: the seed study's whole experiment in one call. Stages, each writing into the run folder RUN
 // and skipped when its outputs are complete and its inputs and config are unchanged (so a stopped run resumes):
-//   audit -> split -> gan/<class> -> generate/<class> -> study -> external/<set> -> image-quality/<class> -> report
+//   audit -> split -> [gan/_anatomy] -> gan/<class> -> generate/<class> -> study -> external/<set> -> image-quality/<class> -> report
 // The held-out validation images are used only by the study's evaluation: never by GAN training, the generator's
 // selection or classifier early stopping.
 #pragma once
@@ -36,6 +36,10 @@ struct PipelineOptions {
   // Resolved from the preset and the config file (fill_pipeline_defaults):
   double val_fraction = 0.3;
   GanTrainOptions gan;            // per class: data, class, split and out_dir are set by the pipeline
+  // > 0: an anatomy stage first trains one GAN on the training images of every class for this many steps
+  // (RUN/gan/_anatomy); each class's GAN then starts from it (init_from) and trains gan.steps steps on its class
+  // alone. 0: each class's GAN starts from fresh weights. Config: gan.anatomy_steps.
+  int anatomy_steps = 0;
   int generate_count = 700;       // per class (seed.md, BrainGAN)
   StudyOptions study;             // data, split, synthetic and out_dir are set by the pipeline
 };

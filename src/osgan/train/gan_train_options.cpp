@@ -174,7 +174,8 @@ void validate(const GanTrainOptions& o) {
 std::string to_yaml(const GanTrainOptions& options) {
   YAML::Emitter out;
   out << YAML::BeginMap;
-  for (const auto& f : fields()) f.emit(options, out);
+  for (const auto& f : fields())
+    if (f.key != "init_from" || !options.init_from.empty()) f.emit(options, out);  // configs before it stay as they were
   out << YAML::EndMap;
   return std::string("# osgan train-gan: resolved configuration\n") + diversity_pressure_note(options) + out.c_str() + "\n";
 }
