@@ -28,11 +28,17 @@ anatomy = json.load(open(f"{run}/gan/_anatomy/summary.json"))
 # Every class's training side, and nothing of the held-out side.
 assert anatomy["training_images"] == sum(split["counts"]["train"].values()), (anatomy, split["counts"])
 assert anatomy["steps"] == 3 and anatomy["class"] == "normal,tumor", anatomy
+m = json.load(open(f"{run}/metrics.json"))["gan_anatomy"]
+assert m["steps"] == 3 and m["training_images"] == anatomy["training_images"], m
+assert open(f"{run}/{m['quality_csv']}").read().startswith("step,") and open(f"{run}/{m['samples_grid']}", "rb").read(4) == b"\x89PNG", m
 for c in ("normal", "tumor"):
     s = json.load(open(f"{run}/gan/{c}/summary.json"))
     assert s["init_from"].endswith("gan/_anatomy/checkpoints/latest.pt"), s
     assert s["training_images"] == split["counts"]["train"][c] and s["steps"] == 6, s
 PY
+grep -q 'anatomy stage (every class)' "$work/run/report.html" \
+  && grep -q 'alt="sample quality, anatomy stage" src="data:image/svg' "$work/run/report.html" \
+  || fail "the report does not show the anatomy stage"
 for c in normal tumor; do
   grep -q "starting from .*_anatomy/checkpoints/latest.pt" "$work/run/gan/$c/train.log" \
     || fail "gan/$c did not start from the anatomy stage: $(cat "$work/run/gan/$c/train.log")"

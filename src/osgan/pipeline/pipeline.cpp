@@ -566,6 +566,18 @@ json run_pipeline(PipelineOptions o) {
     m["split"]["train"][cls] = data::select_samples(dataset, split, data::Side::train, cls).size();
     m["split"]["val"][cls] = data::select_samples(dataset, split, data::Side::val, cls).size();
   }
+  if (anatomy) {
+    const fs::path dir = o.out_dir / "gan" / kAnatomyRun;
+    const json summary = json::parse(read_text_file(dir / "summary.json"));
+    const std::string name = std::string("gan/") + kAnatomyRun;
+    m["gan_anatomy"] = {{"steps", summary.value("steps", 0)},
+                        {"seconds", timing["gan-" + std::string(kAnatomyRun)].value("seconds", 0.0)},
+                        {"classes", summary.value("class", "")},
+                        {"training_images", summary.value("training_images", 0)},
+                        {"losses_csv", name + "/losses.csv"},
+                        {"samples_grid", relative_to(summary.value("samples", ""), o.out_dir)}};
+    if (fs::exists(dir / "quality.csv")) m["gan_anatomy"]["quality_csv"] = name + "/quality.csv";
+  }
   for (const auto& cls : dataset.classes) {
     const fs::path gan_dir = o.out_dir / "gan" / cls;
     const json summary = json::parse(read_text_file(gan_dir / "summary.json"));

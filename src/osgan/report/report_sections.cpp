@@ -230,6 +230,22 @@ std::string section_gan(ReportContext& ctx) {
   if (!gan || !gan->is_object()) return out + not_run("gan") + "</section>\n";
   out += "<p class=\"meta\">One GAN per class (One-Shot GAN, Sushko et al., CVPR Workshops 2021). Faint lines are the "
          "logged values, solid lines their moving average.</p>\n";
+  if (const json* a = find(ctx.metrics(), {"gan_anatomy"})) {
+    // The stage every class's GAN started from: what it learned is what fine-tuning had to build on.
+    out += "<div class=\"block\"><h3>anatomy stage (every class)</h3><p class=\"meta\">" +
+           fmt_count(number(find(a, {"steps"}))) + " steps on the " + fmt_count(number(find(a, {"training_images"}))) +
+           " training images of " + esc(text(find(a, {"classes"}))) + " together &middot; " +
+           fmt_seconds(number(find(a, {"seconds"}))) + ". Each class's GAN below started from its last checkpoint and "
+           "then learned its own class alone.</p>\n";
+    const std::string quality = text(find(a, {"quality_csv"}));
+    if (!quality.empty())
+      out += ctx.plot("sample quality, anatomy stage", [&] {
+        return plot_quality_curve(read_csv_table(ctx.resolve_run_path(quality)), "Sample quality by step: anatomy stage");
+      }, "plot wide");
+    out += "<div class=\"grids\"><figure>" + ctx.run_image(text(find(a, {"samples_grid"})), "anatomy stage samples", "grid") +
+           "<figcaption>left: real training images; right: the anatomy stage's samples at its last step</figcaption>"
+           "</figure></div></div>\n";
+  }
   for (const auto& c : class_names(ctx, gan)) {
     const json* g = find(gan, {c.c_str()});
     if (!g) continue;
@@ -250,7 +266,7 @@ std::string section_gan(ReportContext& ctx) {
         return plot_quality_curve(read_csv_table(ctx.resolve_run_path(quality)), "Sample quality by step: " + c);
       }, "plot wide");
       out += "<p class=\"meta\">Scored while training, against this class's training images, in a fixed structure "
-             "feature space (16x16 layout, edges, grey levels): precision is the share of samples that look like some "
+             "feature space (8x8 layout, edges, grey levels, spectrum): precision is the share of samples that look like some "
              "training slice, recall the share of training slices that some sample resembles. Still rising at the last "
              "step means more steps would help.</p>\n";
     }
