@@ -47,8 +47,6 @@ namespace osgan {
 namespace {
 // The run folder (under RUN/gan) and stage name (gan-_anatomy) of the anatomy stage.
 constexpr const char* kAnatomyRun = "_anatomy";
-}  // namespace
-namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -375,7 +373,8 @@ json run_pipeline(PipelineOptions o) {
 
   // 3a. Optional anatomy stage: one GAN on the training side of every class, which each class's GAN fine-tunes.
   // Only training images: the held-out side stays out of every GAN.
-  const fs::path anatomy_checkpoint = o.out_dir / "gan" / kAnatomyRun / "checkpoints" / "latest.pt";
+  const std::string anatomy_folder = std::string("gan/") + kAnatomyRun;  // in the run folder
+  const fs::path anatomy_checkpoint = o.out_dir / anatomy_folder / "checkpoints" / "latest.pt";
   std::string anatomy_fp;
   if (anatomy) {
     GanTrainOptions a = o.gan;
@@ -383,11 +382,10 @@ json run_pipeline(PipelineOptions o) {
     a.class_name.clear();
     for (const auto& cls : dataset.classes) a.class_name += (a.class_name.empty() ? "" : ",") + cls;
     a.split_file = split_file.string();
-    a.out_dir = (o.out_dir / "gan" / kAnatomyRun).string();
+    a.out_dir = (o.out_dir / anatomy_folder).string();
     a.steps = o.anatomy_steps;
     anatomy_fp = stages.run("gan-" + std::string(kAnatomyRun), {{"split", split_fp}, {"options", to_yaml(fingerprint_view(a))}},
-                            {"gan/" + std::string(kAnatomyRun) + "/checkpoints/latest.pt",
-                             "gan/" + std::string(kAnatomyRun) + "/summary.json"},
+                            {anatomy_folder + "/checkpoints/latest.pt", anatomy_folder + "/summary.json"},
                             [&](bool resuming) {
       if (resuming && fs::exists(anatomy_checkpoint, ec)) a.resume = true;
       else remove_tree(a.out_dir);
@@ -567,16 +565,15 @@ json run_pipeline(PipelineOptions o) {
     m["split"]["val"][cls] = data::select_samples(dataset, split, data::Side::val, cls).size();
   }
   if (anatomy) {
-    const fs::path dir = o.out_dir / "gan" / kAnatomyRun;
+    const fs::path dir = o.out_dir / anatomy_folder;
     const json summary = json::parse(read_text_file(dir / "summary.json"));
-    const std::string name = std::string("gan/") + kAnatomyRun;
     m["gan_anatomy"] = {{"steps", summary.value("steps", 0)},
                         {"seconds", timing["gan-" + std::string(kAnatomyRun)].value("seconds", 0.0)},
                         {"classes", summary.value("class", "")},
                         {"training_images", summary.value("training_images", 0)},
-                        {"losses_csv", name + "/losses.csv"},
+                        {"losses_csv", anatomy_folder + "/losses.csv"},
                         {"samples_grid", relative_to(summary.value("samples", ""), o.out_dir)}};
-    if (fs::exists(dir / "quality.csv")) m["gan_anatomy"]["quality_csv"] = name + "/quality.csv";
+    if (fs::exists(dir / "quality.csv")) m["gan_anatomy"]["quality_csv"] = anatomy_folder + "/quality.csv";
   }
   for (const auto& cls : dataset.classes) {
     const fs::path gan_dir = o.out_dir / "gan" / cls;
