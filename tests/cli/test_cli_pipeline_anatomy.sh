@@ -36,7 +36,7 @@ for c in ("normal", "tumor"):
     assert s["init_from"].endswith("gan/_anatomy/checkpoints/latest.pt"), s
     assert s["training_images"] == split["counts"]["train"][c] and s["steps"] == 6, s
 PY
-grep -q 'anatomy stage (every class)' "$work/run/report.html" \
+grep -q 'anatomy stage (every class)</h3><p class="meta">3 steps on the [0-9]* training images of normal, tumor together' "$work/run/report.html" \
   && grep -q 'alt="sample quality, anatomy stage" src="data:image/svg' "$work/run/report.html" \
   || fail "the report does not show the anatomy stage"
 for c in normal tumor; do

@@ -232,9 +232,11 @@ std::string section_gan(ReportContext& ctx) {
          "logged values, solid lines their moving average.</p>\n";
   if (const json* a = find(ctx.metrics(), {"gan_anatomy"})) {
     // The stage every class's GAN started from: what it learned is what fine-tuning had to build on.
+    std::string classes = text(find(a, {"classes"}));  // "normal,tumor" as given to --class
+    for (std::size_t i = classes.find(','); i != std::string::npos; i = classes.find(',', i + 2)) classes.replace(i, 1, ", ");
     out += "<div class=\"block\"><h3>anatomy stage (every class)</h3><p class=\"meta\">" +
            fmt_count(number(find(a, {"steps"}))) + " steps on the " + fmt_count(number(find(a, {"training_images"}))) +
-           " training images of " + esc(text(find(a, {"classes"}))) + " together &middot; " +
+           " training images of " + esc(classes) + " together &middot; " +
            fmt_seconds(number(find(a, {"seconds"}))) + ". Each class's GAN below started from its last checkpoint and "
            "then learned its own class alone.</p>\n";
     const std::string quality = text(find(a, {"quality_csv"}));
