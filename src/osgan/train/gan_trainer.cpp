@@ -164,7 +164,7 @@ std::int64_t GanTrainer::roll_back(std::int64_t step, const std::string& fault) 
   std::int64_t back_to = 0;
   if (last_checkpoint_.empty()) {
     // Before the first checkpoint: the run's start is reproducible from the seed, as in run().
-    build_initial_gan();
+    build_initial_gan(/*load_init_from=*/true);
   } else {
     back_to = load_checkpoint(last_checkpoint_, *gan_, device_, /*restore_rng=*/true).step;
   }
@@ -222,11 +222,11 @@ void GanTrainer::start_over_unless_another_run() {
   options_.resume = false;
 }
 
-void GanTrainer::build_initial_gan() {
+void GanTrainer::build_initial_gan(bool load_init_from) {
   // Seeding before building the model makes the initial weights reproducible too.
   seed_everything(options_.seed);
   gan_ = make_gan(options_.gan, device_);
-  if (options_.init_from.empty()) return;
+  if (!load_init_from || options_.init_from.empty()) return;
   const fs::path source = options_.init_from;
   const auto path = fs::is_directory(source) ? source / "checkpoints" / "latest.pt" : source;
   if (!fs::is_regular_file(path))
@@ -257,7 +257,8 @@ GanTrainSummary GanTrainer::run() {
   const int stale = remove_temporary_files(run_);
   if (stale > 0) log_info("[train-gan] removed " + std::to_string(stale) + " partial file(s) of an interrupted write");
 
-  build_initial_gan();
+  // A resumed run loads its own checkpoint below, so the init_from source is not read again (it may be gone).
+  build_initial_gan(/*load_init_from=*/!options_.resume);
   GanTrainSummary summary;
   if (options_.resume) {
     const auto saved = options_from_yaml_text(read_checkpoint_info(latest).config_yaml, latest.string());

@@ -66,8 +66,8 @@ class GanTrainer {
   std::filesystem::path checkpoint_path(std::int64_t step) const;
   // --resume without a checkpoint: starts from step 0 when RUN/config.yaml matches the options, else throws.
   void start_over_unless_another_run();
-  // The weights of step 0: seeded fresh ones, or those of options.init_from (fine-tuning).
-  void build_initial_gan();
+  // The weights of step 0: seeded fresh ones, then those of options.init_from (fine-tuning) when asked.
+  void build_initial_gan(bool load_init_from);
   void save(std::int64_t step);
   void write_samples(std::int64_t step, const torch::Tensor& grid_noise, GanTrainSummary& summary);
   void prune_checkpoints();
