@@ -213,13 +213,20 @@ void GanTrainer::start_over_unless_another_run() {
     fail(ErrorCode::invalid_argument, "--resume: " + latest.string() + " does not exist and " + run_.string() +
          " holds no config.yaml of a started run. Hint: start the run without --resume, or give the --out folder of "
          "an earlier run.");
-  const auto differ = resume_mismatches(options_from_yaml_text(read_text_file(config), config.string()), options_);
+  const auto started = options_from_yaml_text(read_text_file(config), config.string());
+  inherit_init_from(started);
+  const auto differ = resume_mismatches(started, options_);
   if (!differ.empty()) {
     fail(ErrorCode::invalid_argument, "--resume: these options differ from the run started in " + config.string() +
          ": " + comma_separated(differ) + ". Hint: resume with the same options, or choose another --out folder.");
   }
   log_warning("train-gan: " + run_.string() + ": the run stopped before its first checkpoint; starting it again from step 0");
   options_.resume = false;
+}
+
+void GanTrainer::inherit_init_from(const GanTrainOptions& started) {
+  // "Continue this run" needs no reminder of where it was fine-tuned from; a different source is still refused.
+  if (options_.init_from.empty()) options_.init_from = started.init_from;
 }
 
 void GanTrainer::build_initial_gan(bool load_init_from) {
@@ -262,6 +269,7 @@ GanTrainSummary GanTrainer::run() {
   GanTrainSummary summary;
   if (options_.resume) {
     const auto saved = options_from_yaml_text(read_checkpoint_info(latest).config_yaml, latest.string());
+    inherit_init_from(saved);
     const auto differ = resume_mismatches(saved, options_);
     if (!differ.empty()) {
       fail(ErrorCode::invalid_argument, "--resume: these options differ from the checkpointed run " + latest.string() +

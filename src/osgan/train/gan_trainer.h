@@ -66,6 +66,8 @@ class GanTrainer {
   std::filesystem::path checkpoint_path(std::int64_t step) const;
   // --resume without a checkpoint: starts from step 0 when RUN/config.yaml matches the options, else throws.
   void start_over_unless_another_run();
+  // --resume without --init-from continues a fine-tuning run as it was started (the source is recorded in its config).
+  void inherit_init_from(const GanTrainOptions& started);
   // The weights of step 0: seeded fresh ones, then those of options.init_from (fine-tuning) when asked.
   void build_initial_gan(bool load_init_from);
   void save(std::int64_t step);

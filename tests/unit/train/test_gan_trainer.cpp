@@ -357,6 +357,17 @@ TEST(GanTrainer, InitFromStartsFromTheSourceRunsWeights) {
   more.resume = true;
   fs::remove_all(dir / "source");  // resuming reads the run's own checkpoint, not the source it started from
   EXPECT_EQ(osgan::GanTrainer(more, images).run().start_step, 1);
+
+  // Resuming without repeating --init-from continues it too and keeps the source in its config; another source
+  // is refused.
+  more.steps = 4;
+  more.init_from.clear();
+  EXPECT_EQ(osgan::GanTrainer(more, images).run().start_step, 3);
+  EXPECT_NE(osgan::read_text_file(dir / "from_folder" / "config.yaml").find("init_from: " + (dir / "source").string()),
+            std::string::npos);
+  more.steps = 5;
+  more.init_from = (dir / "fresh").string();
+  expect_error_containing([&] { osgan::GanTrainer(more, images).run(); }, {"--resume", "init_from"});
 }
 
 TEST(GanTrainer, InitFromAnotherArchitectureOrAMissingRunIsRefusedNamingIt) {
