@@ -69,6 +69,13 @@ contains "error names the corrupt file" "$tmp/err" "bad.png"
   --ssim-window 7 --json "$tmp/copies.json" -q >"$tmp/out" 2>"$tmp/err"; check "evaluate-images of copies" 0 $?
 [ "$(json "$tmp/copies.json" "j['memorisation']['share_above_threshold']")" = 1.0 ] && echo "ok: copies are flagged" \
   || { echo "FAIL: copies not flagged"; failures=$((failures + 1)); }
+# ... and lie on the real images' manifold and cover it: structure precision and recall 1 (each copy is at distance
+# 0 from its original), with no classifier needed; the synthetic toy set is scored there too.
+[ "$(json "$tmp/copies.json" "int(j['structure']['precision'] == 1 and j['structure']['recall'] == 1)")" = 1 ] \
+  && echo "ok: copies have structure precision and recall 1" \
+  || { echo "FAIL: structure block of copies"; grep -A5 '"structure"' "$tmp/copies.json"; failures=$((failures + 1)); }
+[ "$(json "$tmp/quality.json" "int(0 <= j['structure']['precision'] <= 1 and 0 <= j['structure']['recall'] <= 1 and j['structure']['kid'] == j['structure']['kid'])")" = 1 ] \
+  && echo "ok: structure numbers of the synthetic set" || { echo "FAIL: structure block"; failures=$((failures + 1)); }
 
 [ $failures -eq 0 ] && echo "all passed" || echo "$failures failure(s)"
 [ $failures -eq 0 ]

@@ -65,6 +65,9 @@ void run(Args& a) {
             << "  diversity " << report["diversity"]["generated"].get<double>() << " (real "
             << report["diversity"]["real"].get<double>() << ")  memorised share "
             << report["memorisation"]["share_above_threshold"].get<double>();
+  if (!report["structure"].is_null())
+    std::cout << "  structure precision " << report["structure"]["precision"].get<double>() << " recall "
+              << report["structure"]["recall"].get<double>();
   if (!report["features"].is_null()) std::cout << "  FID " << report["features"]["fid"].get<double>();
   std::cout << "\nwrote " << a.json << "\n";
 }

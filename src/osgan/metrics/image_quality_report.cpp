@@ -8,6 +8,7 @@
 #include "osgan/metrics/intensity_histogram.h"
 #include "osgan/metrics/kid.h"
 #include "osgan/metrics/precision_recall.h"
+#include "osgan/metrics/sample_quality.h"
 
 namespace osgan::metrics {
 
@@ -32,6 +33,15 @@ nlohmann::json compute_image_quality_report(const torch::Tensor& real, const tor
   j["diversity"] = {{"generated", compute_diversity(generated, ssim)}, {"real", compute_diversity(real, ssim)},
                     {"definition", "mean pairwise 1 - SSIM"}};
   j["memorisation"] = to_json(compute_memorisation(generated, real, o.memorisation));
+  // The fixed structure feature space: it needs no classifier, and unlike a classifier trained to be blind to style
+  // it tells textures from anatomy (sample_quality.h); the learning curves use the same numbers.
+  if (real.size(0) >= 4 && generated.size(0) >= 4) {
+    const auto s = SampleQualityReference(real).score(generated);
+    j["structure"] = {{"precision", s.precision}, {"recall", s.recall}, {"kid", s.kid},
+                      {"feature_space", "structure: 8x8 layout, edges, grey levels, spectrum (k = 3)"}};
+  } else {
+    j["structure"] = nullptr;
+  }
 
   if (feature_model != nullptr) {
     auto f_real = extract_features(*feature_model, real, device), f_gen = extract_features(*feature_model, generated, device);

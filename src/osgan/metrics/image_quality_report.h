@@ -1,6 +1,7 @@
 // All image-quality metrics of one generated set against the real images of the same class, as one JSON
-// object: intensity histograms + W1, SSIM diversity (generated and real, for scale), memorisation, and, when a
-// feature model is given, FID, KID and precision/recall in that classifier's domain feature space.
+// object: intensity histograms + W1, SSIM diversity (generated and real, for scale), memorisation, precision/recall
+// and KID in the fixed structure feature space (4 or more images each), and, when a feature model is given, FID,
+// KID and precision/recall in that classifier's domain feature space.
 #pragma once
 #include <cstdint>
 

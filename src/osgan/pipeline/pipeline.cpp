@@ -27,7 +27,6 @@
 #include "osgan/pipeline/external_validation.h"
 #include "osgan/pipeline/parallel_gan_training.h"
 #include "osgan/metrics/image_quality_report.h"
-#include "osgan/metrics/sample_quality.h"
 #include "osgan/report/html_report.h"
 #include "osgan/runtime/device.h"
 #include "osgan/torch_info.h"
@@ -505,12 +504,6 @@ json run_pipeline(PipelineOptions o) {
         feature_model = std::make_unique<SavedClassifier>(load_classifier(feature_model_dir, device));
       auto report = metrics::compute_image_quality_report(real, generated, feature_model ? &feature_model->model : nullptr,
                                                           device);
-      // The fixed structure feature space as well: it needs no classifier, and unlike a classifier trained to be
-      // blind to style it tells textures from anatomy (metrics/sample_quality.h).
-      if (real.size(0) >= 4 && generated.size(0) >= 4) {
-        const auto s = metrics::SampleQualityReference(real).score(generated);
-        report["structure"] = {{"precision", s.precision}, {"recall", s.recall}, {"kid", s.kid}};
-      }
       // The closest (generated, real) pairs as images, for the report.
       int k = 0;
       for (auto& pair : report["memorisation"]["closest_pairs"]) {
@@ -597,7 +590,7 @@ json run_pipeline(PipelineOptions o) {
     q["memorisation_median_ssim"] = iq["memorisation"]["nearest_ssim"]["median"];
     q["memorised_share"] = iq["memorisation"]["share_above_threshold"];
     q["memorisation_threshold"] = iq["memorisation"]["threshold"];
-    if (iq.contains("structure")) {
+    if (iq.contains("structure") && iq["structure"].is_object()) {
       q["structure_precision"] = iq["structure"]["precision"];
       q["structure_recall"] = iq["structure"]["recall"];
       q["structure_kid"] = iq["structure"]["kid"];
