@@ -1,0 +1,47 @@
+#include <gtest/gtest.h>
+
+#include "osgan/core/atomic_file.h"
+#include "osgan/pipeline/pipeline.h"
+#include "osgan/train/presets.h"
+#include "support/test_support.h"
+
+using osgan::test::ScratchDir;
+
+namespace {
+
+osgan::PipelineOptions resolved(const std::string& preset, const std::string& config_text = "") {
+  static int n = 0;
+  ScratchDir dir("pipeline_options");
+  osgan::PipelineOptions o;
+  o.preset = preset;
+  if (!config_text.empty()) {
+    o.config_file = dir / ("config_" + std::to_string(n++) + ".yaml");
+    osgan::write_text_atomically(o.config_file, config_text);
+  }
+  osgan::resolve_pipeline_options(o);
+  return o;
+}
+
+}  // namespace
+
+// The cpu preset's GANs: a 2,000-step anatomy stage on both classes, then 4,000 steps per class, so each class's
+// GAN trains as many steps in all as train-gan's cpu preset; the config file can turn the stage off.
+TEST(PipelineOptions, CpuPresetSharesAnAnatomyStageBetweenTheClasses) {
+  const auto cpu = resolved("cpu");
+  EXPECT_EQ(cpu.anatomy_steps, 2000);
+  EXPECT_EQ(cpu.gan.steps, 4000);
+  EXPECT_EQ(cpu.anatomy_steps + cpu.gan.steps, osgan::preset_options("cpu").steps);
+
+  for (const char* preset : {"smoke", "paper"}) {
+    const auto o = resolved(preset);
+    EXPECT_EQ(o.anatomy_steps, 0) << preset;
+    EXPECT_EQ(o.gan.steps, osgan::preset_options(preset).steps) << preset;
+  }
+
+  const auto scratch = resolved("cpu", "gan:\n  anatomy_steps: 0\n  steps: 6000\n");
+  EXPECT_EQ(scratch.anatomy_steps, 0);
+  EXPECT_EQ(scratch.gan.steps, 6000);
+  const auto longer = resolved("cpu", "gan:\n  anatomy_steps: 3000\n");
+  EXPECT_EQ(longer.anatomy_steps, 3000);
+  EXPECT_EQ(longer.gan.steps, 4000);
+}
