@@ -72,7 +72,7 @@ void apply_study_preset(const std::string& preset, const std::string& classifier
 // classes' training images, then each class 4,000 steps of its own, so every class's GAN still trains 6,000 steps
 // but shares a third of them. Measured (docs/one-shot-gan.md, session 9): the tumour GAN fine-tuned from 2,000
 // pooled steps was ahead of the one trained from scratch at the same total at every checkpoint from 3,000 to
-// 4,000 steps, and the normal GAN was ahead at the same number of its own steps.
+// 5,000 steps, and the normal GAN was ahead at the same number of its own steps.
 void apply_gan_schedule_preset(const std::string& preset, PipelineOptions& o) {
   if (preset != "cpu") return;
   o.anatomy_steps = 2000;
