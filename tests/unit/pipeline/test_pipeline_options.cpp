@@ -10,12 +10,11 @@ using osgan::test::ScratchDir;
 namespace {
 
 osgan::PipelineOptions resolved(const std::string& preset, const std::string& config_text = "") {
-  static int n = 0;
   ScratchDir dir("pipeline_options");
   osgan::PipelineOptions o;
   o.preset = preset;
   if (!config_text.empty()) {
-    o.config_file = dir / ("config_" + std::to_string(n++) + ".yaml");
+    o.config_file = dir / "config.yaml";  // each ScratchDir is a fresh folder
     osgan::write_text_atomically(o.config_file, config_text);
   }
   osgan::resolve_pipeline_options(o);
