@@ -25,6 +25,7 @@ class GanConfig:
     prob_augment: float = 0.3
     prob_fa_content: float = 0.4
     prob_fa_layout: float = 0.4
+    minibatch_std: bool = False
     lr_g: float = 2e-4
     lr_d: float = 2e-4
     beta1: float = 0.5
@@ -50,7 +51,7 @@ class OneShotGanRef:
     def __init__(self, cfg, image_channels=1):
         self.cfg = cfg
         self.arch = make_architecture(cfg.image_size, cfg.noise_dim, cfg.channels_g, cfg.channels_d, cfg.blocks_g,
-                                      cfg.blocks_d, cfg.blocks_d_low, image_channels)
+                                      cfg.blocks_d, cfg.blocks_d_low, image_channels, cfg.minibatch_std)
         self.g = Generator(self.arch)
         self.d = Discriminator(self.arch)
         initialize_weights(self.g, cfg.init)

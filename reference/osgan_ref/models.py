@@ -23,9 +23,11 @@ class Architecture:
     channels_g: List[int] = field(default_factory=list)
     channels_d: List[int] = field(default_factory=list)
     feature_prev_ratio: int = 8
+    minibatch_std: bool = False
 
 
-def make_architecture(image_size, noise_dim=64, ch_g=32, ch_d=32, blocks_g=0, blocks_d=0, blocks_d_low=0, image_channels=1):
+def make_architecture(image_size, noise_dim=64, ch_g=32, ch_d=32, blocks_g=0, blocks_d=0, blocks_d_low=0, image_channels=1,
+                      minibatch_std=False):
     if blocks_g == 0:
         blocks_g = next(g for g in range(5, 10) if 3 <= image_size / 2 ** (g - 1) <= 7)
     noise = round(image_size / 2 ** (blocks_g - 1))
@@ -36,7 +38,7 @@ def make_architecture(image_size, noise_dim=64, ch_g=32, ch_d=32, blocks_g=0, bl
     blocks_d_low = blocks_d_low or d_low
     return Architecture(image_size, image_channels, noise_dim, noise, blocks_g, blocks_d, blocks_d_low,
                         [ch_g * m for m in MULT_G[len(MULT_G) - blocks_g - 1:]],
-                        [ch_d * m for m in MULT_D[:blocks_d + 1]])
+                        [ch_d * m for m in MULT_D[:blocks_d + 1]], minibatch_std=minibatch_std)
 
 
 def sn_conv(cin, cout, k, pad=0, bias=True):
@@ -136,10 +138,12 @@ class Discriminator(nn.Module):
             cin = ch[0] if i == 0 else ch[i] + rgb_out
             self.low_level.append(DiscriminatorBlock(cin, ch[i + 1], i == 0, False))
             self.low_level_heads.append(sn_conv(ch[i + 1], 1, 1))
+        spread = 1 if arch.minibatch_std else 0
         for i in range(arch.blocks_d_low, arch.blocks_d):
-            self.content.append(DiscriminatorBlock(ch[i], ch[i + 1], False, True))
+            first = i == arch.blocks_d_low
+            self.content.append(DiscriminatorBlock(ch[i] + (spread if first else 0), ch[i + 1], False, True))
             self.content_heads.append(sn_conv(ch[i + 1], 1, 1))
-            self.layout.append(DiscriminatorBlock(ch[i] if i == arch.blocks_d_low else 1, 1, False, False))
+            self.layout.append(DiscriminatorBlock(ch[i] + spread if first else 1, 1, False, False))
             self.layout_heads.append(sn_conv(1, 1, 1))
 
     def forward(self, images, fa=None):
@@ -155,6 +159,10 @@ class Discriminator(nn.Module):
         if fa is not None:
             c = apply_content_augment(fa, c)
         lay = apply_layout_augment(fa, x) if fa is not None else x
+        if self.arch.minibatch_std:  # the batch's feature spread, from the batch before FA, as one more channel
+            spread = (x.var(0, unbiased=False) + 1e-8).sqrt().mean()
+            c = torch.cat([c, spread.expand(c.shape[0], 1, 1, 1)], 1)
+            lay = torch.cat([lay, spread.expand(lay.shape[0], 1, lay.shape[2], lay.shape[3])], 1)
         for j in range(len(self.content)):
             c = self.content[j](c)
             content.append(self.content_heads[j](c))

@@ -6,16 +6,18 @@ Output: one TorchScript container (torch.jit.script of a module holding every te
 for "."), read in C++ with torch::jit::load(path).attr(name).toTensor(). Contents: config, initial G/D weights
 and buffers, real batch, noise for 3 steps, fixed DA/FA parameters per step, G/D forward outputs, every loss term,
 every G and D gradient of step 0, per-step losses, and G/D/EMA-G state after 3 full train steps; plus separate
-fixed-parameter augmentation checks. Usage: make_refs.py OUT.pt   (run with /usr/bin/python3, Debian torch 1.13)
+fixed-parameter augmentation checks, and a D with minibatch_std (forward and gradients). Usage: make_refs.py OUT.pt   (run with /usr/bin/python3, Debian torch 1.13)
 """
 import copy
+import dataclasses
 import os
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reference"))
-from osgan_ref import (AugmentParams, FeatureAugmentParams, GanConfig, OneShotGanRef, StepRandomness,  # noqa: E402
+from osgan_ref import (AugmentParams, Discriminator, FeatureAugmentParams, GanConfig, OneShotGanRef,  # noqa: E402
+                       StepRandomness,
                        apply_augment, apply_augment_multiscale, apply_content_augment, apply_layout_augment,
                        image_pyramid)
 
@@ -65,6 +67,23 @@ def put_init_statistics(out):
                     w = p.detach().double()
                     out[key(f"initstats_{init.replace('-', '_').replace('.', '')}_{part}.{name}")] = torch.stack(
                         [w.std(), w.abs().max()])
+
+
+def put_batch_spread_discriminator(out, arch, real, fa):
+    """minibatch_std (an osgan extension): a fresh D whose branches also read the batch's feature spread; its
+    weights, its outputs on the real pyramid with feature augmentation, and the gradient of the sum of every output.
+    Drawn last, so the tensors above do not depend on it."""
+    d = Discriminator(dataclasses.replace(arch, minibatch_std=True))
+    put_state(out, "mbstd_init_d.", d)
+    low, con, lay = d(image_pyramid(real, arch.blocks_d_low), fa)
+    for name, outs in (("low_level", low), ("content", con), ("layout", lay)):
+        for i, t in enumerate(outs):
+            out[f"mbstd_fwd_d_{name}{i}"] = t.detach()
+    # Weighted so that no two outputs' gradients could cancel or swap unnoticed.
+    sum((k + 1) * t.sum() for k, t in enumerate(low + con + lay)).backward()
+    for name, p in d.named_parameters():
+        if p.grad is not None:
+            out[key("mbstd_grad_d." + name)] = p.grad.clone()
 
 
 def fixed_randomness(step, n, arch):
@@ -165,6 +184,7 @@ def main():
     put_state(out, "final_d.", gan.d)
     put_state(out, "final_ema.", gan.g_ema)
     put_init_statistics(out)
+    put_batch_spread_discriminator(out, arch, real, rs[0].fa)
     torch.jit.script(Container(out)).save(out_path)
     print(f"make_refs: wrote {len(out)} tensors to {out_path}")
 

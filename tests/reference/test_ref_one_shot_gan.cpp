@@ -203,6 +203,41 @@ TEST_F(ReferenceTest, DiscriminatorForwardWithFeatureAugmentation) {
   }
 }
 
+// minibatch_std (an osgan extension): the branches also read the batch's feature spread. Outputs with feature
+// augmentation and the gradient of a weighted sum of every output, against the mirror's.
+TEST_F(ReferenceTest, DiscriminatorWithBatchSpreadForwardAndGradients) {
+  auto config = ref_config();
+  config.minibatch_std = true;
+  auto arch = make_architecture(config);
+  Discriminator d(arch);
+  load_state(*d, "mbstd_init_d.");
+  const auto fa = fa_params("step0_fa_");
+  auto out = d(image_pyramid(refs().get("real"), arch.blocks_d_low), &fa);
+  torch::Tensor weighted_sum = torch::zeros({});
+  int k = 0;
+  for (const auto& [name, outputs] : {std::pair<std::string, std::vector<torch::Tensor>*>{"low_level", &out.low_level},
+                                      {"content", &out.content}, {"layout", &out.layout}}) {
+    for (std::size_t i = 0; i < outputs->size(); ++i) {
+      const auto ref_name = "mbstd_fwd_d_" + name + std::to_string(i);
+      ASSERT_TRUE(refs().has(ref_name)) << ref_name;
+      check(ref_name, (*outputs)[i], refs().get(ref_name), kForward);
+      weighted_sum = weighted_sum + (++k) * (*outputs)[i].sum();
+    }
+  }
+  weighted_sum.backward();
+  int with_grad = 0;
+  for (const auto& item : d->named_parameters()) {
+    const auto name = "mbstd_grad_d." + item.key();
+    ASSERT_TRUE(refs().has(name)) << name;
+    check(name, item.value().grad(), refs().get(name), kGrad);
+    ++with_grad;
+  }
+  EXPECT_GT(with_grad, 20);
+  // The spread is one more input channel of each branch's first block.
+  EXPECT_EQ(d->content->at<DiscriminatorBlockImpl>(0).in_channels, arch.low_level_channels() + 1);
+  EXPECT_EQ(d->layout->at<DiscriminatorBlockImpl>(0).in_channels, arch.low_level_channels() + 1);
+}
+
 TEST_F(ReferenceTest, AugmentationWithFixedParameters) {
   const auto x = refs().get("aug_in");
   for (int k = 0; k < steps(); ++k) {

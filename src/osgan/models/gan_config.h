@@ -20,6 +20,9 @@ struct GanConfig {
   double prob_augment = 0.3;      // differentiable augmentation probability (0 disables)
   double prob_fa_content = 0.4;   // feature augmentation of reals inside D
   double prob_fa_layout = 0.4;
+  bool minibatch_std = false;     // osgan extension, not in the published model: D's content and layout branches get
+                                  // one more input channel, the batch's feature spread (Karras et al. 2018), so a
+                                  // generator that draws one image for every noise is visible to D
   double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999;
   bool use_ema = true;
   double ema_decay = 0.9999;

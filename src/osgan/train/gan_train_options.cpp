@@ -95,6 +95,7 @@ const std::vector<Field>& fields() {
       field("prob_augment", true, [](O& o) -> double& { return o.gan.prob_augment; }),
       field("prob_fa_content", true, [](O& o) -> double& { return o.gan.prob_fa_content; }),
       field("prob_fa_layout", true, [](O& o) -> double& { return o.gan.prob_fa_layout; }),
+      field("minibatch_std", true, [](O& o) -> bool& { return o.gan.minibatch_std; }),
       field("lr_g", true, [](O& o) -> double& { return o.gan.lr_g; }),
       field("lr_d", true, [](O& o) -> double& { return o.gan.lr_d; }),
       field("beta1", true, [](O& o) -> double& { return o.gan.beta1; }),
@@ -123,7 +124,8 @@ const std::vector<Field>& fields() {
 // The keys whose values decide the networks' parameter shapes and which modules exist.
 bool shapes_the_networks(const std::string& key) {
   static const std::vector<std::string> keys = {"arch",     "image_size", "noise_dim",    "channels_g", "channels_d",
-                                                "blocks_g", "blocks_d",   "blocks_d_low", "use_ema"};
+                                                "blocks_g", "blocks_d",   "blocks_d_low", "use_ema",
+                                                "minibatch_std"};
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 

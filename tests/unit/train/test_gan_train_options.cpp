@@ -60,13 +60,16 @@ TEST(GanTrainOptions, YamlRoundTripAndOverride) {
   EXPECT_EQ(back.seed, 1234567890123ULL);
   EXPECT_EQ(back.steps, options.steps);
 
-  osgan::write_text_atomically(dir / "c.yaml", "steps: 42\nimage_size: 32\nuse_ema: false\n");
+  osgan::write_text_atomically(dir / "c.yaml", "steps: 42\nimage_size: 32\nuse_ema: false\nminibatch_std: true\n");
   osgan::apply_config_file(dir / "c.yaml", options);
   EXPECT_EQ(options.steps, 42);
   EXPECT_EQ(options.gan.image_size, 32);
   EXPECT_EQ(options.preprocess.size, 32);
   EXPECT_FALSE(options.gan.use_ema);
-  EXPECT_EQ(osgan::resume_mismatches(options, back), (std::vector<std::string>{"image_size", "use_ema"}));
+  EXPECT_TRUE(options.gan.minibatch_std);
+  // Each changes the networks' shapes, so a run cannot resume under it.
+  EXPECT_EQ(osgan::resume_mismatches(options, back),
+            (std::vector<std::string>{"image_size", "minibatch_std", "use_ema"}));
 }
 
 TEST(GanTrainOptions, BadConfigFilesNameFileAndKey) {

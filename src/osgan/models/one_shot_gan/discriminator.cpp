@@ -10,6 +10,17 @@ namespace F = torch::nn::functional;
 torch::Tensor lrelu(const torch::Tensor& x) { return F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.2)); }
 torch::Tensor pool(const torch::Tensor& x) { return F::avg_pool2d(x, F::AvgPool2dFuncOptions(2)); }
 SNConv2d head(int in_channels) { return SNConv2d(SNConv2dOptions(in_channels, 1, 1)); }
+
+// The batch's feature spread as one number (Karras et al. 2018, minibatch standard deviation with one group): the
+// standard deviation over the batch of every feature, averaged. A batch of near-copies scores near 0.
+torch::Tensor batch_spread(const torch::Tensor& x) {  // x (N, C, H, W) -> () scalar
+  return (x.var(0, /*unbiased=*/false) + 1e-8).sqrt().mean();
+}
+
+// x with the spread appended as one more constant channel: (N, C, H, W) -> (N, C + 1, H, W).
+torch::Tensor with_spread(const torch::Tensor& x, const torch::Tensor& spread) {
+  return torch::cat({x, spread.expand({x.size(0), 1, x.size(2), x.size(3)})}, 1);
+}
 }  // namespace
 
 DiscriminatorBlockImpl::DiscriminatorBlockImpl(int in, int out, bool first, bool content_only)
@@ -56,11 +67,14 @@ void DiscriminatorImpl::reset() {
     low_level->push_back(DiscriminatorBlock(in, at(i + 1), /*is_first=*/i == 0, /*only_content=*/false));
     low_level_heads->push_back(head(at(i + 1)));
   }
+  const int spread_channels = arch.minibatch_std ? 1 : 0;  // the branches' first blocks also read the batch spread
   for (int i = arch.blocks_d_low; i < arch.blocks_d; ++i) {
-    content->push_back(DiscriminatorBlock(at(i), at(i + 1), /*is_first=*/false, /*only_content=*/true));
+    const bool first = i == arch.blocks_d_low;
+    content->push_back(DiscriminatorBlock(at(i) + (first ? spread_channels : 0), at(i + 1), /*is_first=*/false,
+                                          /*only_content=*/true));
     content_heads->push_back(head(at(i + 1)));
     // The layout branch squeezes the D_low map to one channel in its first block, then stays at one.
-    layout->push_back(DiscriminatorBlock(i == arch.blocks_d_low ? at(i) : 1, 1, /*is_first=*/false, /*only_content=*/false));
+    layout->push_back(DiscriminatorBlock(first ? at(i) + spread_channels : 1, 1, /*is_first=*/false, /*only_content=*/false));
     layout_heads->push_back(head(1));
   }
 }
@@ -88,6 +102,11 @@ DiscriminatorOutput DiscriminatorImpl::forward(const std::vector<torch::Tensor>&
   if (fa) c = apply_content_augment(*fa, c);
   // (c) Layout branch: the same map, squeezed to one channel.
   auto l = fa ? apply_layout_augment(*fa, x) : x;  // (N, C, h, w)
+  if (arch.minibatch_std) {  // measured on the batch as it is, before feature augmentation mixes it
+    const auto spread = batch_spread(x);
+    c = with_spread(c, spread);  // (N, C + 1, 1, 1)
+    l = with_spread(l, spread);  // (N, C + 1, h, w)
+  }
   for (std::size_t j = 0; j < content->size(); ++j) {
     c = content->at<DiscriminatorBlockImpl>(j).forward(c);
     out.content.push_back(content_heads->at<SNConv2dImpl>(j).forward(c));

@@ -1,6 +1,7 @@
 // The One-Shot GAN discriminator (Sushko, Gall, Khoreva, "One-Shot GAN", CVPRW 2021; spec 1.4): a low-level
 // extractor on multi-scale inputs, then a content branch (global average pool, 1x1 blocks) and a layout branch
 // (1-channel spatial maps), with an SN 1x1 logit head after every block. N = batch, C = channels, H, W = spatial.
+// Optional (arch.minibatch_std, not in the published model): both branches also read the batch's feature spread.
 #pragma once
 #include <vector>
 
