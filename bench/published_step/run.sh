@@ -6,7 +6,7 @@
 # PUBLISHED_DIR: a checkout of github.com/boschresearch/one-shot-synthesis (AGPL; run, never copied into osgan).
 # Needs /usr/bin/python3 with python3-torch and python3-torchvision. Its data loader's num_workers=8 forks 8 reader
 # processes; set it to 0 in your checkout (core/dataloading.py) for a one-core comparison.
-# CONFIG (default: the cpu preset's model with DA off, as the published code runs without kornia) must match the
+# CONFIG (default: the published 64 px model at ch 32 with DA off, as the published code runs without kornia) must match the
 # published flags below: 64 px, ch 32, batch 5, DA off.
 set -euo pipefail
 published=$(realpath "$1") out=$(realpath -m "$2") rounds=${3:-3}

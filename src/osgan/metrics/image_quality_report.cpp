@@ -37,7 +37,9 @@ nlohmann::json compute_image_quality_report(const torch::Tensor& real, const tor
   // it tells textures from anatomy (sample_quality.h); the learning curves use the same numbers.
   if (real.size(0) >= 4 && generated.size(0) >= 4) {
     const auto s = SampleQualityReference(real).score(generated);
-    j["structure"] = {{"precision", s.precision}, {"recall", s.recall}, {"kid", s.kid},
+    j["structure"] = {{"precision", s.precision}, {"recall", s.recall}, {"coverage", s.coverage},
+                      {"density", s.density}, {"kid", s.kid},
+                      {"coverage_if_drawn_from_real", expected_coverage(real.size(0), generated.size(0), 3)},
                       {"feature_space", "structure: 8x8 layout, edges, grey levels, spectrum (k = 3)"}};
   } else {
     j["structure"] = nullptr;
@@ -59,6 +61,8 @@ nlohmann::json compute_image_quality_report(const torch::Tensor& real, const tor
       const auto pr = compute_precision_recall(f_real, f_gen, o.pr_k);
       feat["precision"] = pr.precision;
       feat["recall"] = pr.recall;
+      feat["coverage"] = pr.coverage;
+      feat["density"] = pr.density;
       feat["pr_k"] = pr.k;
     }
     j["features"] = feat;

@@ -12,12 +12,20 @@ torch::Tensor knn_radii(const torch::Tensor& x, int k) {  // (N, D) -> (N)
   return std::get<0>(d.sort(1)).select(1, k);               // column 0 is the point itself
 }
 
-// Share of `queries` within the ball of at least one of `points`.
-double coverage(const torch::Tensor& points, const torch::Tensor& radii, const torch::Tensor& queries) {
-  auto d = torch::cdist(queries, points);  // (Q, P)
-  return (d <= radii.unsqueeze(0)).any(1).to(torch::kFloat64).mean().item<double>();
+// inside[q][p]: query q lies within the ball of point p.
+torch::Tensor inside_balls(const torch::Tensor& points, const torch::Tensor& radii, const torch::Tensor& queries) {
+  return torch::cdist(queries, points) <= radii.unsqueeze(0);  // (Q, P)
 }
+
+double share(const torch::Tensor& mask) { return mask.to(torch::kFloat64).mean().item<double>(); }
 }  // namespace
+
+double expected_coverage(int64_t real_count, int64_t generated_count, int k) {
+  double none_inside = 1;  // no generated point among the k nearest of the N - 1 + M other points
+  for (int i = 0; i < k; ++i)
+    none_inside *= static_cast<double>(real_count - 1 - i) / static_cast<double>(real_count - 1 + generated_count - i);
+  return 1 - none_inside;
+}
 
 PrecisionRecall compute_precision_recall(const torch::Tensor& real_in, const torch::Tensor& generated_in, int k) {
   if (k < 1) fail(ErrorCode::invalid_argument, "precision/recall: expected k >= 1, got " + std::to_string(k));
@@ -29,8 +37,11 @@ PrecisionRecall compute_precision_recall(const torch::Tensor& real_in, const tor
   auto real = real_in.to(torch::kCPU, torch::kFloat64), generated = generated_in.to(torch::kCPU, torch::kFloat64);
   PrecisionRecall r;
   r.k = k;
-  r.precision = coverage(real, knn_radii(real, k), generated);
-  r.recall = coverage(generated, knn_radii(generated, k), real);
+  const auto gen_in_real = inside_balls(real, knn_radii(real, k), generated);  // (M, N)
+  r.precision = share(gen_in_real.any(1));
+  r.recall = share(inside_balls(generated, knn_radii(generated, k), real).any(1));
+  r.density = gen_in_real.to(torch::kFloat64).sum().item<double>() / (static_cast<double>(k) * generated.size(0));
+  r.coverage = share(gen_in_real.any(0));
   return r;
 }
 

@@ -55,6 +55,8 @@ SampleQuality SampleQualityReference::score(const torch::Tensor& generated) cons
   const auto pr = compute_precision_recall(features_, g, kNeighbours);
   q.precision = pr.precision;
   q.recall = pr.recall;
+  q.coverage = pr.coverage;
+  q.density = pr.density;
   q.histogram_w1 = compute_wasserstein_1(real_histogram_, compute_intensity_histogram(generated, kHistogramBins));
   return q;
 }

@@ -17,7 +17,11 @@ namespace osgan::metrics {
 struct SampleQuality {
   double kid = 0;        // unbiased MMD^2, cubic kernel; 0 = same distribution, lower is better
   double precision = 0;  // share of generated images inside the real images' manifold (k = 3): fidelity
-  double recall = 0;     // share of real images inside the generated images' manifold: coverage
+  double recall = 0;     // share of real images inside the generated images' manifold; falls with more samples of a
+                         // generator that draws near-copies (precision_recall.h)
+  double coverage = 0;   // share of real images with a generated image inside their own k-NN ball: diversity that
+                         // does not fall as samples are added (Naeem et al. 2020)
+  double density = 0;    // fidelity with the real radii; about 1 for a second draw of the real images
   double histogram_w1 = 0;  // W1 between pixel histograms on [-1, 1]
 };
 

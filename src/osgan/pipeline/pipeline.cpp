@@ -68,14 +68,15 @@ void apply_study_preset(const std::string& preset, const std::string& classifier
   study.bootstrap_resamples = paper ? 2000 : 1000;
 }
 
-// The GAN schedule of each preset beyond train-gan's: cpu first trains an anatomy stage of 2,000 steps on both
-// classes' training images, then each class 4,000 steps of its own, so every class's GAN still trains 6,000 steps
-// but shares a third of them. Measured (docs/one-shot-gan.md, session 9): the tumour GAN fine-tuned from 2,000
-// pooled steps was ahead of the one trained from scratch at the same total at every checkpoint from 3,000 to
-// 5,000 steps, and the normal GAN was ahead at the same number of its own steps.
+// The GAN schedule of each preset beyond train-gan's: cpu first trains an anatomy stage of 5,000 steps on both
+// classes' training images (one process on all threads), then each class 11,000 steps of its own side by side, so
+// every class's GAN still trains 16,000 steps but shares 5,000 of them, paid once. Measured (docs/one-shot-gan.md,
+// session 9, 64 px): the tumour GAN fine-tuned from 2,000 pooled steps was ahead of the one trained from scratch at
+// the same total at every checkpoint from 3,000 to 5,000 steps, and the normal GAN was ahead at the same number of
+// its own steps.
 void apply_gan_schedule_preset(const std::string& preset, PipelineOptions& o) {
   if (preset != "cpu") return;
-  o.anatomy_steps = 2000;
+  o.anatomy_steps = 5000;
   o.gan.steps -= o.anatomy_steps;
 }
 
@@ -605,6 +606,10 @@ json run_pipeline(PipelineOptions o) {
     if (iq.contains("structure") && iq["structure"].is_object()) {
       q["structure_precision"] = iq["structure"]["precision"];
       q["structure_recall"] = iq["structure"]["recall"];
+      if (iq["structure"].contains("coverage")) {
+        q["structure_coverage"] = iq["structure"]["coverage"];
+        q["structure_coverage_if_drawn_from_real"] = iq["structure"]["coverage_if_drawn_from_real"];
+      }
       q["structure_kid"] = iq["structure"]["kid"];
     }
     if (iq["features"].is_object()) {
@@ -612,6 +617,7 @@ json run_pipeline(PipelineOptions o) {
       q["kid_domain"] = iq["features"]["kid"]["mean"];
       q["precision"] = iq["features"]["precision"];
       q["recall"] = iq["features"]["recall"];
+      if (iq["features"].contains("coverage")) q["coverage"] = iq["features"]["coverage"];
     }
     const int bins = iq["histogram"]["bins"].get<int>();
     json centres = json::array();

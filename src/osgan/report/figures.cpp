@@ -123,6 +123,7 @@ std::string plot_quality_curve(const CsvTable& quality, const std::string& title
   // Solid: the EMA generator (what generate uses); dashed: the raw one, when logged.
   struct Curve { const char* column; const char* label; std::size_t colour; bool right_axis; const char* dash; };
   const Curve curves[] = {{"precision_ema", "precision", 0, false, ""}, {"recall_ema", "recall", 1, false, ""},
+                          {"coverage_ema", "coverage", 3, false, ""},
                           {"kid_ema", "KID (right axis)", 2, true, ""},
                           {"precision_raw", "precision, raw G", 0, false, " dt 2"}, {"recall_raw", "recall, raw G", 1, false, " dt 2"},
                           {"kid_raw", "KID, raw G", 2, true, " dt 2"}};

@@ -269,8 +269,9 @@ std::string section_gan(ReportContext& ctx) {
       }, "plot wide");
       out += "<p class=\"meta\">Scored while training, against this class's training images, in a fixed structure "
              "feature space (8x8 layout, edges, grey levels, spectrum): precision is the share of samples that look like some "
-             "training slice, recall the share of training slices that some sample resembles. Still rising at the last "
-             "step means more steps would help.</p>\n";
+             "training slice, recall the share of training slices that some sample resembles, coverage the share of "
+             "training slices with a sample among their nearest neighbours (unlike recall, it does not fall when a generator "
+             "that draws near-copies is sampled more). Still rising at the last step means more steps would help.</p>\n";
     }
     out += "<div class=\"grids\">";
     if (const json* real = find(g, {"real_grid"}))
@@ -297,7 +298,8 @@ std::string section_image_quality(ReportContext& ctx) {
       {"precision", "precision (domain)", "share of generated images inside the real manifold (Kynkaanniemi et al. 2019) in the domain feature space; a style-invariant classifier admits textures too", 3},
       {"recall", "recall (domain)", "share of real images covered by the generated manifold (Kynkaanniemi et al. 2019) in the domain feature space", 3},
       {"structure_precision", "precision (structure)", "share of generated images inside the real manifold in the fixed structure feature space (layout, edges, tones, spectrum; no classifier): textures score 0, held-out real slices about 0.9", 3},
-      {"structure_recall", "recall (structure)", "share of real images covered by the generated manifold in the structure feature space", 3}};
+      {"structure_recall", "recall (structure)", "share of real images covered by the generated manifold in the structure feature space; its radii come from the generated images, so it falls as more near-copies are drawn", 3},
+      {"structure_coverage", "coverage (structure)", "share of real images with a generated image inside their own nearest-neighbour ball (Naeem et al. 2020) in the structure feature space: diversity that does not fall with the sample count; a generator that drew from the real distribution itself would reach 1 - C(N-1, 3) / C(N+M-1, 3) for N real and M generated images (metrics.json: structure_coverage_if_drawn_from_real)", 3}};
   const auto classes = class_names(ctx, iq);
   out += "<table class=\"dense\"><thead><tr><th>class</th>";
   for (const auto& col : columns) out += "<th class=\"num\" title=\"" + esc(col.tip) + "\">" + col.head + "</th>";

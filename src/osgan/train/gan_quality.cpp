@@ -30,6 +30,8 @@ StepLosses GanQualityProbe::score(Gan& gan) const {
     row["kid" + suffix] = q.kid;
     row["precision" + suffix] = q.precision;
     row["recall" + suffix] = q.recall;
+    row["coverage" + suffix] = q.coverage;
+    row["density" + suffix] = q.density;
     row["histogram_w1" + suffix] = q.histogram_w1;
   };
   if (gan.config().use_ema) add(true, "_ema");

@@ -24,6 +24,7 @@ std::int64_t step_of(const std::string& row) {
 
 void LossLog::load_up_to(std::int64_t step) {
   header_.clear();
+  columns_.clear();
   rows_.clear();
   if (!std::filesystem::exists(path_)) return;
   std::istringstream in(read_text_file(path_));
@@ -33,6 +34,8 @@ void LossLog::load_up_to(std::int64_t step) {
     return;
   }
   const auto columns = std::count(header_.begin(), header_.end(), ',');
+  std::istringstream names(header_.substr(5));
+  for (std::string name; std::getline(names, name, ',');) columns_.push_back(name);
   while (std::getline(in, line)) {
     const auto row_step = step_of(line);
     if (row_step >= 1 && row_step <= step && std::count(line.begin(), line.end(), ',') == columns)
@@ -41,13 +44,20 @@ void LossLog::load_up_to(std::int64_t step) {
 }
 
 void LossLog::add(std::int64_t step, const StepLosses& losses) {
-  if (header_.empty()) {
+  std::size_t added = 0;
+  for (const auto& kv : losses)
+    if (std::find(columns_.begin(), columns_.end(), kv.first) == columns_.end()) columns_.push_back(kv.first), ++added;
+  if (added > 0 || header_.empty()) {
     header_ = "step";
-    for (const auto& kv : losses) header_ += "," + kv.first;
+    for (const auto& name : columns_) header_ += "," + name;
+    for (auto& row : rows_) row.second += std::string(added, ',');
   }
   std::ostringstream row;
   row << step;
-  for (const auto& kv : losses) row << "," << kv.second;
+  for (const auto& name : columns_) {
+    row << ",";
+    if (const auto it = losses.find(name); it != losses.end()) row << it->second;
+  }
   rows_.emplace_back(step, row.str());
 }
 

@@ -19,6 +19,8 @@ class LossLog {
   // Resuming: reads the file (when it exists) and keeps its header and the rows of steps 1..step.
   void load_up_to(std::int64_t step);
 
+  // A name the header lacks (a run resumed by a newer osgan that logs more) becomes a new last column, empty in the
+  // rows before it; a logged name missing from `losses` is left empty in this row. Values never shift columns.
   void add(std::int64_t step, const StepLosses& losses);
   void drop_after(std::int64_t step);
   void write() const;  // atomically
@@ -26,6 +28,7 @@ class LossLog {
  private:
   std::filesystem::path path_;
   std::string header_;                                           // "step,name,..." without newline
+  std::vector<std::string> columns_;                             // the names after "step", in header order
   std::vector<std::pair<std::int64_t, std::string>> rows_;       // (step, full row) in step order
 };
 

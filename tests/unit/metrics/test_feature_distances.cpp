@@ -88,3 +88,36 @@ TEST(PrecisionRecall, IdenticalSetsAreOneAndFarSetsZero) {
   EXPECT_LT(c.recall, 0.2);
   EXPECT_THROW(compute_precision_recall(x.slice(0, 0, 3), x, 3), osgan::Error);
 }
+
+// Worked by hand on a line, k = 1: real 0..4 (every real radius 1), generated {0.5, 0.5, 10}.
+TEST(DensityCoverage, KnownAnswerOnALine) {
+  auto real = torch::arange(5, torch::kFloat64).unsqueeze(1);                      // (5, 1)
+  auto generated = torch::tensor({0.5, 0.5, 10.0}, torch::kFloat64).unsqueeze(1);  // (3, 1)
+  const auto r = compute_precision_recall(real, generated, 1);
+  EXPECT_DOUBLE_EQ(r.precision, 2.0 / 3);  // both 0.5s lie in some real ball, 10 in none
+  EXPECT_DOUBLE_EQ(r.density, 4.0 / 3);    // each 0.5 lies in the balls of 0 and of 1: (2 + 2 + 0) / (k x 3)
+  EXPECT_DOUBLE_EQ(r.coverage, 2.0 / 5);   // real 0 and 1 have a generated point in their ball; 2, 3, 4 do not
+  // Recall's radii come from the generated set: the outlier at 10 (radius 9.5) "covers" real 1..4, while the two
+  // copies at 0.5 (radius 0) cover nothing: the weakness that density and coverage avoid.
+  EXPECT_DOUBLE_EQ(r.recall, 4.0 / 5);
+}
+
+TEST(DensityCoverage, DoNotFallWhenTheSameSamplesAreDrawnAgainButRecallDoes) {
+  torch::manual_seed(11);
+  auto real = torch::randn({60, 4}, torch::kFloat64), generated = torch::randn({60, 4}, torch::kFloat64);
+  const auto once = compute_precision_recall(real, generated, 3);
+  const auto four_times = compute_precision_recall(real, generated.repeat({4, 1}), 3);
+  // A second draw of the same distribution covers what theory says: 1 - (59 x 58 x 57) / (119 x 118 x 117) = 0.88.
+  EXPECT_NEAR(expected_coverage(60, 60, 3), 1 - 59.0 * 58 * 57 / (119.0 * 118 * 117), 1e-12);
+  EXPECT_NEAR(once.coverage, expected_coverage(60, 60, 3), 0.1);
+  EXPECT_NEAR(once.density, 1.0, 0.35);
+  EXPECT_DOUBLE_EQ(four_times.coverage, once.coverage);
+  EXPECT_NEAR(four_times.density, once.density, 1e-12);
+  EXPECT_DOUBLE_EQ(four_times.precision, once.precision);
+  // Each point now has 3 exact copies, so its k = 3 radius is 0 and recall collapses.
+  EXPECT_GT(once.recall, 0.5);
+  EXPECT_EQ(four_times.recall, 0.0);
+  // A generator collapsed onto one real point covers at most that point's neighbourhood.
+  const auto collapsed = compute_precision_recall(real, real[0].unsqueeze(0).repeat({60, 1}), 3);
+  EXPECT_LE(collapsed.coverage, 4.0 / 60);
+}

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "osgan/core/error.h"
+#include "osgan/metrics/precision_recall.h"
 #include "osgan/metrics/sample_quality.h"
 #include "osgan/metrics/structure_features.h"
 
@@ -66,10 +67,15 @@ TEST(SampleQuality, SlicesLikeTheRealOnesScoreFarBetterThanTexturesOrFlatGrey) {
   const auto texture = reference.score(grid - 0.3);
   EXPECT_GT(alike.precision, 0.8);
   EXPECT_GT(alike.recall, 0.8);
+  // Coverage of a second draw is what theory says for these counts (0.73 for 120 real and 64 generated, k = 3).
+  EXPECT_NEAR(alike.coverage, osgan::metrics::expected_coverage(120, 64, 3), 0.1);
+  EXPECT_NEAR(alike.density, 1.0, 0.4);
   EXPECT_LT(alike.histogram_w1, 0.05);
   for (const auto& bad : {flat, texture}) {
     EXPECT_EQ(bad.precision, 0.0);
     EXPECT_EQ(bad.recall, 0.0);
+    EXPECT_EQ(bad.coverage, 0.0);
+    EXPECT_EQ(bad.density, 0.0);
     EXPECT_GT(bad.kid, 10 * std::max(alike.kid, 1e-3));
     EXPECT_GT(bad.histogram_w1, 0.2);
   }

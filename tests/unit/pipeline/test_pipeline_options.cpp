@@ -23,12 +23,12 @@ osgan::PipelineOptions resolved(const std::string& preset, const std::string& co
 
 }  // namespace
 
-// The cpu preset's GANs: a 2,000-step anatomy stage on both classes, then 4,000 steps per class, so each class's
+// The cpu preset's GANs: a 5,000-step anatomy stage on both classes, then 11,000 steps per class, so each class's
 // GAN trains as many steps in all as train-gan's cpu preset; the config file can turn the stage off.
 TEST(PipelineOptions, CpuPresetSharesAnAnatomyStageBetweenTheClasses) {
   const auto cpu = resolved("cpu");
-  EXPECT_EQ(cpu.anatomy_steps, 2000);
-  EXPECT_EQ(cpu.gan.steps, 4000);
+  EXPECT_EQ(cpu.anatomy_steps, 5000);
+  EXPECT_EQ(cpu.gan.steps, 11000);
   EXPECT_EQ(cpu.anatomy_steps + cpu.gan.steps, osgan::preset_options("cpu").steps);
 
   for (const char* preset : {"smoke", "paper"}) {
@@ -42,5 +42,5 @@ TEST(PipelineOptions, CpuPresetSharesAnAnatomyStageBetweenTheClasses) {
   EXPECT_EQ(scratch.gan.steps, 6000);
   const auto longer = resolved("cpu", "gan:\n  anatomy_steps: 3000\n");
   EXPECT_EQ(longer.anatomy_steps, 3000);
-  EXPECT_EQ(longer.gan.steps, 4000);
+  EXPECT_EQ(longer.gan.steps, 11000);
 }

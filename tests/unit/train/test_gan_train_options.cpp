@@ -20,10 +20,15 @@ TEST(Presets, PaperIsTheSeedSchedule) {
   EXPECT_DOUBLE_EQ(paper.gan.beta1, 0.5);
   EXPECT_DOUBLE_EQ(paper.gan.ema_decay, 0.9999);
   EXPECT_DOUBLE_EQ(paper.gan.prob_augment, 0.3);
-  // cpu: the published 64 px model at channel base 32 and the published batch 5, differentiable augmentation off
-  // (learning curves, docs/one-shot-gan.md), scored while it trains.
+  // cpu: the published design one block shorter on each side at 32 px, channel base 32, the published batch 5,
+  // differentiable augmentation off (learning curves, docs/one-shot-gan.md), scored while it trains.
   const auto cpu = osgan::preset_options("cpu");
-  EXPECT_EQ(cpu.gan.image_size, 64);
+  EXPECT_EQ(cpu.gan.image_size, 32);
+  EXPECT_EQ(cpu.preprocess.size, 32);
+  EXPECT_EQ(cpu.gan.blocks_g, 4);
+  EXPECT_EQ(cpu.gan.blocks_d, 5);
+  EXPECT_EQ(cpu.gan.blocks_d_low, 2);
+  EXPECT_EQ(paper.gan.blocks_g, 0);  // 0: the published recommendation for 128 px
   EXPECT_EQ(cpu.gan.channels_g, 32);
   EXPECT_EQ(cpu.batch_size, 5);
   EXPECT_DOUBLE_EQ(cpu.gan.prob_augment, 0.0);

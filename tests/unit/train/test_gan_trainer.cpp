@@ -161,8 +161,8 @@ TEST(GanTrainer, QualityEveryWritesScoredRowsAndKeepsTheirGrids) {
   osgan::GanTrainer(options, osgan::test::tiny_images(6)).run();
   const auto csv = lines_of(dir / "run" / "quality.csv");
   ASSERT_EQ(csv.size(), 4u);  // header, steps 3, 6 and the last step 8
-  EXPECT_EQ(csv[0], "step,histogram_w1_ema,histogram_w1_raw,kid_ema,kid_raw,precision_ema,precision_raw,recall_ema,"
-                    "recall_raw");
+  EXPECT_EQ(csv[0], "step,coverage_ema,coverage_raw,density_ema,density_raw,histogram_w1_ema,histogram_w1_raw,kid_ema,"
+                    "kid_raw,precision_ema,precision_raw,recall_ema,recall_raw");
   EXPECT_EQ(csv[1].substr(0, 2), "3,");
   EXPECT_EQ(csv[3].substr(0, 2), "8,");
   // A scored step keeps its grid even when it is not a sample step (sample_every is 4).
