@@ -16,10 +16,14 @@ extern char** environ;
 namespace osgan {
 
 std::filesystem::path current_executable() {
+  // The link itself, not the path it names: exec'ing the link runs the binary this process was started from even
+  // after a rebuild has replaced or deleted that file (a pipeline once died at its GAN stage with "cannot start
+  // build/bin/osgan (deleted)" because `cmake --build` relinked the program while the anatomy stage ran).
   std::error_code ec;
-  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) fail(ErrorCode::io, "cannot find the running osgan binary through /proc/self/exe (" + ec.message() + ")");
-  return path;
+  const auto target = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec || target.empty())
+    fail(ErrorCode::io, "cannot find the running osgan binary through /proc/self/exe (" + ec.message() + ")");
+  return "/proc/self/exe";
 }
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log_file)

@@ -11,7 +11,8 @@
 
 namespace osgan {
 
-// The running osgan binary (/proc/self/exe), so a child runs exactly this build.
+// The running osgan binary as "/proc/self/exe", so a child runs exactly this build, even when the file it was
+// started from has since been rebuilt or deleted.
 std::filesystem::path current_executable();
 
 class ChildProcess {
