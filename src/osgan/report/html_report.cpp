@@ -44,6 +44,7 @@ code { font: 13px "DejaVu Sans Mono", Menlo, Consolas, monospace; background: va
 table { border-collapse: collapse; margin: 10px 0 6px; font-size: 14px; font-variant-numeric: tabular-nums; }
 table.narrow { min-width: 340px; }
 table.dense { font-size: 13px; } table.dense th, table.dense td { padding: 5px 7px; }
+.scroll { overflow-x: auto; max-width: 100%; }
 th, td { padding: 6px 12px; text-align: left; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { font-weight: 600; color: var(--muted); font-size: 12.5px; text-transform: uppercase; letter-spacing: .3px;
            border-bottom: 2px solid var(--line); }

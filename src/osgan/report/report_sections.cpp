@@ -297,11 +297,13 @@ std::string section_image_quality(ReportContext& ctx) {
       {"kid_domain", "KID (domain)", "kernel inception distance (Binkowski et al. 2018) in the same domain feature space", 4},
       {"precision", "precision (domain)", "share of generated images inside the real manifold (Kynkaanniemi et al. 2019) in the domain feature space; a style-invariant classifier admits textures too", 3},
       {"recall", "recall (domain)", "share of real images covered by the generated manifold (Kynkaanniemi et al. 2019) in the domain feature space", 3},
+      {"coverage", "coverage (domain)", "share of real images with a generated image inside their own nearest-neighbour ball (Naeem et al. 2020) in the domain feature space; unlike recall it does not fall as more samples are drawn", 3},
       {"structure_precision", "precision (structure)", "share of generated images inside the real manifold in the fixed structure feature space (layout, edges, tones, spectrum; no classifier): textures score 0, held-out real slices about 0.9", 3},
       {"structure_recall", "recall (structure)", "share of real images covered by the generated manifold in the structure feature space; its radii come from the generated images, so it falls as more near-copies are drawn", 3},
       {"structure_coverage", "coverage (structure)", "share of real images with a generated image inside their own nearest-neighbour ball (Naeem et al. 2020) in the structure feature space: diversity that does not fall with the sample count; a generator that drew from the real distribution itself would reach 1 - C(N-1, 3) / C(N+M-1, 3) for N real and M generated images (metrics.json: structure_coverage_if_drawn_from_real)", 3}};
   const auto classes = class_names(ctx, iq);
-  out += "<table class=\"dense\"><thead><tr><th>class</th>";
+  // Twelve columns are wider than the page on a laptop: the table scrolls sideways instead of overflowing it.
+  out += "<div class=\"scroll\"><table class=\"dense\"><thead><tr><th>class</th>";
   for (const auto& col : columns) out += "<th class=\"num\" title=\"" + esc(col.tip) + "\">" + col.head + "</th>";
   out += "</tr></thead><tbody>\n";
   for (const auto& c : classes) {
@@ -311,7 +313,7 @@ std::string section_image_quality(ReportContext& ctx) {
     for (const auto& col : columns) out += "<td class=\"num\">" + fmt(number(find(q, {col.key})), col.digits) + "</td>";
     out += "</tr>\n";
   }
-  out += "</tbody></table>\n<dl class=\"legend\">";
+  out += "</tbody></table></div>\n<dl class=\"legend\">";
   for (const auto& col : columns) out += "<dt>" + std::string(col.head) + "</dt><dd>" + esc(col.tip) + "</dd>";
   out += "</dl>\n";
 
