@@ -23,22 +23,18 @@ std::int64_t step_of(const std::string& row) {
 }  // namespace
 
 void LossLog::load_up_to(std::int64_t step) {
-  header_.clear();
   columns_.clear();
   rows_.clear();
   if (!std::filesystem::exists(path_)) return;
   std::istringstream in(read_text_file(path_));
-  std::string line;
-  if (!std::getline(in, header_) || header_.rfind("step,", 0) != 0) {
-    header_.clear();  // not a loss log of ours: start it again
-    return;
-  }
-  const auto columns = std::count(header_.begin(), header_.end(), ',');
-  std::istringstream names(header_.substr(5));
+  std::string header, line;
+  if (!std::getline(in, header) || header.rfind("step,", 0) != 0) return;  // not a loss log of ours: start it again
+  std::istringstream names(header.substr(5));
   for (std::string name; std::getline(names, name, ',');) columns_.push_back(name);
+  const auto commas = std::count(header.begin(), header.end(), ',');
   while (std::getline(in, line)) {
     const auto row_step = step_of(line);
-    if (row_step >= 1 && row_step <= step && std::count(line.begin(), line.end(), ',') == columns)
+    if (row_step >= 1 && row_step <= step && std::count(line.begin(), line.end(), ',') == commas)
       rows_.emplace_back(row_step, line);
   }
 }
@@ -47,11 +43,7 @@ void LossLog::add(std::int64_t step, const StepLosses& losses) {
   std::size_t added = 0;
   for (const auto& kv : losses)
     if (std::find(columns_.begin(), columns_.end(), kv.first) == columns_.end()) columns_.push_back(kv.first), ++added;
-  if (added > 0 || header_.empty()) {
-    header_ = "step";
-    for (const auto& name : columns_) header_ += "," + name;
-    for (auto& row : rows_) row.second += std::string(added, ',');
-  }
+  for (auto& row : rows_) row.second += std::string(added, ',');
   std::ostringstream row;
   row << step;
   for (const auto& name : columns_) {
@@ -66,7 +58,12 @@ void LossLog::drop_after(std::int64_t step) {
 }
 
 void LossLog::write() const {
-  std::string text = header_.empty() ? std::string() : header_ + "\n";
+  std::string text;
+  if (!columns_.empty() || !rows_.empty()) {
+    text = "step";
+    for (const auto& name : columns_) text += "," + name;
+    text += "\n";
+  }
   for (const auto& row : rows_) text += row.second + "\n";
   write_text_atomically(path_, text);
 }

@@ -16,7 +16,7 @@ class LossLog {
  public:
   explicit LossLog(std::filesystem::path path) : path_(std::move(path)) {}
 
-  // Resuming: reads the file (when it exists) and keeps its header and the rows of steps 1..step.
+  // Resuming: reads the file (when it exists) and keeps its column names and the rows of steps 1..step.
   void load_up_to(std::int64_t step);
 
   // A name the header lacks (a run resumed by a newer osgan that logs more) becomes a new last column, empty in the
@@ -27,7 +27,6 @@ class LossLog {
 
  private:
   std::filesystem::path path_;
-  std::string header_;                                           // "step,name,..." without newline
   std::vector<std::string> columns_;                             // the names after "step", in header order
   std::vector<std::pair<std::int64_t, std::string>> rows_;       // (step, full row) in step order
 };
