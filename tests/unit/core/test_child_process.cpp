@@ -3,8 +3,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
+#include "osgan/core/atomic_file.h"
 #include "osgan/core/child_process.h"
 
 namespace fs = std::filesystem;
@@ -21,8 +21,7 @@ TEST(ChildProcess, StartsItsOwnBinaryEvenAfterThatFileWasDeleted) {
     ASSERT_TRUE(fs::remove(copy));
     osgan::ChildProcess child({osgan::current_executable().string(), "--gtest_list_tests"}, dir / "grandchild.log");
     EXPECT_EQ(child.wait(), 0);
-    std::ifstream log(dir / "grandchild.log");
-    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    const auto text = osgan::read_text_file(dir / "grandchild.log");
     EXPECT_NE(text.find("StartsItsOwnBinaryEvenAfterThatFileWasDeleted"), std::string::npos) << text;
     return;
   }
@@ -36,8 +35,7 @@ TEST(ChildProcess, StartsItsOwnBinaryEvenAfterThatFileWasDeleted) {
                             dir / "child.log");
   const int rc = child.wait();
   unsetenv(kSelfDeleteVariable);
-  std::ifstream log(dir / "child.log");
-  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  const auto text = osgan::read_text_file(dir / "child.log");
   EXPECT_EQ(rc, 0) << text;
   EXPECT_NE(text.find("[  PASSED  ] 1 test"), std::string::npos) << text;
   EXPECT_FALSE(fs::exists(copy));  // the child did delete its own file before starting the grandchild
