@@ -8,9 +8,33 @@
 #include "osgan/core/error.h"
 #include "osgan/core/log.h"
 #include "osgan/data/split.h"
+#include "osgan/io/png_writer.h"
 #include "osgan/train/image_tensor.h"
 
 namespace osgan {
+namespace {
+
+// True for a PNG that `osgan generate` wrote: grey 8-bit, marked osgan:synthetic, holding the generator's output
+// as written ([-1, 1] -> 0..255).
+bool written_by_osgan_generate(const std::filesystem::path& file, const io::ImageInfo& info) {
+  if (info.format != "png" || info.bits_per_sample != 8 || info.channels != 1) return false;
+  const auto text = io::read_png_text(file);
+  const auto marked = text.find("osgan:synthetic");
+  return marked != text.end() && marked->second == "true";
+}
+
+// Reads such a PNG back by the inverse of how it was written, so the tensor is the generator's output (to within
+// 8-bit rounding). The real images' percentile scaling would stretch each sample to its own brightest pixels
+// instead: by up to 6x for a dim sample, which distorts every metric and the classifier's synthetic inputs.
+io::Image from_generated_grey8(const io::Image& raw, const data::PreprocessOptions& preprocess) {
+  io::Image image = raw;
+  for (float& v : image.pixels) v = v / 127.5f - 1.f;
+  if (image.height != preprocess.size || image.width != preprocess.size)
+    image = data::resize_image(image, preprocess.size, preprocess.size);
+  return image;
+}
+
+}  // namespace
 
 int64_t LabelledImages::positives() const {
   return labels.defined() ? labels.sum().item<int64_t>() : 0;
@@ -63,8 +87,10 @@ LabelledImages load_labelled_folder(const std::filesystem::path& folder, int lab
   LabelledImages out;
   for (const auto& f : files) {
     try {
-      for (const auto& slice : io::read_image_file(f).slices) {
-        images.push_back(data::preprocess_image(slice.image, preprocess));
+      const auto file = io::read_image_file(f);
+      const bool generated = written_by_osgan_generate(f, file.info);
+      for (const auto& slice : file.slices) {
+        images.push_back(generated ? from_generated_grey8(slice.image, preprocess) : data::preprocess_image(slice.image, preprocess));
         out.ids.push_back(slice.index < 0 ? f.string() : f.string() + "#" + std::to_string(slice.index));
         out.sources.push_back(source);
       }

@@ -26,7 +26,9 @@ LabelledImages labelled_from_dataset(const data::Dataset& dataset, const std::ve
                                      const std::string& positive_class);
 
 // Every readable image in `folder` (not recursive, sorted by name), all with `label` (0 or 1), preprocessed like
-// the real data. Unreadable files are skipped with a warning; a folder without any image is an error.
+// the real data, except images written by `osgan generate`: those hold the generator's output already in [-1, 1]
+// and are read back exactly (resized only). Unreadable files are skipped with a warning; a folder without any
+// image is an error.
 LabelledImages load_labelled_folder(const std::filesystem::path& folder, int label,
                                     const data::PreprocessOptions& preprocess, const std::string& source);
 

@@ -112,3 +112,38 @@ TEST(Generate, BadArgumentsAreErrors) {
   options.count = 0;
   EXPECT_THROW(osgan::generate_images(options), osgan::Error);
 }
+
+TEST(Generate, AFolderReaderGetsTheGeneratorOutputBackNotRescaled) {
+  ScratchDir dir("generate");
+  const auto checkpoint = make_checkpoint(dir, "vanilla");
+  osgan::GenerateOptions options;
+  options.checkpoint = checkpoint;
+  options.device = "cpu";
+  options.count = 4;
+  options.seed = 3;
+  options.out_dir = dir / "out";
+  osgan::generate_images(options);
+
+  auto gan = osgan::load_gan_from_checkpoint(checkpoint, torch::kCPU);
+  std::vector<torch::Tensor> noise;
+  for (int i = 0; i < options.count; ++i) noise.push_back(osgan::noise_for_index(options.seed, i, gan->config().noise_dim));
+  const auto expected = gan->generate(torch::cat(noise), true);  // (4, 1, 16, 16)
+  osgan::data::PreprocessOptions preprocess;  // percentile scaling, as for the real images
+  preprocess.size = 16;
+  const auto read = osgan::load_labelled_folder(options.out_dir, 1, preprocess, "synthetic").images;
+  ASSERT_EQ(read.sizes(), expected.sizes());
+  // 8-bit rounding is the only difference: half a grey level is 0.5 / 127.5.
+  EXPECT_LE((read - expected).abs().max().item<float>(), 0.5f / 127.5f + 1e-5f);
+
+  // The same kind of image without the osgan:synthetic mark is a user's image: percentile scaling, like real ones.
+  osgan::io::Image dim(16, 16);
+  for (size_t i = 0; i < dim.pixels.size(); ++i) dim.pixels[i] = static_cast<float>(i % 100);  // 0..99 of 255
+  fs::create_directories(dir / "marked");
+  fs::create_directories(dir / "unmarked");
+  osgan::io::write_png_grey8(dir / "marked" / "a.png", dim, {{"osgan:synthetic", "true"}});
+  osgan::io::write_png_grey8(dir / "unmarked" / "a.png", dim);
+  const auto marked = osgan::load_labelled_folder(dir / "marked", 1, preprocess, "synthetic").images;
+  const auto unmarked = osgan::load_labelled_folder(dir / "unmarked", 1, preprocess, "synthetic").images;
+  EXPECT_NEAR(marked.max().item<float>(), 99.f / 127.5f - 1.f, 1e-5f);
+  EXPECT_NEAR(unmarked.max().item<float>(), 1.f, 1e-5f);
+}
