@@ -115,6 +115,15 @@ set -e
   >"$work/log3" 2>&1 || { cat "$work/log3"; fail "forced run failed"; }
 grep -q 'study: running' "$work/log3" || fail "--force study did not rerun the study"
 grep -q 'gan-tumor: up to date' "$work/log3" || fail "--force study retrained a GAN"
+# A saved classifier is reused only for the same training images: one changed synthetic image (same count) retrains
+# the protocols that use synthetic images, and only those.
+gen="$work/run/generated/tumor"
+! cmp -s "$gen/synthetic_00001.png" "$gen/synthetic_00002.png" || fail "two generated images are identical"
+cp "$gen/synthetic_00002.png" "$gen/synthetic_00001.png"
+"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 --force study \
+  >"$work/log4" 2>&1 || { cat "$work/log4"; fail "run after changing a synthetic image failed"; }
+grep -q 'study: synthetic seed 1: training' "$work/log4" || fail "a changed synthetic image did not retrain: $(grep study: "$work/log4")"
+grep -q 'study: real seed 1: done earlier, reused' "$work/log4" || fail "the real-only runs were not reused"
 
 # Bad input: a missing data folder is a runtime error (1) naming it; a bad preset is a usage error (2).
 set +e

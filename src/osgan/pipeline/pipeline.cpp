@@ -258,6 +258,15 @@ torch::Tensor load_generated(const fs::path& folder, const data::PreprocessOptio
   return load_labelled_folder(folder, 0, preprocess, "synthetic").images;
 }
 
+// Recall at equal set sizes and its real-halves reference (metrics/precision_recall.h), as flat metrics.json keys.
+void add_recall_at_real_count(json& q, const std::string& prefix, const json& space) {
+  if (!space.contains("recall_at_real_count")) return;  // too few images, or a run from before it was measured
+  const json& r = space["recall_at_real_count"];
+  q[prefix + "recall_at_real_count"] = r["recall"];
+  q[prefix + "recall_halves_generated"] = r["halves_generated"];
+  q[prefix + "recall_halves_real"] = r["halves_real"];
+}
+
 void write_grey_png(const fs::path& path, const torch::Tensor& image) {
   fs::create_directories(path.parent_path());
   io::write_png_grey8(path, to_grey8(tensor_to_image(image)));
@@ -476,8 +485,11 @@ json run_pipeline(PipelineOptions o) {
   study.split = split_file;
   study.out_dir = o.out_dir / "study";
   for (const auto& cls : dataset.classes) study.synthetic[cls] = o.out_dir / "generated" / cls;
+  // "synthetic_reading": generated PNGs are read back as the generator's output; runs whose study read them through
+  // the real images' percentile scaling (before this key existed) are recomputed, and so are the stages after it.
   json study_inputs = {{"split", split_fp}, {"generated", gen_fp}, {"classifier", to_json(study.classifier)},
-                       {"seeds", study.seeds}, {"protocols", study.protocols}, {"bootstrap", study.bootstrap_resamples}};
+                       {"seeds", study.seeds}, {"protocols", study.protocols}, {"bootstrap", study.bootstrap_resamples},
+                       {"synthetic_reading", "generator-output"}};
   const auto study_fp = stages.run("study", study_inputs, {"study/study.json"}, [&](bool) { run_study(study, preprocess); });
   const json study_json = json::parse(read_text_file(study.out_dir / "study.json"));
 
@@ -611,6 +623,7 @@ json run_pipeline(PipelineOptions o) {
         q["structure_coverage_if_drawn_from_real"] = iq["structure"]["coverage_if_drawn_from_real"];
       }
       q["structure_kid"] = iq["structure"]["kid"];
+      add_recall_at_real_count(q, "structure_", iq["structure"]);
     }
     if (iq["features"].is_object()) {
       q["fid_domain"] = iq["features"]["fid"];
@@ -618,6 +631,7 @@ json run_pipeline(PipelineOptions o) {
       q["precision"] = iq["features"]["precision"];
       q["recall"] = iq["features"]["recall"];
       if (iq["features"].contains("coverage")) q["coverage"] = iq["features"]["coverage"];
+      add_recall_at_real_count(q, "", iq["features"]);
     }
     const int bins = iq["histogram"]["bins"].get<int>();
     json centres = json::array();

@@ -28,6 +28,18 @@ bool uses_real(const std::string& protocol) { return protocol.rfind("real", 0) =
 bool uses_synthetic(const std::string& protocol) { return protocol.find("synthetic") != std::string::npos; }
 bool uses_classical(const std::string& protocol) { return protocol.find("classical") != std::string::npos; }
 
+// The training set by content (pixels and labels): a retrained GAN, or its files read another way, changes what a
+// classifier learns from while the image count stays the same, so a saved run must not be reused then.
+std::string content_sha256(const LabelledImages& set) {
+  std::string bytes;
+  for (const auto& t : {set.images, set.labels}) {
+    if (!t.defined()) continue;
+    const auto c = t.to(torch::kCPU).contiguous();
+    bytes.append(static_cast<const char*>(c.data_ptr()), static_cast<size_t>(c.numel()) * c.element_size());
+  }
+  return sha256_hex(bytes);
+}
+
 // Every metric of one run, computed on the chosen validation images (indices may repeat: a bootstrap resample).
 std::map<std::string, double> run_metrics(const std::vector<double>& p, const std::vector<int>& labels,
                                           const std::vector<std::size_t>& idx, double threshold) {
@@ -192,6 +204,7 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
   std::vector<int> labels(val.size());
   for (int64_t i = 0; i < val.size(); ++i) labels[i] = val.labels[i].item<float>() > 0.5f ? 1 : 0;
 
+  const std::string val_sha256 = content_sha256(val);
   std::vector<StudyRun> runs;
   const auto device = parse_device(options.classifier.device);
   for (const auto& protocol : options.protocols) {
@@ -204,8 +217,8 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
       if (!uses_classical(protocol)) opt.augment.prob = 0;
 
       const fs::path run_dir = options.out_dir / protocol / ("seed_" + std::to_string(seed));
-      const json config = {{"protocol", protocol}, {"train_images", train.size()}, {"classifier", to_json(opt)},
-                           {"val_ids", val.ids}};
+      const json config = {{"protocol", protocol}, {"train_images", train.size()}, {"train_sha256", content_sha256(train)},
+                           {"classifier", to_json(opt)}, {"val_ids", val.ids}, {"val_sha256", val_sha256}};
       const std::string fingerprint = sha256_hex(config.dump());
       StudyRun run;
       run.protocol = protocol;
