@@ -74,6 +74,10 @@ contains "error names the corrupt file" "$tmp/err" "bad.png"
 [ "$(json "$tmp/copies.json" "int(j['structure']['precision'] == 1 and j['structure']['recall'] == 1)")" = 1 ] \
   && echo "ok: copies have structure precision and recall 1" \
   || { echo "FAIL: structure block of copies"; grep -A5 '"structure"' "$tmp/copies.json"; failures=$((failures + 1)); }
+# With as many copies as real images, recall at the real count is one chunk, and 1.
+[ "$(json "$tmp/copies.json" "int(j['structure']['recall_at_real_count']['chunks'] == 1 and j['structure']['recall_at_real_count']['recall'] == 1)")" = 1 ] \
+  && echo "ok: copies have recall 1 at the real count" \
+  || { echo "FAIL: recall_at_real_count of copies"; grep -A8 '"recall_at_real_count"' "$tmp/copies.json"; failures=$((failures + 1)); }
 [ "$(json "$tmp/quality.json" "int(0 <= j['structure']['precision'] <= 1 and 0 <= j['structure']['recall'] <= 1 and j['structure']['kid'] == j['structure']['kid'])")" = 1 ] \
   && echo "ok: structure numbers of the synthetic set" || { echo "FAIL: structure block"; failures=$((failures + 1)); }
 

@@ -11,6 +11,17 @@
 #include "osgan/metrics/sample_quality.h"
 
 namespace osgan::metrics {
+namespace {
+
+// Recall at equal set sizes and its real-vs-real reference (precision_recall.h), when there are enough images.
+void add_recall_at_real_count(nlohmann::json& j, const torch::Tensor& real, const torch::Tensor& generated, int k) {
+  if (real.size(0) / 2 <= k || generated.size(0) < real.size(0)) return;
+  const auto r = compute_recall_at_real_count(real, generated, k);
+  j["recall_at_real_count"] = {{"recall", r.recall}, {"chunks", r.chunks}, {"halves_generated", r.halves_generated},
+                               {"halves_real", r.halves_real}};
+}
+
+}  // namespace
 
 nlohmann::json compute_image_quality_report(const torch::Tensor& real, const torch::Tensor& generated,
                                             models::Classifier* feature_model, const torch::Device& device,
@@ -36,11 +47,13 @@ nlohmann::json compute_image_quality_report(const torch::Tensor& real, const tor
   // The fixed structure feature space: it needs no classifier, and unlike a classifier trained to be blind to style
   // it tells textures from anatomy (sample_quality.h); the learning curves use the same numbers.
   if (real.size(0) >= 4 && generated.size(0) >= 4) {
-    const auto s = SampleQualityReference(real).score(generated);
+    const SampleQualityReference reference(real);
+    const auto s = reference.score(generated);
     j["structure"] = {{"precision", s.precision}, {"recall", s.recall}, {"coverage", s.coverage},
                       {"density", s.density}, {"kid", s.kid},
                       {"coverage_if_drawn_from_real", expected_coverage(real.size(0), generated.size(0), 3)},
                       {"feature_space", "structure: 8x8 layout, edges, grey levels, spectrum (k = 3)"}};
+    add_recall_at_real_count(j["structure"], reference.real_features(), reference.features_of(generated), 3);
   } else {
     j["structure"] = nullptr;
   }
@@ -64,6 +77,7 @@ nlohmann::json compute_image_quality_report(const torch::Tensor& real, const tor
       feat["coverage"] = pr.coverage;
       feat["density"] = pr.density;
       feat["pr_k"] = pr.k;
+      add_recall_at_real_count(feat, f_real, f_gen, o.pr_k);
     }
     j["features"] = feat;
   } else {

@@ -28,4 +28,21 @@ double expected_coverage(int64_t real_count, int64_t generated_count, int k);
 // real (N, D), generated (M, D), both with more than k points.
 PrecisionRecall compute_precision_recall(const torch::Tensor& real, const torch::Tensor& generated, int k = 3);
 
+// Recall as Kynkaanniemi et al. measure it, with as many generated points as real ones, and the value a generator
+// that draws from the real distribution itself would reach at that size. The generated set is cut, in its given
+// order (for osgan's images: independent noise draws), into consecutive chunks of N points, each scored against the
+// N real points. The reference splits the real set into two interleaved halves and scores each as "generated"
+// under the other's manifold; the generated chunks are scored the same way (chunks of a half's size against the
+// other half), so the two halves numbers compare like with like.
+struct RecallAtRealCount {
+  double recall = 0;            // mean over the chunks of N generated points, against all N real points
+  int chunks = 0;               // M / N
+  double halves_real = 0;       // real half under the other half's manifold, both ways averaged
+  double halves_generated = 0;  // generated chunks of a half's size under each half, averaged
+  int k = 3;
+};
+
+// real (N, D), generated (M, D) with M >= N and N / 2 > k; otherwise throws osgan::Error saying what was found.
+RecallAtRealCount compute_recall_at_real_count(const torch::Tensor& real, const torch::Tensor& generated, int k = 3);
+
 }  // namespace osgan::metrics

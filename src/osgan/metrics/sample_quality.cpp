@@ -44,10 +44,15 @@ torch::Tensor SampleQualityReference::standardise(const torch::Tensor& features)
   return z;
 }
 
+torch::Tensor SampleQualityReference::features_of(const torch::Tensor& images) const {
+  torch::NoGradGuard no_grad;
+  return standardise(structure_features(images));
+}
+
 SampleQuality SampleQualityReference::score(const torch::Tensor& generated) const {
   require_images(generated, "generated");
   torch::NoGradGuard no_grad;
-  const auto g = standardise(structure_features(generated));  // (N, D)
+  const auto g = features_of(generated);  // (N, D)
   SampleQuality q;
   KidOptions kid;
   kid.subsets = 50;

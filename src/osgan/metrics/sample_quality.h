@@ -35,6 +35,8 @@ class SampleQualityReference {
   SampleQuality score(const torch::Tensor& generated) const;
 
   int64_t real_count() const { return features_.size(0); }
+  const torch::Tensor& real_features() const { return features_; }  // (M, D), standardised
+  torch::Tensor features_of(const torch::Tensor& images) const;      // (N, D), standardised like the real ones
 
  private:
   torch::Tensor standardise(const torch::Tensor& features) const;

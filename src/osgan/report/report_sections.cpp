@@ -297,12 +297,15 @@ std::string section_image_quality(ReportContext& ctx) {
       {"kid_domain", "KID (domain)", "kernel inception distance (Binkowski et al. 2018) in the same domain feature space", 4},
       {"precision", "precision (domain)", "share of generated images inside the real manifold (Kynkaanniemi et al. 2019) in the domain feature space; a style-invariant classifier admits textures too", 3},
       {"recall", "recall (domain)", "share of real images covered by the generated manifold (Kynkaanniemi et al. 2019) in the domain feature space", 3},
+      {"recall_at_real_count", "recall (domain, N vs N)", "recall with as many generated images as real ones, as Kynkaanniemi et al. measure it: the generated images in chunks of the real count, averaged; with many more generated than real images plain recall falls as near-copies shrink each other's radii", 3},
+      {"recall_halves_generated", "recall halves: generated", "share of one half of the real training images inside the manifold of a chunk of generated images as large as the other half, averaged over chunks and both halves: compare with the next column", 3},
+      {"recall_halves_real", "recall halves: real", "share of one half of the real training images inside the other half's manifold, both ways averaged: what a generator as varied as the real images would score in the previous column", 3},
       {"coverage", "coverage (domain)", "share of real images with a generated image inside their own nearest-neighbour ball (Naeem et al. 2020) in the domain feature space; unlike recall it does not fall as more samples are drawn", 3},
       {"structure_precision", "precision (structure)", "share of generated images inside the real manifold in the fixed structure feature space (layout, edges, tones, spectrum; no classifier): textures score 0, held-out real slices about 0.9", 3},
       {"structure_recall", "recall (structure)", "share of real images covered by the generated manifold in the structure feature space; its radii come from the generated images, so it falls as more near-copies are drawn", 3},
       {"structure_coverage", "coverage (structure)", "share of real images with a generated image inside their own nearest-neighbour ball (Naeem et al. 2020) in the structure feature space: diversity that does not fall with the sample count; a generator that drew from the real distribution itself would reach 1 - C(N-1, 3) / C(N+M-1, 3) for N real and M generated images (metrics.json: structure_coverage_if_drawn_from_real)", 3}};
   const auto classes = class_names(ctx, iq);
-  // Twelve columns are wider than the page on a laptop: the table scrolls sideways instead of overflowing it.
+  // Fifteen columns are wider than the page on a laptop: the table scrolls sideways instead of overflowing it.
   out += "<div class=\"scroll\"><table class=\"dense\"><thead><tr><th>class</th>";
   for (const auto& col : columns) out += "<th class=\"num\" title=\"" + esc(col.tip) + "\">" + col.head + "</th>";
   out += "</tr></thead><tbody>\n";

@@ -121,3 +121,30 @@ TEST(DensityCoverage, DoNotFallWhenTheSameSamplesAreDrawnAgainButRecallDoes) {
   const auto collapsed = compute_precision_recall(real, real[0].unsqueeze(0).repeat({60, 1}), 3);
   EXPECT_LE(collapsed.coverage, 4.0 / 60);
 }
+
+TEST(RecallAtRealCount, ChunksOfTheRealCountAndARealVersusRealReference) {
+  torch::manual_seed(12);
+  const auto real = torch::randn({60, 4}, torch::kFloat64);
+  // The real points themselves, twice and a few more: two whole chunks of 60 (the 5 left over are not scored),
+  // each the real set itself, so every real point lies on a generated one and recall is exactly 1.
+  const auto copies = compute_recall_at_real_count(real, torch::cat({real, real, real.narrow(0, 0, 5)}), 3);
+  EXPECT_EQ(copies.chunks, 2);
+  EXPECT_DOUBLE_EQ(copies.recall, 1.0);
+
+  // A second draw of the same distribution: like-for-like with the real halves, and far above a generator that
+  // draws 600 points around only 3 of the real ones.
+  const auto same = compute_recall_at_real_count(real, torch::randn({600, 4}, torch::kFloat64), 3);
+  EXPECT_EQ(same.chunks, 10);
+  EXPECT_GT(same.halves_real, 0.5);
+  EXPECT_NEAR(same.halves_generated, same.halves_real, 0.15);
+  EXPECT_NEAR(same.recall, compute_precision_recall(real, torch::randn({60, 4}, torch::kFloat64), 3).recall, 0.2);
+  const auto few_modes = real.narrow(0, 0, 3).repeat({200, 1}) + 0.05 * torch::randn({600, 4}, torch::kFloat64);
+  const auto narrow = compute_recall_at_real_count(real, few_modes, 3);
+  EXPECT_LT(narrow.recall, 0.2);
+  EXPECT_LT(narrow.halves_generated, 0.2);
+  EXPECT_DOUBLE_EQ(narrow.halves_real, same.halves_real);  // the reference depends on the real set only
+
+  // Fewer generated points than real ones, or halves with no more than k points, are errors that say so.
+  EXPECT_THROW(compute_recall_at_real_count(real, real.narrow(0, 0, 59), 3), osgan::Error);
+  EXPECT_THROW(compute_recall_at_real_count(real.narrow(0, 0, 7), real, 3), osgan::Error);
+}
