@@ -115,6 +115,8 @@ set -e
   >"$work/log3" 2>&1 || { cat "$work/log3"; fail "forced run failed"; }
 grep -q 'study: running' "$work/log3" || fail "--force study did not rerun the study"
 grep -q 'gan-tumor: up to date' "$work/log3" || fail "--force study retrained a GAN"
+# The set evaluate-study added is kept: the study's classifiers are the same (every run was reused).
+grep -q '"third_site"' "$work/run/metrics.json" || fail "a pipeline rerun dropped the set evaluate-study had added"
 # A saved classifier is reused only for the same training images: one changed synthetic image (same count) retrains
 # the protocols that use synthetic images, and only those.
 gen="$work/run/generated/tumor"
@@ -124,6 +126,9 @@ cp "$gen/synthetic_00002.png" "$gen/synthetic_00001.png"
   >"$work/log4" 2>&1 || { cat "$work/log4"; fail "run after changing a synthetic image failed"; }
 grep -q 'study: synthetic seed 1: training' "$work/log4" || fail "a changed synthetic image did not retrain: $(grep study: "$work/log4")"
 grep -q 'study: real seed 1: done earlier, reused' "$work/log4" || fail "the real-only runs were not reused"
+# ... and the set evaluate-study added, now from an earlier study, is left out, with a warning that says how to redo it.
+! grep -q '"third_site"' "$work/run/metrics.json" || fail "a set evaluated with an earlier study stayed in metrics.json"
+grep -q 'third_site.*earlier study.*evaluate-study --run' "$work/log4" || fail "no warning about the left-out set: $(cat "$work/log4")"
 
 # Bad input: a missing data folder is a runtime error (1) naming it; a bad preset is a usage error (2).
 set +e

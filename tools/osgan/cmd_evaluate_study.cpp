@@ -42,6 +42,7 @@ void run(const Args& a) {
   const fs::path out = confined_child(run_dir / "external", name, "external set name");
   ModelEvaluationOptions o;
   o.models = list_study_models(run_dir / "study");
+  o.study_signature = study_signature(run_dir / "study");
   o.images = {a.data, "", "val", ""};
   o.set_name = name;
   o.bootstrap_resamples = a.bootstrap;

@@ -5,6 +5,7 @@
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
+#include "osgan/core/hash.h"
 #include "osgan/core/log.h"
 #include "osgan/data/dataset.h"
 #include "osgan/pipeline/study.h"
@@ -26,6 +27,8 @@ std::string preprocess_key(const data::PreprocessOptions& p) {
 }
 
 }  // namespace
+
+std::string study_signature(const fs::path& study_dir) { return sha256_file_hex(study_dir / "study.json"); }
 
 std::vector<ModelRef> list_study_models(const fs::path& study_dir) {
   const fs::path study_file = study_dir / "study.json";
@@ -154,6 +157,7 @@ json evaluate_models(const ModelEvaluationOptions& o) {
                  {"interval_method", "two-level percentile bootstrap over seeds and images (paired across protocols), " +
                                      std::to_string(o.bootstrap_resamples) + " resamples"},
                  {"classification", summarize_study(labels, runs, o.bootstrap_resamples, o.seed)}};
+  if (!o.study_signature.empty()) result["study_sha256"] = o.study_signature;
   if (!o.out_dir.empty()) {
     fs::create_directories(o.out_dir);
     write_text_atomically(o.out_dir / "results.json", result.dump(2) + "\n");

@@ -32,6 +32,11 @@ struct ModelRef {
 // kept: the hint says how to redo it).
 std::vector<ModelRef> list_study_models(const std::filesystem::path& study_dir);
 
+// Which study a set was evaluated with: the SHA-256 of its study.json (the same classifiers give the same file, since
+// training and the bootstrap are deterministic). results.json records it, so a set added by evaluate-study is kept
+// in metrics.json by later pipeline runs only while the study is the same.
+std::string study_signature(const std::filesystem::path& study_dir);
+
 // The name of an external set in metrics.json and in RUN/external/<name>: its folder name (a CSV: its stem).
 std::string external_set_name(const std::filesystem::path& data);
 
@@ -48,6 +53,7 @@ struct ModelEvaluationOptions {
   std::uint64_t seed = 1;
   std::string device = "cpu";
   std::filesystem::path out_dir;   // empty: write nothing; else <protocol>/seed_<s>/predictions.csv and results.json
+  std::string study_signature;     // recorded in results.json as "study_sha256" when not empty
 };
 
 // Evaluates every model on the same images (loaded once per distinct preprocessing). All models must share the

@@ -503,6 +503,7 @@ json run_pipeline(PipelineOptions o) {
       remove_tree(out);
       ModelEvaluationOptions e;
       e.models = list_study_models(study.out_dir);
+      e.study_signature = study_signature(study.out_dir);
       e.images = {folder, "", "val", study.positive_class};
       e.set_name = name;
       e.bootstrap_resamples = study.bootstrap_resamples;
@@ -648,6 +649,29 @@ json run_pipeline(PipelineOptions o) {
     m["external"][name] = e["classification"];
     m["external_sets"][name] = {{"data", e["data"]}, {"images", e["images"]}, {"positives", e["positives"]},
                                 {"interval_method", e["interval_method"]}};
+  }
+  // Sets added later by evaluate-study stay while they were evaluated with this study's classifiers.
+  const std::string current_study = study_signature(study.out_dir);
+  for (const auto& entry : fs::directory_iterator(o.out_dir / "external", ec)) {
+    const std::string name = entry.path().filename().string();
+    const fs::path results = entry.path() / "results.json";
+    if (external_sets.count(name) || name.rfind('.', 0) == 0 || !fs::is_regular_file(results, ec)) continue;
+    const std::string redo = "osgan evaluate-study --run " + o.out_dir.string() + " --name " + name + " --data DATA";
+    try {
+      const json e = json::parse(read_text_file(results));
+      if (e.value("study_sha256", "") != current_study) {
+        log_warning("external set \"" + name + "\" was evaluated with an earlier study and is left out of metrics.json; "
+                    "to add it again: " + redo + " (DATA was " + e.value("data", "?") + ")");
+        continue;
+      }
+      const json set = {{"data", e.at("data")}, {"images", e.at("images")}, {"positives", e.at("positives")},
+                        {"interval_method", e.at("interval_method")}};
+      m["external"][name] = e.at("classification");
+      m["external_sets"][name] = set;
+    } catch (const std::exception& error) {  // a damaged leftover must not fail the run at its last step
+      log_warning(results.string() + ": unreadable (" + one_line(error.what()) + "), left out of metrics.json; to redo "
+                  "it: " + redo);
+    }
   }
   m["classification_positive_class"] = study.positive_class;
   m["study"] = {{"seeds", study.seeds}, {"interval_method", study_json["interval_method"]},
