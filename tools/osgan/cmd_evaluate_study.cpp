@@ -63,8 +63,7 @@ void run(const Args& a) {
   if (fs::is_regular_file(metrics_file, ec)) {
     json m = json::parse(read_text_file(metrics_file));
     m["external"][name] = result["classification"];
-    m["external_sets"][name] = {{"data", result["data"]}, {"images", result["images"]}, {"positives", result["positives"]},
-                                {"interval_method", result["interval_method"]}};
+    m["external_sets"][name] = external_set_summary(result);
     validation = m.value("classification", json::object());
     write_text_atomically(metrics_file, m.dump(2) + "\n");
     report::ReportOptions report_options;

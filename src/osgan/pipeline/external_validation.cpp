@@ -165,4 +165,9 @@ json evaluate_models(const ModelEvaluationOptions& o) {
   return result;
 }
 
+json external_set_summary(const json& results) {
+  return {{"data", results.at("data")}, {"images", results.at("images")}, {"positives", results.at("positives")},
+          {"interval_method", results.at("interval_method")}};
+}
+
 }  // namespace osgan

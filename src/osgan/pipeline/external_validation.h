@@ -62,4 +62,8 @@ struct ModelEvaluationOptions {
 // summarize_study's <protocol>.<metric> = {mean, ci95, runs}, delta_vs_real, roc, confusion.
 nlohmann::json evaluate_models(const ModelEvaluationOptions& options);
 
+// What metrics.json's external_sets.<set> holds about a set, taken from its results.json (evaluate_models' result):
+// {data, images, positives, interval_method}. Throws nlohmann::json's out_of_range when a key is missing.
+nlohmann::json external_set_summary(const nlohmann::json& results);
+
 }  // namespace osgan

@@ -647,8 +647,7 @@ json run_pipeline(PipelineOptions o) {
   for (const auto& [name, folder] : external_sets) {
     const json e = json::parse(read_text_file(o.out_dir / "external" / name / "results.json"));
     m["external"][name] = e["classification"];
-    m["external_sets"][name] = {{"data", e["data"]}, {"images", e["images"]}, {"positives", e["positives"]},
-                                {"interval_method", e["interval_method"]}};
+    m["external_sets"][name] = external_set_summary(e);
   }
   // Sets added later by evaluate-study stay while they were evaluated with this study's classifiers.
   const std::string current_study = study_signature(study.out_dir);
@@ -664,8 +663,7 @@ json run_pipeline(PipelineOptions o) {
                     "to add it again: " + redo + " (DATA was " + e.value("data", "?") + ")");
         continue;
       }
-      const json set = {{"data", e.at("data")}, {"images", e.at("images")}, {"positives", e.at("positives")},
-                        {"interval_method", e.at("interval_method")}};
+      const json set = external_set_summary(e);
       m["external"][name] = e.at("classification");
       m["external_sets"][name] = set;
     } catch (const std::exception& error) {  // a damaged leftover must not fail the run at its last step
