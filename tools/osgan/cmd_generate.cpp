@@ -18,6 +18,9 @@ void register_generate(CLI::App& app) {
   cmd->add_option("--batch", options->batch_size, "images per forward pass (does not change the images)")
       ->capture_default_str();
   cmd->add_flag("--no-ema", [options](std::int64_t) { options->use_ema = false; }, "use the raw generator, not EMA");
+  cmd->add_option("--noise-scale", options->noise_scale,
+                  "noise standard deviation (training used 1); above 1 trades fidelity for variety")
+      ->capture_default_str();
   add_compute_options(cmd, *compute);
   cmd->callback([options, compute] {
     apply_compute_options(*compute);

@@ -44,6 +44,8 @@ GenerateSummary generate_images(const GenerateOptions& options) {
     fail(ErrorCode::invalid_argument, "--count: expected 1 or more, got " + std::to_string(options.count));
   if (options.batch_size < 1)
     fail(ErrorCode::invalid_argument, "--batch: expected 1 or more, got " + std::to_string(options.batch_size));
+  if (!(options.noise_scale > 0.0 && options.noise_scale <= 10.0))
+    fail(ErrorCode::invalid_argument, "--noise-scale: expected a number in (0, 10], got " + std::to_string(options.noise_scale));
   if (options.out_dir.empty()) fail(ErrorCode::invalid_argument, "generate: expected --out DIR");
   const auto device = parse_device(options.device);
 
@@ -62,6 +64,7 @@ GenerateSummary generate_images(const GenerateOptions& options) {
       {"osgan:checkpoint_sha256", summary.checkpoint_sha256},
       {"osgan:checkpoint_step", std::to_string(info.step)},
       {"osgan:seed", std::to_string(options.seed)},
+      {"osgan:noise_scale", std::to_string(options.noise_scale)},
       {"Software", std::string("osgan ") + OSGAN_VERSION}};
   std::vector<torch::Tensor> grid_images;
   const int noise_dim = gan->config().noise_dim;
@@ -69,7 +72,8 @@ GenerateSummary generate_images(const GenerateOptions& options) {
     const int n = std::min(options.batch_size, options.count - first);
     std::vector<torch::Tensor> noise;
     for (int i = first; i < first + n; ++i) noise.push_back(noise_for_index(options.seed, i, noise_dim));
-    const auto images = gan->generate(torch::cat(noise), options.use_ema).to(torch::kCPU);  // (n, 1, S, S)
+    const auto z = torch::cat(noise) * options.noise_scale;  // (n, Z, 1, 1)
+    const auto images = gan->generate(z, options.use_ema).to(torch::kCPU);  // (n, 1, S, S)
     for (int i = 0; i < n; ++i) {
       auto tagged = text;
       tagged.emplace_back("osgan:index", std::to_string(first + i + 1));

@@ -19,6 +19,9 @@ struct GenerateOptions {
   std::uint64_t seed = 1;
   int batch_size = 16;
   bool use_ema = true;
+  // Standard deviation of the noise (the generator was trained with 1). Above 1 draws from the tails of the
+  // noise distribution: more varied samples at some cost in fidelity (the inverse of BigGAN's truncation).
+  double noise_scale = 1.0;
   int grid_count = 64;  // images in grid.png (the first ones)
   std::string device = "auto";
 };

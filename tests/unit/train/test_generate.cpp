@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "osgan/core/error.h"
@@ -90,6 +92,7 @@ TEST(Generate, EveryImageIsMarkedSyntheticWithItsProvenance) {
     EXPECT_EQ(text.at("osgan:arch"), "dcgan");
     EXPECT_EQ(text.at("osgan:checkpoint_sha256"), osgan::sha256_file_hex(checkpoint));
     EXPECT_EQ(text.at("osgan:seed"), "77");
+    EXPECT_EQ(std::stod(text.at("osgan:noise_scale")), 1.0);
     const auto info = osgan::io::read_image_file(file).info;
     EXPECT_EQ(info.bits_per_sample, 8);
     EXPECT_EQ(info.channels, 1);
@@ -111,6 +114,36 @@ TEST(Generate, BadArgumentsAreErrors) {
   options.checkpoint = make_checkpoint(dir);
   options.count = 0;
   EXPECT_THROW(osgan::generate_images(options), osgan::Error);
+  options.count = 1;
+  for (double scale : {0.0, -1.0, 11.0, std::nan("")}) {
+    options.noise_scale = scale;
+    EXPECT_THROW(osgan::generate_images(options), osgan::Error) << "noise scale " << scale;
+  }
+  EXPECT_FALSE(fs::exists(dir / "out" / "synthetic_00001.png")) << "a refused run wrote an image";
+}
+
+TEST(Generate, NoiseScaleMultipliesEachImagesNoise) {
+  ScratchDir dir("generate");
+  const auto checkpoint = make_checkpoint(dir, "vanilla");
+  osgan::GenerateOptions options;
+  options.checkpoint = checkpoint;
+  options.device = "cpu";
+  options.count = 3;
+  options.seed = 4;
+  options.noise_scale = 1.75;
+  options.out_dir = dir / "out";
+  const auto summary = osgan::generate_images(options);
+  EXPECT_EQ(std::stod(osgan::io::read_png_text(summary.files[0]).at("osgan:noise_scale")), 1.75);
+
+  auto gan = osgan::load_gan_from_checkpoint(checkpoint, torch::kCPU);
+  std::vector<torch::Tensor> noise;
+  for (int i = 0; i < options.count; ++i) noise.push_back(osgan::noise_for_index(options.seed, i, gan->config().noise_dim));
+  const auto z = torch::cat(noise);  // (3, Z, 1, 1)
+  osgan::data::PreprocessOptions preprocess;
+  preprocess.size = 16;
+  const auto read = osgan::load_labelled_folder(options.out_dir, 1, preprocess, "synthetic").images;  // (3, 1, 16, 16)
+  EXPECT_LE((read - gan->generate(z * 1.75, true)).abs().max().item<float>(), 0.5f / 127.5f + 1e-5f);
+  EXPECT_GT((read - gan->generate(z, true)).abs().max().item<float>(), 0.05f) << "the scale did not reach the noise";
 }
 
 TEST(Generate, AFolderReaderGetsTheGeneratorOutputBackNotRescaled) {
