@@ -28,6 +28,13 @@ fs::path make_checkpoint(const ScratchDir& dir, const std::string& arch = "dcgan
   return path;
 }
 
+// The noise generate_images draws for its first `count` images of `seed`: (count, Z, 1, 1).
+torch::Tensor noise_of_first_images(std::uint64_t seed, int count, int noise_dim) {
+  std::vector<torch::Tensor> noise;
+  for (int i = 0; i < count; ++i) noise.push_back(osgan::noise_for_index(seed, i, noise_dim));
+  return torch::cat(noise);
+}
+
 std::vector<float> pixels_of(const fs::path& png) { return osgan::io::read_image_file(png).slices.at(0).image.pixels; }
 
 }  // namespace
@@ -136,9 +143,7 @@ TEST(Generate, NoiseScaleMultipliesEachImagesNoise) {
   EXPECT_EQ(std::stod(osgan::io::read_png_text(summary.files[0]).at("osgan:noise_scale")), 1.75);
 
   auto gan = osgan::load_gan_from_checkpoint(checkpoint, torch::kCPU);
-  std::vector<torch::Tensor> noise;
-  for (int i = 0; i < options.count; ++i) noise.push_back(osgan::noise_for_index(options.seed, i, gan->config().noise_dim));
-  const auto z = torch::cat(noise);  // (3, Z, 1, 1)
+  const auto z = noise_of_first_images(options.seed, options.count, gan->config().noise_dim);  // (3, Z, 1, 1)
   osgan::data::PreprocessOptions preprocess;
   preprocess.size = 16;
   const auto read = osgan::load_labelled_folder(options.out_dir, 1, preprocess, "synthetic").images;  // (3, 1, 16, 16)
@@ -158,9 +163,8 @@ TEST(Generate, AFolderReaderGetsTheGeneratorOutputBackNotRescaled) {
   osgan::generate_images(options);
 
   auto gan = osgan::load_gan_from_checkpoint(checkpoint, torch::kCPU);
-  std::vector<torch::Tensor> noise;
-  for (int i = 0; i < options.count; ++i) noise.push_back(osgan::noise_for_index(options.seed, i, gan->config().noise_dim));
-  const auto expected = gan->generate(torch::cat(noise), true);  // (4, 1, 16, 16)
+  const auto z = noise_of_first_images(options.seed, options.count, gan->config().noise_dim);  // (4, Z, 1, 1)
+  const auto expected = gan->generate(z, true);  // (4, 1, 16, 16)
   osgan::data::PreprocessOptions preprocess;  // percentile scaling, as for the real images
   preprocess.size = 16;
   const auto read = osgan::load_labelled_folder(options.out_dir, 1, preprocess, "synthetic").images;
