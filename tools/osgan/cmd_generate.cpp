@@ -1,5 +1,8 @@
-// osgan generate: synthetic PNGs (marked SYNTHETIC) from a train-gan checkpoint.
+// osgan generate: synthetic PNGs (marked SYNTHETIC) from a train-gan checkpoint, or a run's snapshots.
 #include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "common_options.h"
@@ -11,8 +14,12 @@ namespace {
 void register_generate(CLI::App& app) {
   auto options = std::make_shared<GenerateOptions>();
   auto compute = std::make_shared<ComputeOptions>();
-  auto* cmd = app.add_subcommand("generate", "write synthetic images from a GAN checkpoint");
-  cmd->add_option("--checkpoint", options->checkpoint, "RUN/checkpoints/latest.pt or step_XXXXXX.pt")->required();
+  auto* cmd = app.add_subcommand("generate", "write synthetic images from a GAN checkpoint or a run's snapshots");
+  auto given = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("--checkpoint", *given,
+                  "checkpoint file(s) (RUN/checkpoints/step_XXXXXX.pt), or a train-gan run folder: its snapshots, "
+                  "or its latest.pt; several: image i comes from the (i mod K)-th")
+      ->required();
   cmd->add_option("--count", options->count, "number of images")->required();
   cmd->add_option("--out", options->out_dir, "output folder (synthetic_00001.png, ..., and preview/grid.png)")->required();
   cmd->add_option("--batch", options->batch_size, "images per forward pass (does not change the images)")
@@ -22,8 +29,11 @@ void register_generate(CLI::App& app) {
                   "noise standard deviation (training used 1); above 1 trades fidelity for variety")
       ->capture_default_str();
   add_compute_options(cmd, *compute);
-  cmd->callback([options, compute] {
+  cmd->callback([options, compute, given] {
     apply_compute_options(*compute);
+    options->checkpoints.clear();
+    for (const auto& path : *given)
+      for (const auto& checkpoint : checkpoints_of(path)) options->checkpoints.push_back(checkpoint);
     options->seed = compute->seed;
     options->device = compute->device;
     const auto summary = generate_images(*options);

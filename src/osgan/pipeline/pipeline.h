@@ -38,8 +38,8 @@ struct PipelineOptions {
   GanTrainOptions gan;            // per class: data, class, split and out_dir are set by the pipeline
   // > 0: an anatomy stage first trains one GAN on the training images of every class for this many steps
   // (RUN/gan/_anatomy); each class's GAN then starts from it (init_from) and trains gan.steps steps on its class
-  // alone. 0: each class's GAN starts from fresh weights. Config: gan.anatomy_steps. Preset cpu: 5,000 (and
-  // 11,000 per class after it); smoke and paper: 0.
+  // alone. 0: each class's GAN starts from fresh weights. Config: gan.anatomy_steps. Preset cpu: 5,000 (then
+  // 6,000 per class, generating from 5 snapshots of each: gan.snapshots); smoke and paper: 0.
   int anatomy_steps = 0;
   int generate_count = 700;       // per class (seed.md, BrainGAN)
   StudyOptions study;             // data, split, synthetic and out_dir are set by the pipeline

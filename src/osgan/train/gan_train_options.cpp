@@ -108,6 +108,7 @@ const std::vector<Field>& fields() {
       field("checkpoint_every", false, [](O& o) -> int& { return o.checkpoint_every; }),
       field("sample_every", false, [](O& o) -> int& { return o.sample_every; }),
       field("keep_checkpoints", false, [](O& o) -> int& { return o.keep_checkpoints; }),
+      field("snapshots", false, [](O& o) -> int& { return o.snapshots; }),
       field("grid_count", false, [](O& o) -> int& { return o.grid_count; }),
       field("quality_every", false, [](O& o) -> int& { return o.quality_every; }),
       field("quality_count", false, [](O& o) -> int& { return o.quality_count; }),
@@ -158,6 +159,9 @@ void validate(const GanTrainOptions& o) {
   require(o.checkpoint_every >= 1, "--checkpoint-every: expected 1 or more, got " + std::to_string(o.checkpoint_every));
   require(o.sample_every >= 1, "--sample-every: expected 1 or more, got " + std::to_string(o.sample_every));
   require(o.keep_checkpoints >= 0, "keep_checkpoints: expected 0 (all) or more");
+  require(o.snapshots >= 1 && o.snapshots <= o.steps,
+          "snapshots: expected 1 (the last step) to --steps (" + std::to_string(o.steps) + "), got " +
+              std::to_string(o.snapshots));
   require(o.max_rollbacks >= 0, "--max-rollbacks: expected 0 (stop at the first numeric fault) or more, got " +
                                      std::to_string(o.max_rollbacks));
   require(o.quality_every >= 0, "--quality-every: expected 0 (off) or more, got " + std::to_string(o.quality_every));
@@ -173,11 +177,36 @@ void validate(const GanTrainOptions& o) {
   require(o.gan.ema_decay >= 0 && o.gan.ema_decay < 1, "ema_decay: expected [0, 1), got " + std::to_string(o.gan.ema_decay));
 }
 
+std::string step_name(std::int64_t step) {
+  std::ostringstream s;
+  s << "step_" << std::setw(6) << std::setfill('0') << step;
+  return s.str();
+}
+
+std::vector<std::int64_t> snapshot_steps(const GanTrainOptions& options) {
+  std::vector<std::int64_t> steps;
+  const std::int64_t n = options.snapshots, total = options.steps;
+  for (std::int64_t k = 1; k <= n; ++k) steps.push_back(total * (k + 1) / (n + 1));
+  return steps;
+}
+
+std::vector<std::filesystem::path> snapshot_checkpoints(const GanTrainOptions& options) {
+  std::vector<std::filesystem::path> paths;
+  for (const auto step : snapshot_steps(options))
+    paths.push_back(std::filesystem::path(options.out_dir) / "checkpoints" / (step_name(step) + ".pt"));
+  return paths;
+}
+
 std::string to_yaml(const GanTrainOptions& options) {
   YAML::Emitter out;
   out << YAML::BeginMap;
-  for (const auto& f : fields())
-    if (f.key != "init_from" || !options.init_from.empty()) f.emit(options, out);  // configs before it stay as they were
+  for (const auto& f : fields()) {
+    // Keys added later are written only when set, so that configs (and pipeline fingerprints) made before them stay
+    // as they were.
+    if (f.key == "init_from" && options.init_from.empty()) continue;
+    if (f.key == "snapshots" && options.snapshots == 1) continue;
+    f.emit(options, out);
+  }
   out << YAML::EndMap;
   return std::string("# osgan train-gan: resolved configuration\n") + diversity_pressure_note(options) + out.c_str() + "\n";
 }

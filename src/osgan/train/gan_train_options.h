@@ -32,7 +32,11 @@ struct GanTrainOptions {
   int batch_size = 8;
   int checkpoint_every = 500;  // steps; the last step is always checkpointed
   int sample_every = 250;      // steps; a grid of real vs generated images
-  int keep_checkpoints = 3;    // step_XXXXXX.pt files kept besides latest.pt (0 = keep all)
+  int keep_checkpoints = 3;    // step_XXXXXX.pt files kept besides latest.pt (0 = keep all); snapshots are never pruned
+  // Generator snapshots that generation draws from (a snapshot ensemble): 1 = the last step only; K > 1 = K
+  // checkpoints evenly spread over the run, ending at its last step (snapshot_steps). A GAN on a few hundred mixed
+  // slices drifts between modes as it trains; images drawn from several points of its trajectory cover more of them.
+  int snapshots = 1;
   int grid_count = 16;         // generated images in each sample grid
   int quality_every = 0;       // steps between sample-quality scores in RUN/quality.csv (0 = off; gan_quality.h)
   int quality_count = 64;      // generated images per quality score
@@ -54,6 +58,18 @@ struct GanTrainOptions {
 
 // Checks ranges and combinations; throws osgan::Error (invalid_argument) naming the option.
 void validate(const GanTrainOptions& options);
+
+// "step_000500": the stem of a step's checkpoint (RUN/checkpoints/step_000500.pt) and sample grid.
+std::string step_name(std::int64_t step);
+
+// The steps whose checkpoints are the run's snapshots, ascending: steps * (k + 1) / (snapshots + 1) for
+// k = 1 .. snapshots, so the last is the final step and the spacing is steps / (snapshots + 1); the first spacing is
+// left out, as the start of a fine-tune still draws what the run started from. snapshots 5 at 6,000 steps:
+// 2,000, 3,000, 4,000, 5,000, 6,000.
+std::vector<std::int64_t> snapshot_steps(const GanTrainOptions& options);
+
+// RUN/checkpoints/step_XXXXXX.pt of each snapshot step: what `osgan generate` and the pipeline draw from.
+std::vector<std::filesystem::path> snapshot_checkpoints(const GanTrainOptions& options);
 
 // The resolved options as YAML (every key that apply_yaml accepts), and back. apply_yaml rejects unknown keys
 // and values of the wrong type with an osgan::Error that names `source` (the file) and the key.

@@ -6,6 +6,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -31,12 +32,6 @@
 namespace osgan {
 namespace fs = std::filesystem;
 namespace {
-
-std::string step_name(std::int64_t step) {
-  std::ostringstream s;
-  s << "step_" << std::setw(6) << std::setfill('0') << step;
-  return s.str();
-}
 
 std::string format_duration(double seconds) {
   const auto s = static_cast<long>(seconds + 0.5);
@@ -122,6 +117,7 @@ GanTrainer::GanTrainer(GanTrainOptions options, torch::Tensor images)
     : options_(std::move(options)), device_(torch::kCPU), run_(options_.out_dir), loss_log_(run_ / "losses.csv"),
       quality_log_(run_ / "quality.csv") {
   validate(options_);
+  snapshot_steps_ = snapshot_steps(options_);
   const auto s = options_.gan.image_size;
   TORCH_CHECK(images.dim() == 4 && images.size(0) > 0 && images.size(1) == 1 && images.size(2) == s && images.size(3) == s,
               "GanTrainer: expected training images (N, 1, ", s, ", ", s, "), got ", images.sizes());
@@ -187,6 +183,12 @@ void GanTrainer::prune_checkpoints() {
     const auto name = entry.path().filename().string();
     if (name.rfind("step_", 0) == 0 && entry.path().extension() == ".pt") steps.push_back(entry.path());
   }
+  // Snapshots are what generation draws from: they stay, and do not count against keep_checkpoints.
+  std::vector<fs::path> snapshots;
+  for (const auto& path : snapshot_checkpoints(options_)) snapshots.push_back(path.filename());
+  steps.erase(std::remove_if(steps.begin(), steps.end(), [&](const fs::path& p) {
+                return std::find(snapshots.begin(), snapshots.end(), p.filename()) != snapshots.end();
+              }), steps.end());
   std::sort(steps.begin(), steps.end());
   for (std::size_t i = 0; i + options_.keep_checkpoints < steps.size(); ++i) fs::remove(steps[i]);
 }
@@ -341,7 +343,8 @@ GanTrainSummary GanTrainer::run() {
     // A scored step always keeps its sample grid, so the numbers can be read beside what they measure.
     if (step % options_.sample_every == 0 || last || quality_due) write_samples(step, grid_noise, summary);
     if (quality_due) quality_log_.add(step, quality_probe_->score(*gan_));
-    if (step % options_.checkpoint_every == 0 || last || interrupted) save(step);
+    const bool snapshot = std::binary_search(snapshot_steps_.begin(), snapshot_steps_.end(), step);
+    if (step % options_.checkpoint_every == 0 || last || interrupted || snapshot) save(step);
     summary.steps = step;
     if (interrupted)
       fail(ErrorCode::interrupted, "train-gan: interrupted at step " + std::to_string(step) + "; checkpoint saved to " +
@@ -384,6 +387,10 @@ GanTrainSummary GanTrainer::run() {
                          {"lr_d", options_.gan.lr_d * recovery_.lr_scale},
                          {"checkpoint", last_checkpoint_.string()},
                          {"samples", summary.last_samples.string()}};
+  // The snapshots reached so far, relative to the run folder: `osgan generate --checkpoint RUN` takes them all.
+  json["snapshots"] = nlohmann::json::array();
+  for (const auto& path : snapshot_checkpoints(options_))
+    if (fs::exists(path)) json["snapshots"].push_back((fs::path("checkpoints") / path.filename()).generic_string());
   write_text_atomically(run_ / "summary.json", json.dump(2) + "\n");
   return summary;
 }

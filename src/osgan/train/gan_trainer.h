@@ -83,6 +83,7 @@ class GanTrainer {
   std::filesystem::path run_;
   std::unique_ptr<Gan> gan_;
   std::filesystem::path last_checkpoint_;
+  std::vector<std::int64_t> snapshot_steps_;  // ascending; always checkpointed, never pruned
   RecoveryState recovery_;
   LossLog loss_log_;
   LossLog quality_log_;  // same row format as the loss log: step, then named values

@@ -1,7 +1,9 @@
-// Generating synthetic images from a GAN checkpoint: numbered grey 8-bit PNGs (synthetic_00001.png, ...), each
-// marked SYNTHETIC in a PNG text chunk with the model's arch, the checkpoint's SHA-256 and the seed, plus a grid.
-// Image i's noise comes from its own generator seeded by (seed, i), so the images depend only on the checkpoint,
-// the seed and i: never on the batch size or on how many images are asked for.
+// Generating synthetic images from a GAN checkpoint, or from several snapshots of one run (a snapshot ensemble):
+// numbered grey 8-bit PNGs (synthetic_00001.png, ...), each marked SYNTHETIC in a PNG text chunk with the model's
+// arch, its checkpoint's SHA-256 and step and the seed, plus a grid. Image i (0-based) comes from checkpoint
+// i mod K of the K given, with noise from its own generator seeded by (seed, i), so the images depend only on the
+// checkpoints, the seed and i: never on the batch size or on how many images are asked for; any first n images
+// share out the snapshots evenly.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -13,7 +15,7 @@
 namespace osgan {
 
 struct GenerateOptions {
-  std::filesystem::path checkpoint;
+  std::vector<std::filesystem::path> checkpoints;  // one, or a run's snapshots (same architecture)
   int count = 100;
   std::filesystem::path out_dir;
   std::uint64_t seed = 1;
@@ -28,14 +30,19 @@ struct GenerateOptions {
 
 struct GenerateSummary {
   std::string arch;
-  std::string checkpoint_sha256;
-  std::int64_t checkpoint_step = 0;
+  std::vector<std::string> checkpoint_sha256;    // per checkpoint, in the order given
+  std::vector<std::int64_t> checkpoint_step;
   std::vector<std::filesystem::path> files;
   std::filesystem::path grid;
 };
 
 // The noise of image `index` (0-based) for `seed`: (1, noise_dim, 1, 1) on the CPU.
 torch::Tensor noise_for_index(std::uint64_t seed, std::int64_t index, int noise_dim);
+
+// What `--checkpoint PATH` means: a checkpoint file as it is; a train-gan run folder, its snapshots (the
+// "snapshots" of RUN/summary.json, see GanTrainOptions::snapshots), or RUN/checkpoints/latest.pt when it has none.
+// Throws osgan::Error naming the folder when it holds neither.
+std::vector<std::filesystem::path> checkpoints_of(const std::filesystem::path& file_or_run);
 
 // Throws osgan::Error naming the checkpoint or folder on bad input. Every file is written atomically.
 GenerateSummary generate_images(const GenerateOptions& options);

@@ -96,3 +96,38 @@ TEST(GanTrainOptions, BadConfigFilesNameFileAndKey) {
   expect_error("- 1\n- 2\n", "mapping");
   expect_error("scaling: log\n", "percentile");
 }
+
+TEST(GanTrainOptions, SnapshotsAreEvenlySpreadAndEndAtTheLastStep) {
+  auto o = osgan::preset_options("cpu");
+  EXPECT_EQ(o.snapshots, 1);  // train-gan alone: the last step
+  o.steps = 6000;
+  EXPECT_EQ(osgan::snapshot_steps(o), (std::vector<std::int64_t>{6000}));
+  o.snapshots = 5;
+  EXPECT_EQ(osgan::snapshot_steps(o), (std::vector<std::int64_t>{2000, 3000, 4000, 5000, 6000}));
+  o.steps = 7;
+  o.snapshots = 3;
+  EXPECT_EQ(osgan::snapshot_steps(o), (std::vector<std::int64_t>{3, 5, 7}));
+  o.out_dir = "run";
+  const auto paths = osgan::snapshot_checkpoints(o);
+  ASSERT_EQ(paths.size(), 3u);
+  EXPECT_EQ(paths[0].generic_string(), "run/checkpoints/step_000003.pt");
+  EXPECT_EQ(paths[2].generic_string(), "run/checkpoints/step_000007.pt");
+
+  // Written to the resolved config only when set, so that older configs and fingerprints stay as they were.
+  o.snapshots = 1;
+  EXPECT_EQ(osgan::to_yaml(o).find("snapshots"), std::string::npos);
+  o.snapshots = 3;
+  EXPECT_NE(osgan::to_yaml(o).find("snapshots: 3"), std::string::npos);
+  EXPECT_EQ(osgan::options_from_yaml_text(osgan::to_yaml(o), "x").snapshots, 3);
+
+  o.image_file = "x.png";
+  for (int bad : {0, -1, 8}) {
+    o.snapshots = bad;
+    try {
+      osgan::validate(o);
+      FAIL() << "snapshots " << bad;
+    } catch (const osgan::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("snapshots"), std::string::npos) << e.what();
+    }
+  }
+}

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -65,6 +66,28 @@ TEST(GanTrainer, WritesTheRunFolder) {
   // A second run into the same folder without --resume must not clobber it.
   osgan::GanTrainer again(options, osgan::test::tiny_images());
   EXPECT_THROW(again.run(), osgan::Error);
+}
+
+TEST(GanTrainer, SnapshotsAreCheckpointedNeverPrunedAndListed) {
+  ScratchDir dir("trainer");
+  const auto run = dir / "run";
+  auto options = osgan::test::tiny_options(run);
+  options.steps = 9;
+  options.checkpoint_every = 2;
+  options.keep_checkpoints = 1;
+  options.snapshots = 3;  // steps 4, 6 and 9
+  osgan::GanTrainer trainer(options, osgan::test::tiny_images());
+  trainer.run();
+  std::vector<std::string> kept;
+  for (const auto& entry : fs::directory_iterator(run / "checkpoints")) kept.push_back(entry.path().filename().string());
+  std::sort(kept.begin(), kept.end());
+  // step 8 is the one newest regular checkpoint kept; 2 was pruned; 4 and 6 are snapshots; 9 is the last step.
+  EXPECT_EQ(kept, (std::vector<std::string>{"latest.pt", "step_000004.pt", "step_000006.pt", "step_000008.pt",
+                                            "step_000009.pt"}));
+  const auto json = nlohmann::json::parse(osgan::read_text_file(run / "summary.json"));
+  EXPECT_EQ(json["snapshots"], (nlohmann::json{"checkpoints/step_000004.pt", "checkpoints/step_000006.pt",
+                                               "checkpoints/step_000009.pt"}));
+  EXPECT_EQ(osgan::read_checkpoint_info(run / "checkpoints" / "step_000006.pt").step, 6);
 }
 
 TEST(GanTrainer, InterruptAndResumeGivesBitwiseTheSameWeights) {

@@ -1,7 +1,11 @@
 #include <cmath>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
 #include "osgan/core/hash.h"
 #include "osgan/io/png_writer.h"
@@ -18,14 +22,27 @@ namespace {
 
 // A tiny DCGAN after 3 steps still draws nearly flat images (init N(0, 0.02)); the vanilla GAN's default init
 // gives images that differ visibly with z, which the determinism test needs.
-fs::path make_checkpoint(const ScratchDir& dir, const std::string& arch = "dcgan") {
+// `steps` training steps, saved as DIR/<file> (snapshots of one run: the same arch, other step counts).
+fs::path make_checkpoint(const ScratchDir& dir, const std::string& arch = "dcgan", int steps = 3,
+                         const std::string& file = "g.pt") {
   const auto options = osgan::test::tiny_options(dir.path(), arch);
   torch::manual_seed(21);
   auto gan = osgan::make_gan(options.gan, torch::kCPU);
-  for (int i = 0; i < 3; ++i) gan->train_step(osgan::test::tiny_images(3));  // BatchNorm stats away from init
-  const auto path = dir / "g.pt";
-  osgan::save_checkpoint(path, *gan, 3, options, torch::kCPU);
+  for (int i = 0; i < steps; ++i) gan->train_step(osgan::test::tiny_images(3));  // BatchNorm stats away from init
+  const auto path = dir / file;
+  osgan::save_checkpoint(path, *gan, steps, options, torch::kCPU);
   return path;
+}
+
+// Options for `count` images of `seed` from `checkpoints` into `out`, on the CPU.
+osgan::GenerateOptions cpu_options(std::vector<fs::path> checkpoints, const fs::path& out, int count, std::uint64_t seed) {
+  osgan::GenerateOptions options;
+  options.checkpoints = std::move(checkpoints);
+  options.device = "cpu";
+  options.out_dir = out;
+  options.count = count;
+  options.seed = seed;
+  return options;
 }
 
 // The noise generate_images draws for its first `count` images of `seed`: (count, Z, 1, 1).
@@ -42,14 +59,8 @@ std::vector<float> pixels_of(const fs::path& png) { return osgan::io::read_image
 TEST(Generate, DeterministicForASeedAndIndependentOfBatchAndCount) {
   ScratchDir dir("generate");
   const auto checkpoint = make_checkpoint(dir, "vanilla");
-  osgan::GenerateOptions options;
-  options.checkpoint = checkpoint;
-  options.device = "cpu";
-  options.seed = 5;
-
-  options.count = 5;
+  auto options = cpu_options({checkpoint}, dir / "batch1", 5, 5);
   options.batch_size = 1;
-  options.out_dir = dir / "batch1";
   const auto one = osgan::generate_images(options);
   ASSERT_EQ(one.files.size(), 5u);
   EXPECT_EQ(one.files[0].filename(), "synthetic_00001.png");
@@ -85,12 +96,7 @@ TEST(Generate, DeterministicForASeedAndIndependentOfBatchAndCount) {
 TEST(Generate, EveryImageIsMarkedSyntheticWithItsProvenance) {
   ScratchDir dir("generate");
   const auto checkpoint = make_checkpoint(dir);
-  osgan::GenerateOptions options;
-  options.checkpoint = checkpoint;
-  options.device = "cpu";
-  options.count = 2;
-  options.seed = 77;
-  options.out_dir = dir / "out";
+  const auto options = cpu_options({checkpoint}, dir / "out", 2, 77);
   const auto summary = osgan::generate_images(options);
   for (const auto& file : summary.files) {
     const auto text = osgan::io::read_png_text(file);
@@ -108,17 +114,14 @@ TEST(Generate, EveryImageIsMarkedSyntheticWithItsProvenance) {
 
 TEST(Generate, BadArgumentsAreErrors) {
   ScratchDir dir("generate");
-  osgan::GenerateOptions options;
-  options.device = "cpu";
-  options.out_dir = dir / "out";
-  options.checkpoint = dir / "missing.pt";
+  auto options = cpu_options({dir / "missing.pt"}, dir / "out", 100, 1);
   try {
     osgan::generate_images(options);
     FAIL() << "expected an error";
   } catch (const osgan::Error& e) {
     EXPECT_NE(std::string(e.what()).find("missing.pt"), std::string::npos) << e.what();
   }
-  options.checkpoint = make_checkpoint(dir);
+  options.checkpoints = {make_checkpoint(dir)};
   options.count = 0;
   EXPECT_THROW(osgan::generate_images(options), osgan::Error);
   options.count = 1;
@@ -132,13 +135,8 @@ TEST(Generate, BadArgumentsAreErrors) {
 TEST(Generate, NoiseScaleMultipliesEachImagesNoise) {
   ScratchDir dir("generate");
   const auto checkpoint = make_checkpoint(dir, "vanilla");
-  osgan::GenerateOptions options;
-  options.checkpoint = checkpoint;
-  options.device = "cpu";
-  options.count = 3;
-  options.seed = 4;
+  auto options = cpu_options({checkpoint}, dir / "out", 3, 4);
   options.noise_scale = 1.75;
-  options.out_dir = dir / "out";
   const auto summary = osgan::generate_images(options);
   EXPECT_EQ(std::stod(osgan::io::read_png_text(summary.files[0]).at("osgan:noise_scale")), 1.75);
 
@@ -154,12 +152,7 @@ TEST(Generate, NoiseScaleMultipliesEachImagesNoise) {
 TEST(Generate, AFolderReaderGetsTheGeneratorOutputBackNotRescaled) {
   ScratchDir dir("generate");
   const auto checkpoint = make_checkpoint(dir, "vanilla");
-  osgan::GenerateOptions options;
-  options.checkpoint = checkpoint;
-  options.device = "cpu";
-  options.count = 4;
-  options.seed = 3;
-  options.out_dir = dir / "out";
+  const auto options = cpu_options({checkpoint}, dir / "out", 4, 3);
   osgan::generate_images(options);
 
   auto gan = osgan::load_gan_from_checkpoint(checkpoint, torch::kCPU);
@@ -183,4 +176,76 @@ TEST(Generate, AFolderReaderGetsTheGeneratorOutputBackNotRescaled) {
   const auto unmarked = osgan::load_labelled_folder(dir / "unmarked", 1, preprocess, "synthetic").images;
   EXPECT_NEAR(marked.max().item<float>(), 99.f / 127.5f - 1.f, 1e-5f);
   EXPECT_NEAR(unmarked.max().item<float>(), 1.f, 1e-5f);
+}
+
+TEST(Generate, SnapshotsTakeTurnsImageByImage) {
+  ScratchDir dir("generate");
+  const std::vector<fs::path> snapshots = {make_checkpoint(dir, "vanilla", 2, "s2.pt"),
+                                           make_checkpoint(dir, "vanilla", 40, "s40.pt")};
+  auto options = cpu_options(snapshots, dir / "out", 5, 9);
+  options.batch_size = 2;
+  const auto summary = osgan::generate_images(options);
+  ASSERT_EQ(summary.files.size(), 5u);
+  EXPECT_EQ(summary.checkpoint_step, (std::vector<std::int64_t>{2, 40}));
+
+  // Image i (0-based) is snapshot i mod 2's output at the noise of index i, and says so in its text chunk.
+  std::vector<std::unique_ptr<osgan::Gan>> gans;
+  for (const auto& s : snapshots) gans.push_back(osgan::load_gan_from_checkpoint(s, torch::kCPU));
+  const auto z = noise_of_first_images(options.seed, options.count, gans[0]->config().noise_dim);  // (5, Z, 1, 1)
+  osgan::data::PreprocessOptions preprocess;
+  preprocess.size = 16;
+  const auto read = osgan::load_labelled_folder(options.out_dir, 1, preprocess, "synthetic").images;  // (5, 1, 16, 16)
+  for (int i = 0; i < options.count; ++i) {
+    auto& own = *gans[i % 2];
+    auto& other = *gans[1 - i % 2];
+    const auto zi = z.slice(0, i, i + 1);
+    EXPECT_LE((read[i] - own.generate(zi, true)[0]).abs().max().item<float>(), 0.5f / 127.5f + 1e-5f) << "image " << i;
+    EXPECT_GT((read[i] - other.generate(zi, true)[0]).abs().max().item<float>(), 0.02f) << "image " << i;
+    const auto text = osgan::io::read_png_text(summary.files[i]);
+    EXPECT_EQ(text.at("osgan:checkpoint_sha256"), osgan::sha256_file_hex(snapshots[i % 2])) << i;
+    EXPECT_EQ(text.at("osgan:checkpoint_step"), i % 2 == 0 ? "2" : "40") << i;
+    EXPECT_EQ(text.at("osgan:index"), std::to_string(i + 1));
+  }
+}
+
+TEST(Generate, SnapshotsOfDifferentModelsAreRefusedBeforeAnythingIsWritten) {
+  ScratchDir dir("generate");
+  auto options = cpu_options({make_checkpoint(dir, "vanilla", 3, "v.pt"), make_checkpoint(dir, "dcgan", 3, "d.pt")},
+                             dir / "out", 2, 1);
+  try {
+    osgan::generate_images(options);
+    FAIL() << "expected an error";
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("d.pt"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("snapshots of one run"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "out")) << "a refused run wrote something";
+  options.checkpoints.clear();
+  EXPECT_THROW(osgan::generate_images(options), osgan::Error);
+}
+
+TEST(Generate, ACheckpointArgumentIsAFileOrARunFoldersSnapshots) {
+  ScratchDir dir("generate");
+  const auto file = make_checkpoint(dir);
+  EXPECT_EQ(osgan::checkpoints_of(file), std::vector<fs::path>{file});
+
+  const auto run = dir / "run";  // a run without snapshots: its latest.pt
+  fs::create_directories(run / "checkpoints");
+  fs::copy_file(file, run / "checkpoints" / "latest.pt");
+  osgan::write_text_atomically(run / "summary.json", R"({"steps": 3, "snapshots": []})");
+  EXPECT_EQ(osgan::checkpoints_of(run), std::vector<fs::path>{run / "checkpoints" / "latest.pt"});
+  osgan::write_text_atomically(run / "summary.json",
+                               R"({"snapshots": ["checkpoints/step_000002.pt", "checkpoints/step_000003.pt"]})");
+  EXPECT_EQ(osgan::checkpoints_of(run), (std::vector<fs::path>{run / "checkpoints/step_000002.pt",
+                                                              run / "checkpoints/step_000003.pt"}));
+
+  fs::create_directories(dir / "empty");
+  try {
+    osgan::checkpoints_of(dir / "empty");
+    FAIL() << "expected an error";
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("empty"), std::string::npos) << e.what();
+  }
+  osgan::write_text_atomically(run / "summary.json", "{not json");
+  EXPECT_THROW(osgan::checkpoints_of(run), osgan::Error);
 }
