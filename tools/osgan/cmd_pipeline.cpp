@@ -1,4 +1,6 @@
 // osgan pipeline: audit -> split -> one GAN per class -> generate -> study -> external sets -> image quality -> report.
+#include <iostream>
+
 #include "commands.h"
 #include "common_options.h"
 #include "osgan/pipeline/pipeline.h"
@@ -12,7 +14,10 @@ void register_pipeline(CLI::App& app) {
   auto* cmd = app.add_subcommand("pipeline", "run the whole study: audit, split, GANs, generation, classifiers, report");
   cmd->add_option("--data", options->data, "dataset folder (one subfolder per class) or CSV of path,label")->required();
   cmd->add_option("--out", options->out_dir, "run folder (created; an existing one is resumed)")->required();
-  cmd->add_option("--preset", options->preset, "cpu (64 px, 6,000 GAN steps per class: about 2 h 20 min on 2 cores; see docs/one-shot-gan.md for what it draws), paper (the seed's schedule; for a GPU) or smoke (checks that all runs; textures)")
+  cmd->add_option("--preset", options->preset, "cpu (32 px GANs: 5,000 steps on both classes, then 6,000 per class, "
+                  "700 images per class from 5 snapshots; about 70 min after the build on 2 idle cores; see "
+                  "docs/one-shot-gan.md for what it draws), paper (the seed's schedule, 128 px; for a GPU) or smoke "
+                  "(checks that all runs; its GANs draw textures)")
       ->capture_default_str();
   cmd->add_option("--classifier-preset", options->classifier_preset, "the study's classifier recipe: cpu, plain or "
                   "seed-resnet152v2 (default: cpu, or seed-resnet152v2 with --preset paper)");
@@ -24,13 +29,22 @@ void register_pipeline(CLI::App& app) {
   cmd->add_flag("--sequential-gans", [options](std::int64_t) { options->gan_in_parallel = false; },
                 "on the CPU, train the classes' GANs one after the other in this process (default: at once, one "
                 "child process each)");
+  cmd->add_option("--only", options->only, "run this one stage (a name from --plan) once every stage it needs is "
+                  "complete; what a workflow engine runs for each job (docs/scale-out.md)");
+  auto plan = std::make_shared<bool>(false);
+  cmd->add_flag("--plan", *plan, "print the run's stages and what each needs as JSON, and exit (workflow/Snakefile "
+                "reads it)");
   add_compute_options(cmd, *compute);
-  cmd->callback([options, compute] {
+  cmd->callback([options, compute, plan] {
     apply_compute_options(*compute);
     options->device = compute->device;
     options->threads = compute->threads;
     options->seed = compute->seed;
     options->quiet = compute->quiet;
+    if (*plan) {
+      std::cout << plan_pipeline(*options).dump(1) << "\n";
+      return;
+    }
     run_pipeline(*options);
   });
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <yaml-cpp/yaml.h>
@@ -26,6 +27,7 @@
 #include "osgan/io/png_writer.h"
 #include "osgan/pipeline/external_validation.h"
 #include "osgan/pipeline/parallel_gan_training.h"
+#include "osgan/pipeline/stage_plan.h"
 #include "osgan/metrics/image_quality_report.h"
 #include "osgan/report/html_report.h"
 #include "osgan/runtime/device.h"
@@ -72,9 +74,10 @@ void apply_study_preset(const std::string& preset, const std::string& classifier
 // classes' training images (one process on all threads), then fine-tunes each class 6,000 steps of its own side by
 // side, and generates from 5 snapshots of each fine-tune (steps 2,000 to 6,000, 1,000 apart). Measured
 // (docs/one-shot-gan.md): the tumour GAN fine-tuned from 2,000 pooled steps was ahead of the one trained from
-// scratch (session 9, 64 px); a single generator collapses onto one contrast and pose, and its domain recall at
+// scratch (2026-12-02, 64 px); a single generator collapses onto one contrast and pose, and its domain recall at
 // 700 images stays at 0.1-0.2 from 1,000 to 11,000 fine-tune steps, while 700 images drawn from the 5 snapshots of
-// 2,000-6,000 reached 0.41 (tumour) and 0.39 (normal) (session 15).
+// 2,000-6,000 reached 0.35 (tumour) and 0.54 (normal) (2026-12-03). Both are domain-space numbers, which cannot
+// see contrast or plane: every snapshot still draws one contrast and one plane.
 void apply_gan_schedule_preset(const std::string& preset, PipelineOptions& o) {
   if (preset != "cpu") return;
   o.anatomy_steps = 5000;
@@ -165,13 +168,39 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
   }
 }
 
-// Runs stages with completion records: a finished stage with the same fingerprint is skipped.
+// Runs stages with completion records: a finished stage with the same fingerprint is skipped. With
+// options.only, only that stage runs, once every stage it needs (stage_plan.h) is complete; the others are left as
+// they are, whatever their state (they are other jobs of a workflow).
 class StageRunner {
  public:
-  StageRunner(const PipelineOptions& options, json& timing)
-      : options_(options), records_(options.out_dir), timing_(timing), total_(0) {}
+  StageRunner(const PipelineOptions& options, const std::vector<PlannedStage>& plan, json& timing)
+      : options_(options), plan_(plan), records_(options.out_dir), timing_(timing) {
+    if (targeting()) {
+      find_planned_stage(plan_, options_.only);  // an unknown name fails here, listing the known ones
+      total_ = 1;
+    } else {
+      total_ = static_cast<int>(std::count_if(plan_.begin(), plan_.end(), [](const PlannedStage& s) {
+        return s.kind != "study-run" && s.kind != "report";
+      }));
+    }
+  }
 
-  void set_total(int total) { total_ = total; }
+  bool targeting() const { return !options_.only.empty(); }
+  bool targets(const std::string& name) const { return options_.only == name; }
+  // True once the --only stage is done: the caller returns.
+  bool target_done() const { return targeting() && done_.count(options_.only) > 0; }
+
+  // With --only: fails unless every stage that `name` needs is complete.
+  void check_needs(const std::string& name) const {
+    for (const auto& need : find_planned_stage(plan_, name).needs) require(need);
+  }
+  // With --only: fails unless `stage`, which the --only stage needs, is complete.
+  void require(const std::string& stage) const {
+    if (!done_.count(stage))  // the run folder lacks it: a runtime error (exit 1), not a usage error
+      fail(ErrorCode::io, "stage \"" + options_.only + "\" needs stage \"" + stage + "\", which is not "
+           "complete in " + options_.out_dir.string() + ". Hint: run `osgan pipeline ... --only " + stage +
+           "` first with the same options (a workflow runs the stages in order), or the whole pipeline.");
+  }
 
   // A stage that must run (begin returned it); finish() records it once its body has succeeded.
   struct Started {
@@ -196,8 +225,17 @@ class StageRunner {
   // started. Stages begun together may run at once (the GAN classes); each is finished on its own.
   std::optional<Started> begin(const std::string& name, const json& inputs, const std::vector<std::string>& outputs,
                                std::string& fingerprint) {
-    ++index_;
     fingerprint = sha256_hex(inputs.dump());
+    if (targeting() && !targets(name)) {  // another job's stage: noted when complete, never run or changed
+      StageRecord record;
+      if (records_.is_complete(name, fingerprint) && records_.read(name, record)) {
+        done_.insert(name);
+        timing_[name] = {{"seconds", record.seconds}, {"skipped", true}};
+      }
+      return std::nullopt;
+    }
+    if (targeting()) check_needs(name);
+    ++index_;
     const bool forced = std::any_of(options_.force.begin(), options_.force.end(), [&](const std::string& f) {
       return f == name || name.rfind(f + "-", 0) == 0;
     });
@@ -207,6 +245,7 @@ class StageRunner {
       records_.read(name, record);
       timing_[name] = {{"seconds", record.seconds}, {"skipped", true}};
       log_info(prefix + ": up to date (" + format_duration(record.seconds) + " earlier), skipped");
+      done_.insert(name);
       return std::nullopt;
     }
     records_.invalidate(name);
@@ -226,6 +265,7 @@ class StageRunner {
     std::error_code ec;
     fs::remove(started_file(s.name), ec);
     timing_[s.name] = {{"seconds", secs}, {"skipped", false}};
+    done_.insert(s.name);
     log_info(s.prefix + ": done in " + format_duration(secs));
   }
 
@@ -233,8 +273,10 @@ class StageRunner {
   fs::path started_file(const std::string& name) const { return options_.out_dir / "stages" / (name + ".started"); }
 
   const PipelineOptions& options_;
+  const std::vector<PlannedStage>& plan_;
   StageRecords records_;
   json& timing_;
+  std::set<std::string> done_;  // stages complete with their current fingerprint
   int total_ = 0, index_ = 0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
@@ -276,6 +318,74 @@ void write_grey_png(const fs::path& path, const torch::Tensor& image) {
 
 std::string relative_to(const fs::path& path, const fs::path& base) { return fs::relative(path, base).generic_string(); }
 
+// Each class's GAN trains and samples with a random stream of its own, derived from the run's seed and the class
+// name: with one seed for all, two classes fine-tuned from the same anatomy weights drew the same noise, so
+// synthetic tumour image i and normal image i shared theirs.
+std::uint64_t class_seed(std::uint64_t run_seed, const std::string& cls) {
+  return std::stoull(sha256_hex(std::to_string(run_seed) + "/" + cls).substr(0, 15), nullptr, 16);
+}
+
+// What the run reads before any stage: the dataset (its class names and file hashes) and the external sets, checked
+// now so that a wrong folder or class name fails in seconds rather than after the GANs.
+struct RunInputs {
+  data::Dataset dataset;
+  json data_fp;
+  std::map<std::string, fs::path> external_sets;  // name -> folder
+  std::map<std::string, json> external_fp;         // name -> its files and preprocessing
+};
+
+data::PreprocessOptions pipeline_preprocessing(const PipelineOptions& o) {
+  data::PreprocessOptions preprocess = o.gan.preprocess;
+  preprocess.size = o.gan.gan.image_size;
+  return preprocess;
+}
+
+RunInputs load_run_inputs(const PipelineOptions& o, const data::PreprocessOptions& preprocess) {
+  RunInputs in;
+  data::DatasetOptions dataset_options;
+  dataset_options.preprocess = preprocess;
+  if (!o.quiet) log_info("osgan pipeline: loading " + o.data.string());
+  in.dataset = data::load_dataset(o.data, dataset_options);
+  in.data_fp = dataset_fingerprint(in.dataset, preprocess);
+  const auto& dataset = in.dataset;
+  // Class names become folder and stage names under the run folder (gan/<class>, generated/<class>, ...), some of
+  // which are removed and rebuilt: refuse any that would point outside it before anything is written.
+  for (const auto& cls : dataset.classes) confined_child(o.out_dir / "gan", cls, "class name");
+  if (!o.external.empty()) {
+    if (dataset.classes.size() != 2)
+      fail(ErrorCode::invalid_argument, "--external: the study needs exactly two classes, " + o.data.string() + " has " +
+           std::to_string(dataset.classes.size()));
+    const std::string& positive = o.study.positive_class;
+    const std::string negative = dataset.classes[0] == positive ? dataset.classes[1] : dataset.classes[0];
+    for (const auto& folder : o.external) {
+      const std::string name = external_set_name(folder);
+      confined_child(o.out_dir / "external", name, "external set name");
+      if (!in.external_sets.emplace(name, folder).second)
+        fail(ErrorCode::invalid_argument, "--external: two sets are named \"" + name + "\" (" +
+             in.external_sets[name].string() + " and " + folder.string() + "). Hint: give them folders with different names.");
+      in.external_fp[name] = dataset_fingerprint(load_external_set(folder, positive, negative, preprocess), preprocess);
+    }
+  }
+  if (o.anatomy_steps > 0) {
+    for (const auto& cls : dataset.classes)
+      if (cls == kAnatomyRun || cls.find(',') != std::string::npos)
+        fail(ErrorCode::invalid_argument, o.data.string() + ": class \"" + cls + "\" cannot share an anatomy stage (the "
+             "name " + (cls == kAnatomyRun ? "is the stage's own folder" : "holds a comma") +
+             "). Hint: rename the class folder, or set gan.anatomy_steps: 0.");
+  }
+  return in;
+}
+
+std::vector<PlannedStage> plan_of(const PipelineOptions& o, const RunInputs& in) {
+  StagePlanInputs p;
+  p.classes = in.dataset.classes;
+  p.anatomy = o.anatomy_steps > 0;
+  p.protocols = o.study.protocols;
+  p.seeds = o.study.seeds;
+  for (const auto& set : in.external_sets) p.external_sets.push_back(set.first);
+  return plan_pipeline_stages(p);
+}
+
 }  // namespace
 
 std::vector<std::string> pipeline_stage_names() {
@@ -306,6 +416,12 @@ void resolve_pipeline_options(PipelineOptions& o) {
     fail(ErrorCode::invalid_argument, "gan.anatomy_steps: expected 0 (off) or more, got " + std::to_string(o.anatomy_steps));
 }
 
+json plan_pipeline(PipelineOptions o) {
+  resolve_pipeline_options(o);
+  o.quiet = true;
+  return plan_to_json(plan_of(o, load_run_inputs(o, pipeline_preprocessing(o))));
+}
+
 json run_pipeline(PipelineOptions o) {
   resolve_pipeline_options(o);
   const auto pipeline_start = std::chrono::steady_clock::now();
@@ -331,48 +447,17 @@ json run_pipeline(PipelineOptions o) {
                           return out;
                         }() + "\n");
 
-  data::PreprocessOptions preprocess = o.gan.preprocess;
-  preprocess.size = o.gan.gan.image_size;
-  data::DatasetOptions dataset_options;
-  dataset_options.preprocess = preprocess;
-  log_info("osgan pipeline: loading " + o.data.string());
-  const auto dataset = data::load_dataset(o.data, dataset_options);
-  const json data_fp = dataset_fingerprint(dataset, preprocess);
+  const data::PreprocessOptions preprocess = pipeline_preprocessing(o);
+  const RunInputs run_inputs = load_run_inputs(o, preprocess);
+  const auto& dataset = run_inputs.dataset;
+  const json& data_fp = run_inputs.data_fp;
+  const auto& external_sets = run_inputs.external_sets;
+  auto external_fp = run_inputs.external_fp;
+  const bool anatomy = o.anatomy_steps > 0;
+  const auto plan = plan_of(o, run_inputs);
 
   json timing = json::object();
-  StageRunner stages(o, timing);
-  // Class names become folder and stage names under the run folder (gan/<class>, generated/<class>, ...), some of
-  // which are removed and rebuilt: refuse any that would point outside it before anything is written.
-  for (const auto& cls : dataset.classes) confined_child(o.out_dir / "gan", cls, "class name");
-  // External sets are checked now, so that a wrong folder fails in seconds rather than after the GANs.
-  std::map<std::string, fs::path> external_sets;  // name -> folder
-  std::map<std::string, json> external_fp;         // name -> its files and preprocessing
-  if (!o.external.empty()) {
-    if (dataset.classes.size() != 2)
-      fail(ErrorCode::invalid_argument, "--external: the study needs exactly two classes, " + o.data.string() + " has " +
-           std::to_string(dataset.classes.size()));
-    const std::string& positive = o.study.positive_class;
-    const std::string negative = dataset.classes[0] == positive ? dataset.classes[1] : dataset.classes[0];
-    for (const auto& folder : o.external) {
-      const std::string name = external_set_name(folder);
-      confined_child(o.out_dir / "external", name, "external set name");
-      if (!external_sets.emplace(name, folder).second)
-        fail(ErrorCode::invalid_argument, "--external: two sets are named \"" + name + "\" (" + external_sets[name].string() +
-             " and " + folder.string() + "). Hint: give them folders with different names.");
-      external_fp[name] = dataset_fingerprint(load_external_set(folder, positive, negative, preprocess), preprocess);
-    }
-  }
-  const bool anatomy = o.anatomy_steps > 0;
-  if (anatomy) {
-    for (const auto& cls : dataset.classes)
-      if (cls == kAnatomyRun || cls.find(',') != std::string::npos)
-        fail(ErrorCode::invalid_argument, o.data.string() + ": class \"" + cls + "\" cannot share an anatomy stage (the "
-             "name " + (cls == kAnatomyRun ? "is the stage's own folder" : "holds a comma") +
-             "). Hint: rename the class folder, or set gan.anatomy_steps: 0.");
-  }
-  // audit, split, study; gan, generate, quality per class; one per external set; the anatomy stage
-  stages.set_total(3 + 3 * static_cast<int>(dataset.classes.size()) + static_cast<int>(external_sets.size()) +
-                   (anatomy ? 1 : 0));
+  StageRunner stages(o, plan, timing);
 
   // 1. Audit: duplicates, near-duplicates, outliers.
   const fs::path audit_file = o.out_dir / "audit.json";
@@ -381,6 +466,7 @@ json run_pipeline(PipelineOptions o) {
     data::write_audit_json(audit_file, report);
     if (!o.quiet) log_info(data::format_audit_summary(report));
   });
+  if (stages.target_done()) return json::object();
 
   // 2. Split: stratified, near-duplicate groups kept on one side.
   const fs::path split_file = o.out_dir / "split.json";
@@ -392,6 +478,8 @@ json run_pipeline(PipelineOptions o) {
     split_options.seed = o.seed;
     data::write_split(split_file, data::make_split(dataset, split_options, data::linked_ids(report)));
   });
+  if (stages.target_done()) return json::object();
+  if (stages.targeting()) stages.require("split");  // every later stage reads the split
   const auto split = data::read_split(split_file);
 
   // 3a. Optional anatomy stage: one GAN on the training side of every class, which each class's GAN fine-tunes.
@@ -415,6 +503,7 @@ json run_pipeline(PipelineOptions o) {
       else remove_tree(a.out_dir);
       train_gan(a);
     });
+    if (stages.target_done()) return json::object();
   }
 
   // 3. One GAN per class, on that class's training side only. On the CPU the classes train at once, one child
@@ -428,6 +517,7 @@ json run_pipeline(PipelineOptions o) {
     g.class_name = cls;
     g.split_file = split_file.string();
     g.out_dir = (o.out_dir / "gan" / cls).string();
+    g.seed = class_seed(o.seed, cls);
     if (anatomy) g.init_from = anatomy_checkpoint.string();
     return g;
   };
@@ -470,6 +560,7 @@ json run_pipeline(PipelineOptions o) {
   }
   for (const auto& failure : gan_failures)
     if (!failure.empty()) fail(ErrorCode::numerical, failure);  // the other classes' finished runs are recorded
+  if (stages.target_done()) return json::object();
 
   // 4. Generate the synthetic images (EMA generator).
   std::map<std::string, std::string> gen_fp;
@@ -478,7 +569,7 @@ json run_pipeline(PipelineOptions o) {
     gen.checkpoints = snapshot_checkpoints(class_gan_options(cls));  // the last step's, or the run's snapshots
     gen.count = o.generate_count;
     gen.out_dir = o.out_dir / "generated" / cls;
-    gen.seed = o.seed;
+    gen.seed = class_seed(o.seed, cls);
     gen.device = o.device;
     gen_fp[cls] = stages.run("generate-" + cls, {{"gan", gan_fp[cls]}, {"count", gen.count}, {"seed", gen.seed}},
                              {"generated/" + cls + "/preview/grid.png"}, [&](bool) {
@@ -486,6 +577,7 @@ json run_pipeline(PipelineOptions o) {
       generate_images(gen);
     });
   }
+  if (stages.target_done()) return json::object();
 
   // 5. The classification study: every protocol x seed, evaluated on the real validation side only.
   StudyOptions study = o.study;
@@ -498,8 +590,31 @@ json run_pipeline(PipelineOptions o) {
   json study_inputs = {{"split", split_fp}, {"generated", gen_fp}, {"classifier", to_json(study.classifier)},
                        {"seeds", study.seeds}, {"protocols", study.protocols}, {"bootstrap", study.bootstrap_resamples},
                        {"synthetic_reading", "generator-output"}};
+  // A workflow trains each classifier as a job of its own (study-<protocol>-seed<s>); the study stage then reuses
+  // them (run_study keeps every run whose configuration is unchanged) and adds the statistics. The pipeline alone
+  // trains them all inside the study stage.
+  if (stages.targeting()) {
+    for (const auto& protocol : study.protocols) {
+      for (auto seed : study.seeds) {
+        const bool synthetic = protocol.find("synthetic") != std::string::npos;
+        const json inputs = {{"split", split_fp}, {"generated", synthetic ? json(gen_fp) : json()},
+                             {"classifier", to_json(study.classifier)}, {"protocol", protocol}, {"seed", seed},
+                             {"synthetic_reading", "generator-output"}};
+        const std::string run = "study/" + protocol + "/seed_" + std::to_string(seed);
+        stages.run(study_run_stage_name(protocol, seed), inputs, {run + "/run.json", run + "/model/classifier.json"},
+                   [&](bool) {
+          StudyOptions one = study;
+          one.protocols = {protocol};
+          one.seeds = {seed};
+          one.write_summary = false;
+          run_study(one, preprocess);
+        });
+        if (stages.target_done()) return json::object();
+      }
+    }
+  }
   const auto study_fp = stages.run("study", study_inputs, {"study/study.json"}, [&](bool) { run_study(study, preprocess); });
-  const json study_json = json::parse(read_text_file(study.out_dir / "study.json"));
+  if (stages.target_done()) return json::object();
 
   // 5b. External validation: every classifier of the study, unchanged, on each external set.
   for (const auto& set : external_sets) {
@@ -520,6 +635,7 @@ json run_pipeline(PipelineOptions o) {
       e.out_dir = out;
       evaluate_models(e);
     });
+    if (stages.target_done()) return json::object();
   }
 
   // 6. Image quality per class: histograms, diversity, memorisation, FID/KID/PR in the domain feature space of the
@@ -552,7 +668,9 @@ json run_pipeline(PipelineOptions o) {
       }
       write_text_atomically(out / "metrics.json", report.dump(1) + "\n");
     });
+    if (stages.target_done()) return json::object();
   }
+  if (stages.targeting()) stages.check_needs("report");  // the only stage left: metrics.json and the report
 
   // 7. metrics.json (always rebuilt from the stage outputs) and the report.
   json m;
@@ -651,6 +769,7 @@ json run_pipeline(PipelineOptions o) {
       q["closest_pairs"].push_back({{"generated", p["generated_image"]}, {"real", p["real_image"]}, {"ssim", p["ssim"]}});
     m["image_quality"][cls] = q;
   }
+  const json study_json = json::parse(read_text_file(study.out_dir / "study.json"));
   m["classification"] = study_json["classification"];
   for (const auto& [name, folder] : external_sets) {
     const json e = json::parse(read_text_file(o.out_dir / "external" / name / "results.json"));

@@ -29,6 +29,9 @@ struct PipelineOptions {
   std::vector<std::string> force;  // stage names to redo ("audit", "split", "gan", "generate", "study", ...)
   bool gan_in_parallel = true;     // on the CPU, train the classes' GANs at once, one child process each
   bool quiet = false;
+  // Runs this one stage only (a name from --plan): every stage it needs must be complete, the others are left
+  // as they are. What a workflow engine calls for each of its jobs (workflow/Snakefile). Empty: every stage.
+  std::string only;
   // External sets (another source's labelled images): every classifier of the study is evaluated on each after
   // the study; never used for training, tuning or selection. Also the config file's top-level "external" list.
   std::vector<std::filesystem::path> external;
@@ -51,7 +54,11 @@ void resolve_pipeline_options(PipelineOptions& options);
 // The stage names in order, for --force and the progress display.
 std::vector<std::string> pipeline_stage_names();
 
-// Runs every stage; returns metrics.json's content. Throws osgan::Error on a fault (earlier stages' outputs stay).
+// The run's stages and what each needs (stage_plan.h), as `osgan pipeline --plan` prints them. Reads the dataset's
+// class names and checks the external sets, like the run itself; writes nothing.
+nlohmann::json plan_pipeline(PipelineOptions options);
+
+// Runs every stage (or options.only); returns metrics.json's content (an empty object for a single other stage). Throws osgan::Error on a fault (earlier stages' outputs stay).
 nlohmann::json run_pipeline(PipelineOptions options);
 
 }  // namespace osgan

@@ -69,7 +69,9 @@ double mean_of(const std::vector<double>& v) {
   return n ? s / n : std::nan("");
 }
 
-std::pair<double, double> percentile_interval(std::vector<double> v, double confidence = 0.95) {
+}  // namespace
+
+std::pair<double, double> percentile_interval(std::vector<double> v, double confidence) {
   v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
   if (v.empty()) return {std::nan(""), std::nan("")};
   std::sort(v.begin(), v.end());
@@ -82,6 +84,8 @@ std::pair<double, double> percentile_interval(std::vector<double> v, double conf
   const double alpha = (1 - confidence) / 2;
   return {q(alpha), q(1 - alpha)};
 }
+
+namespace {
 
 json nan_to_null(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
 
@@ -114,8 +118,11 @@ json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>
         per_run[protocol][name].push_back(value);
   }
 
-  // Two-level bootstrap: resample runs within each protocol and validation images (shared by all protocols in
-  // one resample, which pairs the differences against "real").
+  // Two-level bootstrap: resample the validation images and the runs. Both are shared by the protocols within
+  // one resample, which pairs the differences against "real": the same images, and the same classifier seeds (run
+  // k of every protocol with the same seed list starts from the same initial weights and data order).
+  for (auto& [protocol, rs] : by_protocol)
+    std::sort(rs.begin(), rs.end(), [](const StudyRun* a, const StudyRun* b) { return a->seed < b->seed; });
   std::mt19937_64 rng(seed);
   std::map<std::string, std::map<std::string, std::vector<double>>> boot;        // protocol -> metric -> samples
   std::map<std::string, std::map<std::string, std::vector<double>>> boot_delta;  // vs real
@@ -124,11 +131,18 @@ json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>
     std::uniform_int_distribution<std::size_t> pick_image(0, n - 1);
     for (auto& i : idx) i = pick_image(rng);
     std::map<std::string, std::map<std::string, double>> means;
+    std::map<std::vector<std::uint64_t>, std::vector<std::size_t>> picks_by_seeds;  // seed list -> drawn positions
     for (const auto& [protocol, rs] : by_protocol) {
-      std::uniform_int_distribution<std::size_t> pick_run(0, rs.size() - 1);
+      std::vector<std::uint64_t> seeds;
+      for (const auto* r : rs) seeds.push_back(r->seed);
+      auto [drawn, first_time] = picks_by_seeds.try_emplace(seeds);
+      if (first_time) {
+        std::uniform_int_distribution<std::size_t> pick_run(0, rs.size() - 1);
+        for (std::size_t k = 0; k < rs.size(); ++k) drawn->second.push_back(pick_run(rng));
+      }
       std::map<std::string, std::vector<double>> values;
-      for (std::size_t k = 0; k < rs.size(); ++k)
-        for (const auto& [name, v] : run_metrics(rs[pick_run(rng)]->probabilities, labels, idx, threshold))
+      for (auto k : drawn->second)
+        for (const auto& [name, v] : run_metrics(rs[k]->probabilities, labels, idx, threshold))
           values[name].push_back(v);
       for (const auto& [name, vs] : values) {
         means[protocol][name] = mean_of(vs);
@@ -265,6 +279,7 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
     }
   }
 
+  if (!options.write_summary) return json::object();
   json summary = summarize_study(labels, runs, options.bootstrap_resamples, /*seed=*/options.seeds.front());
   json study = {{"format", "osgan.study"}, {"version", 1}, {"positive_class", options.positive_class},
                 {"validation_images", val.size()}, {"real_training_images", train_real.size()},

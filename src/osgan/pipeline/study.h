@@ -7,12 +7,13 @@
 //   real_synthetic            real + generated
 //   real_synthetic_classical  real + generated + classical augmentation
 // Uncertainty: a two-level percentile bootstrap that resamples the seeds (runs) and the validation images; the
-// difference of each protocol against "real" is paired (the same image resample for both).
+// difference of each protocol against "real" is paired: the same image resample and the same classifier seeds.
 #pragma once
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -34,6 +35,7 @@ struct StudyOptions {
   std::string positive_class = "tumor";
   int bootstrap_resamples = 2000;
   std::filesystem::path out_dir;                             // per-run folders and study.json
+  bool write_summary = true;  // false: train and save the runs only (one job of a workflow), no study.json
 };
 
 struct StudyRun {
@@ -52,5 +54,9 @@ nlohmann::json run_study(const StudyOptions& options, const data::PreprocessOpti
 // The aggregation alone (tested on its own): labels of the validation images, and every run's probabilities.
 nlohmann::json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>& runs,
                                int bootstrap_resamples, std::uint64_t seed, double threshold = 0.5);
+
+// The interval of summarize_study (exposed for its known-answer tests): NaN samples dropped, then the (1 - c) / 2 and
+// (1 + c) / 2 quantiles, interpolated linearly between order statistics (numpy's default); NaN when none is left.
+std::pair<double, double> percentile_interval(std::vector<double> samples, double confidence = 0.95);
 
 }  // namespace osgan
