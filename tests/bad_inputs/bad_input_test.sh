@@ -2,8 +2,10 @@
 # Every osgan subcommand that reads input, run on the bad-input suite (make_bad_inputs.py). A command that reads one
 # named file must exit 1 or 2 with one error line naming the file; a command that reads a dataset skips bad files by
 # design, with a warning naming each (exit 0), and `--strict` (audit, split) turns the first into such an error.
+# A file whose header osgan has to repair (repairs) is read with a warning naming the file and the field, and
+# `audit --strict` refuses it with one error line naming both.
 # Never a signal, a crash or a hang: every run has a 60 s timeout.
-# Usage: bad_input_test.sh OSGAN_BINARY BAD_INPUTS_DIR single|datasets
+# Usage: bad_input_test.sh OSGAN_BINARY BAD_INPUTS_DIR single|datasets|repairs
 set -uo pipefail
 export LC_ALL=C  # file names that are not UTF-8 are matched byte for byte
 osgan="$1"; here="$2"; part="$3"
@@ -104,6 +106,22 @@ datasets)
     --class tumor --image-size 16 --json "$work/iq.json" --device cpu
   expect_error "pipeline --data zero.png" "zero.png" pipeline --data "$work/files/zero.png" --out "$work/pipe"
   expect_error "audit --data missing" "missing" audit --data "$work/missing"
+  ;;
+repairs)
+  while IFS=$'\t' read -r kind field; do
+    ds="$work/ds_repaired_$kind"
+    run "audit ds_repaired_$kind" audit --data "$ds" --json "$work/audit.json"
+    if [ $code -ne 0 ]; then
+      [ $code -eq -1 ] || fail "audit ds_repaired_$kind: expected exit 0 (the file is read), got $code: $(head -c 500 "$work/err")"
+    else
+      grep 'warning:' "$work/err" | grep -F -- "$kind" | grep -F -- "$field" > /dev/null \
+        || fail "audit ds_repaired_$kind: no warning names $kind and $field: $(head -c 500 "$work/err")"
+      grep -q '"skipped": \[\]' "$work/audit.json" || fail "audit ds_repaired_$kind: the file should be read, not skipped"
+    fi
+    expect_error "audit --strict ds_repaired_$kind" "$kind" audit --data "$ds" --strict
+    grep 'error:' "$work/err" | grep -F -- "$field" > /dev/null \
+      || fail "audit --strict ds_repaired_$kind: the error should name the field $field: $(grep 'error:' "$work/err")"
+  done < "$work/repaired_kinds"
   ;;
 *) echo "FAIL: unknown part $part"; exit 1 ;;
 esac

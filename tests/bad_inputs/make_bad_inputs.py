@@ -6,6 +6,10 @@ huge_header.png (IHDR claims 100000x100000), bad_crc.png (one bit of the IDAT ch
 corrupt_scan.jpg (a byte of entropy-coded data made a marker: libjpeg would warn and guess), corrupt.dcm, absurd.nii (16960 x 32767 x 32767 voxels),
 non_utf8 (a truncated PNG named b"bad_\\xff\\xfe.png"), loop.png (symlink to itself), unreadable.png (mode 000;
 readable anyway by root), dir.png (a directory). Prints the kinds, one per line, as file names.
+Also writes files that read only with a header repair (osgan ignores, repairs or guesses a field): for each such
+kind a dataset OUT/ds_repaired_<kind>/{tumor,normal}/ with the file among the tumor images, and OUT/repaired_kinds
+listing "<kind><TAB><field>" per line: nan_slope.nii (NIfTI scl_slope NaN), no_photometric.tif (no Photometric
+tag), alpha_x.bmp (32-bit BI_RGB with the unused fourth byte set), rotated.jpg (Exif Orientation 6).
 Usage: make_bad_inputs.py OUT"""
 import base64, os, random, struct, sys, zlib
 
@@ -60,6 +64,38 @@ def absurd_nifti():
     header[344:348] = b"n+1\x00"
     return bytes(header) + b"\x00" * 64
 
+def nan_slope_nifti():
+    header = bytearray(352)
+    struct.pack_into("<i", header, 0, 348)
+    struct.pack_into("<8h", header, 40, 3, 4, 4, 2, 1, 1, 1, 1)
+    struct.pack_into("<hh", header, 70, 4, 16)     # datatype int16, bitpix
+    struct.pack_into("<8f", header, 76, 1, 1, 1, 1, 1, 1, 1, 1)
+    struct.pack_into("<fff", header, 108, 352.0, float("nan"), 0.0)  # vox_offset, scl_slope, scl_inter
+    header[344:348] = b"n+1\x00"
+    return bytes(header) + struct.pack("<32h", *range(32))
+
+def no_photometric_tiff():
+    pixels = bytes(range(0, 256, 16))  # 4x4 grey
+    tags = [(256, 4, 4), (257, 4, 4), (258, 3, 8), (259, 3, 1), (273, 4, 8), (277, 3, 1), (278, 4, 4), (279, 4, 16)]
+    ifd = struct.pack("<H", len(tags)) + b"".join(
+        struct.pack("<HHIHH", t, 3, 1, v, 0) if kind == 3 else struct.pack("<HHII", t, 4, 1, v) for t, kind, v in tags)
+    return b"II*\x00" + struct.pack("<I", 8 + len(pixels)) + pixels + ifd + struct.pack("<I", 0)
+
+def alpha_x_bmp():
+    rows = bytes([200, 200, 200, 128] * 16)  # 4x4 BGRX, X = 128
+    offset = 14 + 40
+    return (b"BM" + struct.pack("<IHHI", offset + len(rows), 0, 0, offset)
+            + struct.pack("<IiiHHIIiiII", 40, 4, 4, 1, 32, 0, len(rows), 2835, 2835, 0, 0) + rows)
+
+def rotated_jpeg():
+    tiff = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<HHHIHHI", 1, 0x0112, 3, 1, 6, 0, 0)
+    payload = b"Exif\x00\x00" + tiff
+    return GOOD_JPEG[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + GOOD_JPEG[2:]
+
+# Files whose header osgan has to repair, with the field the warning (or, with --strict, the error) names.
+REPAIRED = {"nan_slope.nii": ("scl_slope", nan_slope_nifti), "no_photometric.tif": ("TIFF Photometric", no_photometric_tiff),
+            "alpha_x.bmp": ("BMP 32-bit BI_RGB fourth byte", alpha_x_bmp), "rotated.jpg": ("Exif Orientation", rotated_jpeg)}
+
 def write_kind(folder, kind, rng):
     """Writes the bad file of `kind` into folder; returns its path (bytes)."""
     f = os.fsencode(folder)
@@ -100,6 +136,17 @@ def main(out):
         write_kind(os.path.join(out, "files"), kind, rng)
         write_kind(os.path.join(out, "ds_" + kind, "tumor"), kind, rng)
         write_kind(os.path.join(out, "ds_all", "tumor"), kind, rng)
+    for kind, (field, make) in REPAIRED.items():
+        for cls in ("tumor", "normal"):
+            folder = os.path.join(out, "ds_repaired_" + kind, cls)
+            os.makedirs(folder)
+            for i in range(4):
+                with open(os.path.join(folder, f"{cls}_{i}.png"), "wb") as f:
+                    f.write(good_png(rng))
+        with open(os.path.join(out, "ds_repaired_" + kind, "tumor", kind), "wb") as f:
+            f.write(make())
+    with open(os.path.join(out, "repaired_kinds"), "w") as f:
+        f.writelines(f"{kind}\t{field}\n" for kind, (field, _) in REPAIRED.items())
     print("\n".join(KINDS))
 
 if __name__ == "__main__":

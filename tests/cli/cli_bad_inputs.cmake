@@ -1,6 +1,7 @@
 # Every input-reading subcommand on the bad-input suite (tests/bad_inputs): one-line errors naming the file, warnings
-# for files a dataset skips, --strict, no signal, no hang.
-foreach(part single datasets)
+# for files a dataset skips, --strict, header repairs (a warning, or under audit --strict an error, naming the
+# field), no signal, no hang.
+foreach(part single datasets repairs)
   add_test(NAME cli_bad_inputs_${part}
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/bad_inputs/bad_input_test.sh $<TARGET_FILE:osgan_cli>
                    ${CMAKE_SOURCE_DIR}/tests/bad_inputs ${part})

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# CLI test of `osgan train-gan` and `osgan generate`. Usage: cli_gan_test.sh OSGAN_BINARY train_generate|resume|errors
+# CLI test of `osgan train-gan` and `osgan generate`.
+# Usage: cli_gan_test.sh OSGAN_BINARY train_generate|resume|resume_unstarted|interrupt|errors
 # Makes a toy dataset (two classes of 8 grey 24x24 PNGs, written with Python's standard library only), then
 # checks exit codes, output files and messages. Fails loudly on the first unmet expectation.
 set -uo pipefail
@@ -60,6 +61,35 @@ resume)
   "$osgan" train-gan "${common[@]}" --out "$work/run" --steps 4 2> "$work/err"; code=$?
   [ $code -eq 2 ] || fail "training into an existing run without --resume should exit 2, got $code"
   grep -q -- "--resume" "$work/err" || fail "the message should suggest --resume: $(cat "$work/err")"
+  ;;
+resume_unstarted)
+  # A run killed before its config.yaml exists (here: SIGKILL half-way through writing it, held there by the test
+  # hook), and one killed before it made its folder: the same command with --resume starts each, with the notice of
+  # a run stopped before its first checkpoint, and ends as an unbroken run does.
+  steps=(--steps 3 --checkpoint-every 2 --sample-every 2 --seed 5)
+  "$osgan" train-gan "${common[@]}" "${steps[@]}" --out "$work/straight" || fail "unbroken run exited with $?"
+  OSGAN_TEST_PAUSE_WRITING=config.yaml OSGAN_TEST_PAUSE_MS=20000 \
+    "$osgan" train-gan "${common[@]}" "${steps[@]}" --out "$work/killed" 2> "$work/err" &
+  pid=$!
+  for _ in $(seq 600); do grep -q "paused half-way" "$work/err" && break; sleep 0.1; done
+  grep -q "paused half-way" "$work/err" || { kill -KILL $pid 2> /dev/null; fail "the config.yaml pause never came: $(cat "$work/err")"; }
+  kill -KILL $pid; wait $pid 2> /dev/null
+  [ ! -e "$work/killed/config.yaml" ] || fail "the killed run should have no config.yaml yet"
+  [ -n "$(find "$work/killed" -name 'config.yaml.tmp.*')" ] || fail "the kill should leave a half-written config.yaml"
+  for run in killed absent; do
+    "$osgan" train-gan "${common[@]}" "${steps[@]}" --out "$work/$run" --resume 2> "$work/err" \
+      || fail "--resume of the $run run exited with $?: $(cat "$work/err")"
+    grep -q "starting it again from step 0" "$work/err" || fail "$run: no notice that the run starts: $(cat "$work/err")"
+    cmp "$work/straight/losses.csv" "$work/$run/losses.csv" || fail "$run: losses.csv differs from the unbroken run's"
+    [ -z "$(find "$work/$run" -name '*.tmp.*')" ] || fail "$run: temporary files left: $(find "$work/$run" -name '*.tmp.*')"
+  done
+  # A folder that holds something else is not a run: refused with one line naming what it holds, exit 2.
+  mkdir -p "$work/notes"; echo "my notes" > "$work/notes/notes.txt"
+  "$osgan" train-gan "${common[@]}" "${steps[@]}" --out "$work/notes" --resume 2> "$work/err"; code=$?
+  [ $code -eq 2 ] || fail "--resume into a folder of other files should exit 2, got $code: $(cat "$work/err")"
+  [ "$(grep -c 'error:' "$work/err")" -eq 1 ] && grep 'error:' "$work/err" | grep -q "notes.txt" \
+    || fail "the error should be one line naming notes.txt: $(cat "$work/err")"
+  [ ! -e "$work/notes/config.yaml" ] || fail "the refused folder was written to"
   ;;
 interrupt)
   # Ctrl-C: the run saves a checkpoint, exits 130, and --resume continues from it.

@@ -19,6 +19,7 @@ struct SplitCliOptions {
 void run_split(const SplitCliOptions& o) {
   data::DatasetOptions dataset_options;
   dataset_options.strict = o.strict;
+  dataset_options.read.strict = o.strict;  // and a header osgan has to ignore, repair or guess (io::HeaderRepair)
   const data::Dataset dataset = data::load_dataset(o.data, dataset_options);
   const data::AuditReport report = data::audit_dataset(dataset, o.audit);  // for the duplicate groups
   const data::Split split = data::make_split(dataset, o.split, data::linked_ids(report));
@@ -41,7 +42,7 @@ void register_split(CLI::App& app) {
   cmd->add_option("--min-correlation", options->audit.near_duplicates.min_correlation,
                   "near-duplicate threshold for keeping images together")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  cmd->add_flag("--strict", options->strict, "an unreadable file is an error instead of a warning");
+  cmd->add_flag("--strict", options->strict, "an unreadable file, or a header osgan has to ignore, repair or guess, is an error instead of a warning");
   cmd->callback([options] { run_split(*options); });
 }
 

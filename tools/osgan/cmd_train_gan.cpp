@@ -38,7 +38,8 @@ void register_train_gan(CLI::App& app) {
                   "steps between sample-quality scores (KID, precision/recall, histogram W1) in RUN/quality.csv; 0 = off");
   cmd->add_option("--max-rollbacks", v.max_rollbacks,
                   "NaN/Inf faults survived by rolling back to the last checkpoint with halved learning rates (default 3)");
-  cmd->add_flag("--resume", v.resume, "continue from RUN/checkpoints/latest.pt");
+  cmd->add_flag("--resume", v.resume,
+                "continue the run in --out from RUN/checkpoints/latest.pt; a run that saved no checkpoint yet starts again");
   cmd->add_option("--init-from", v.init_from,
                   "fine-tune: start from this checkpoint's (or run folder's) G, D, EMA-G and optimizer states, e.g. a "
                   "GAN trained on every class; same architecture needed");

@@ -19,6 +19,11 @@
 //     applied when slope != 0. Slices in voxel-index order, no reorientation by qform/sform:
 //     axial = (x, y) plane at each z, coronal = (x, z) at each y, sagittal = (y, z) at each x; image rows
 //     follow the second axis of the plane, columns the first.
+// Header repairs: where a header field cannot be taken as written (a scaling that is not finite, a photometric
+// tag that is missing, an orientation osgan does not apply) the reader records what it did instead in
+// ImageInfo::repairs. read_image_file logs them as one warning per file or, with ReadOptions::strict, refuses the
+// file naming each field (docs/robustness.md lists them). Display and geometry metadata (gamma, colour profiles,
+// windows, spacing, qform/sform) is never applied to any file and is not reported.
 // Example:
 //   osgan::io::ReadOptions options;
 //   options.slices.kind = osgan::io::SliceSelection::Kind::middle;  // 5 middle axial slices of a volume
@@ -46,6 +51,14 @@ struct Image {
   bool empty() const { return pixels.empty(); }
 };
 
+// A header field osgan could not take as written, and what it did instead. Example:
+//   {"scl_slope", "nan", "ignored with scl_inter: no intensity scaling applied"}
+struct HeaderRepair {
+  std::string field;   // as the format names it: "scl_slope", "(0028,1053) Rescale Slope", "Exif Orientation"
+  std::string value;   // as found in the file: "(missing)" for an absent field, empty where the action quotes it
+  std::string action;  // what osgan did: ignored it, repaired it, or guessed what the file meant
+};
+
 // What the file was, before conversion to grey.
 struct ImageInfo {
   std::string format;        // "png", "jpeg", "bmp", "tiff", "dicom", "nifti"
@@ -56,6 +69,7 @@ struct ImageInfo {
   int height = 0;
   int frames = 1;            // frames (DICOM) or slices along the chosen axis (NIfTI) in the file
   // (bits_per_sample is the stored precision, e.g. BitsStored for DICOM, 1 for a bilevel TIFF.)
+  std::vector<HeaderRepair> repairs;  // header fields osgan ignored, repaired or guessed (empty for most files)
 };
 
 enum class SliceAxis { axial, coronal, sagittal };
@@ -82,6 +96,7 @@ struct ReadOptions {
   ReadLimits limits;
   SliceAxis axis = SliceAxis::axial;
   SliceSelection slices;
+  bool strict = false;  // a header repair (ImageInfo::repairs) refuses the file instead of a warning
 };
 
 struct Slice {
@@ -95,7 +110,8 @@ struct ImageFile {
 };
 
 // Reads any supported file. Throws osgan::Error (io, bad_format or unsupported) with a one-line message that
-// names the file and the reason; never crashes on truncated, corrupt or hostile input.
+// names the file and the reason; never crashes on truncated, corrupt or hostile input. Header repairs are logged
+// as one warning naming the file and each field, or with options.strict thrown as bad_format naming them.
 ImageFile read_image_file(const std::filesystem::path& path, const ReadOptions& options = {});
 
 // The format by content (magic bytes): "png", "jpeg", "bmp", "tiff", "dicom", "nifti", "nifti.gz", or ""

@@ -1,5 +1,6 @@
 // read_image_file: checks the file (exists, regular, size limit), asks detect_format what the content is,
-// and hands it to the matching reader. Every failure is one osgan::Error line naming the file.
+// and hands it to the matching reader. Every failure is one osgan::Error line naming the file. The header
+// repairs a reader recorded are reported here, in one place: a warning, or an error under ReadOptions::strict.
 #include <new>
 
 #include "osgan/io/image.h"
@@ -28,7 +29,9 @@ ImageFile read_by_content(const std::filesystem::path& path, const ReadOptions& 
 ImageFile read_image_file(const std::filesystem::path& path, const ReadOptions& options) {
   // The readers throw osgan::Error themselves; this net turns anything a library lets escape into one.
   try {
-    return read_by_content(path, options);
+    ImageFile file = read_by_content(path, options);
+    detail::report_repairs(path, file.info.repairs, options.strict);
+    return file;
   } catch (const osgan::Error&) {
     throw;
   } catch (const std::bad_alloc&) {

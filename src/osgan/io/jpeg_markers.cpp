@@ -1,8 +1,9 @@
 // JPEG marker walk (ITU-T T.81 B.1) over a DICOM frame's header: SOI, then segments FF xx with a 2-byte big-endian
-// length, up to the scan header (SOS).
+// length, up to the scan header (SOS). And the Orientation tag of an Exif APP1 payload (Exif 2.3, a TIFF IFD).
 #include "osgan/io/jpeg_markers.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "osgan/io/reader_common.h"
@@ -47,6 +48,30 @@ void check_dicom_jpeg_header(const std::filesystem::path& path, const std::vecto
     if (m == 0xDA) return;  // the scan header: entropy-coded data follows, libjpeg reads it leniently
     at = end;
   }
+}
+
+int exif_orientation(const unsigned char* p, std::size_t size) {
+  // "Exif\0\0", then the TIFF header: byte order "II" or "MM", 42, the offset of IFD0 (from the TIFF header).
+  constexpr std::size_t kTiff = 6;
+  if (size < kTiff + 8 || !std::equal(p, p + kTiff, "Exif\0\0")) return -1;
+  const bool big = p[kTiff] == 'M' && p[kTiff + 1] == 'M';
+  if (!big && !(p[kTiff] == 'I' && p[kTiff + 1] == 'I')) return -1;
+  const std::size_t n = size - kTiff;  // bytes of the TIFF structure
+  const unsigned char* t = p + kTiff;
+  const auto u16 = [&](std::size_t at) { return big ? unsigned(t[at]) << 8 | t[at + 1] : unsigned(t[at + 1]) << 8 | t[at]; };
+  const auto u32 = [&](std::size_t at) { return std::uint64_t(u16(big ? at : at + 2)) << 16 | u16(big ? at + 2 : at); };
+  if (u16(2) != 42) return -1;
+  const std::uint64_t ifd = u32(4);
+  if (ifd + 2 > n) return -1;
+  const unsigned entries = u16(static_cast<std::size_t>(ifd));
+  for (unsigned i = 0; i < entries; ++i) {
+    const std::uint64_t at = ifd + 2 + 12 * std::uint64_t{i};
+    if (at + 12 > n) return -1;
+    // Tag 0x0112, type SHORT (3), count 1: the value sits in the first two bytes of the value field.
+    if (u16(static_cast<std::size_t>(at)) == 0x0112 && u16(static_cast<std::size_t>(at) + 2) == 3)
+      return static_cast<int>(u16(static_cast<std::size_t>(at) + 8));
+  }
+  return -1;
 }
 
 }  // namespace osgan::io::detail

@@ -4,6 +4,8 @@
 // Debian's GDCM keeps its asserts, so structure and codec headers are checked before it decodes anything, and
 // GDCM runs in a child process (isolated_call.h): an assert no check foresaw ends the child, not osgan. The child
 // hands back the decoded samples and the rescale of each selected frame; turning them into intensities happens here.
+// Header fields that GDCM fills in or osgan reads otherwise than written (a missing photometric interpretation, a
+// rescale slope that is not a number, a high bit that is not BitsStored - 1) are reported as header repairs.
 #include <gdcmJPEG2000Codec.h>
 #include <gdcmJPEGCodec.h>
 #include <gdcmJPEGLSCodec.h>
@@ -22,6 +24,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "osgan/core/one_line.h"
 #include "osgan/io/dicom_structure.h"
 #include "osgan/io/isolated_call.h"
 #include "osgan/io/reader_common.h"
@@ -74,20 +77,33 @@ class GdcmMessages {
   std::lock_guard<std::mutex> lock_;
 };
 
-// The first value of a top-level decimal-string element such as (0028,1053) Rescale Slope; false if absent
-// or not a number.
-bool read_ds(const gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element, double& value) {
+// The text of a decimal-string element such as (0028,1053) Rescale Slope, trailing padding removed; false when
+// the element is absent or empty.
+bool find_ds(const gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element, std::string& text) {
   const gdcm::Tag tag(group, element);
   if (!ds.FindDataElement(tag)) return false;
   const gdcm::ByteValue* bv = ds.GetDataElement(tag).GetByteValue();
   if (!bv || bv->GetLength() == 0) return false;
-  const std::string text(bv->GetPointer(), bv->GetLength());
+  text.assign(bv->GetPointer(), bv->GetLength());
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\0')) text.pop_back();
+  return true;
+}
+
+// The first value of a decimal string ("1.5\\2" gives 1.5); false when it is not a finite number.
+bool parse_ds(const std::string& text, double& value) {
   const char* begin = text.c_str();
   char* end = nullptr;
   const double v = std::strtod(begin, &end);
   if (end == begin || !std::isfinite(v)) return false;
   value = v;
   return true;
+}
+
+// Adds `repair` unless the same one is already there (a multi-frame file repeats its per-frame fields).
+void add_repair(std::vector<HeaderRepair>& repairs, HeaderRepair repair) {
+  for (const auto& r : repairs)
+    if (r.field == repair.field && r.value == repair.value && r.action == repair.action) return;
+  repairs.push_back(std::move(repair));
 }
 
 // What the GDCM side hands back, with no GDCM type in it: the selected frames' stored samples, their format and
@@ -101,7 +117,35 @@ struct DecodedDicom {
   std::vector<std::int32_t> selected;    // frame numbers, from 0
   std::vector<double> slope, intercept;  // one per selected frame
   std::vector<char> samples;             // (selected, H, W, spp) or planar (selected, spp, H, W), native order
+  std::vector<char> repairs;             // header repairs seen on the GDCM side (repairs_to_text)
 };
+
+// Header repairs as text for the trip from the child process: fields separated by \x1f, repairs by \x1e (one_line
+// writes those bytes, like every control character, as \xNN when a hostile value holds them).
+std::vector<char> repairs_to_text(const std::vector<HeaderRepair>& repairs) {
+  std::string text;
+  for (const auto& r : repairs) text += one_line(r.field) + '\x1f' + one_line(r.value) + '\x1f' + one_line(r.action) + '\x1e';
+  return std::vector<char>(text.begin(), text.end());
+}
+
+std::vector<HeaderRepair> repairs_from_text(const std::filesystem::path& path, const std::vector<char>& bytes) {
+  std::vector<HeaderRepair> repairs;
+  std::vector<std::string> parts(1);
+  for (const char c : bytes) {
+    if (c == '\x1f') {
+      parts.emplace_back();
+    } else if (c == '\x1e') {
+      if (parts.size() != 3) break;
+      repairs.push_back({parts[0], parts[1], parts[2]});
+      parts.assign(1, std::string());
+    } else {
+      parts.back() += c;
+    }
+  }
+  if (parts.size() != 1 || !parts[0].empty())
+    fail_read(ErrorCode::bad_format, path, "the GDCM decoder process sent inconsistent header notes");
+  return repairs;
+}
 
 // Flat bytes for the trip from the child process; every field in a fixed order.
 class Bytes {
@@ -150,6 +194,7 @@ std::vector<char> to_bytes(const DecodedDicom& d) {
   b.put(d.samples_per_pixel), b.put(d.bits_allocated), b.put(d.bits_stored);
   b.put(d.is_signed), b.put(d.scalar), b.put(d.photometric), b.put(d.planar);
   b.put_vector(d.selected), b.put_vector(d.slope), b.put_vector(d.intercept), b.put_vector(d.samples);
+  b.put_vector(d.repairs);
   return std::move(b.data());
 }
 
@@ -162,6 +207,7 @@ DecodedDicom from_bytes(std::vector<char> bytes) {
   d.planar = b.get<std::int32_t>();
   d.selected = b.get_vector<std::int32_t>(), d.slope = b.get_vector<double>(), d.intercept = b.get_vector<double>();
   d.samples = b.get_vector<char>();
+  d.repairs = b.get_vector<char>();
   return d;
 }
 
@@ -264,23 +310,81 @@ const gdcm::DataSet* item_of(const gdcm::DataSet& ds, const gdcm::Tag& tag, std:
   return &sq->GetItem(index + 1).GetNestedDataSet();  // items are numbered from 1
 }
 
+// One Rescale Slope/Intercept pair in `ds` (the top level, or a Pixel Value Transformation item): false when `ds`
+// has no slope. A slope that is not a finite, non-zero number is ignored with its intercept (no rescale: a zero slope
+// would make every pixel the intercept); an intercept that is not a number is read as 0; an intercept without a
+// slope is ignored. Each such field goes into `repairs`.
+bool read_rescale(const gdcm::DataSet& ds, double& slope, double& intercept, std::vector<HeaderRepair>& repairs) {
+  std::string slope_text, intercept_text;
+  const bool has_slope = find_ds(ds, 0x0028, 0x1053, slope_text);
+  const bool has_intercept = find_ds(ds, 0x0028, 0x1052, intercept_text);
+  if (!has_slope) {
+    if (has_intercept)
+      add_repair(repairs, {"(0028,1052) Rescale Intercept", intercept_text, "ignored: no Rescale Slope goes with it"});
+    return false;
+  }
+  double s = 0.0;
+  if (!parse_ds(slope_text, s) || s == 0.0) {
+    add_repair(repairs, {"(0028,1053) Rescale Slope", slope_text, "ignored with the intercept: no rescale applied"});
+    slope = 1.0, intercept = 0.0;
+    return true;
+  }
+  slope = s, intercept = 0.0;
+  if (has_intercept && !parse_ds(intercept_text, intercept)) {
+    add_repair(repairs, {"(0028,1052) Rescale Intercept", intercept_text, "read as 0"});
+    intercept = 0.0;
+  }
+  return true;
+}
+
 // Rescale (modality LUT) of frame `frame`: top-level Rescale Slope/Intercept, else the enhanced
 // multi-frame Pixel Value Transformation Sequence (0028,9145) of that frame's per-frame functional group,
 // else of the shared group; identity when none is present.
-void rescale_for_frame(const gdcm::DataSet& ds, std::size_t frame, double& slope, double& intercept) {
+void rescale_for_frame(const gdcm::DataSet& ds, std::size_t frame, double& slope, double& intercept,
+                       std::vector<HeaderRepair>& repairs) {
   slope = 1.0, intercept = 0.0;
-  if (read_ds(ds, 0x0028, 0x1053, slope)) {
-    read_ds(ds, 0x0028, 0x1052, intercept);
-    return;
-  }
+  if (read_rescale(ds, slope, intercept, repairs)) return;
   const gdcm::Tag transformation(0x0028, 0x9145);
   for (const gdcm::DataSet* group : {item_of(ds, gdcm::Tag(0x5200, 0x9230), frame), item_of(ds, gdcm::Tag(0x5200, 0x9229), 0)}) {
     const gdcm::DataSet* t = group ? item_of(*group, transformation, 0) : nullptr;
-    if (t && read_ds(*t, 0x0028, 0x1053, slope)) {
-      read_ds(*t, 0x0028, 0x1052, intercept);
-      return;
-    }
+    if (t && read_rescale(*t, slope, intercept, repairs)) return;
   }
+}
+
+// The value of a top-level US element of the image pixel module, or -1 when it is absent or empty.
+int read_us(const gdcm::DataSet& ds, std::uint16_t group, std::uint16_t element) {
+  const gdcm::Tag tag(group, element);
+  if (!ds.FindDataElement(tag) || ds.GetDataElement(tag).IsEmpty()) return -1;
+  const gdcm::ByteValue* bv = ds.GetDataElement(tag).GetByteValue();
+  if (!bv || bv->GetLength() != 2) return -1;
+  std::uint16_t v;
+  std::memcpy(&v, bv->GetPointer(), 2);  // GDCM holds binary values in host (little-endian) order
+  return v;
+}
+
+// Header repairs of the image pixel module: what GDCM filled in for a missing field, and the fields osgan reads
+// otherwise than written. `pf` and `pi` are GDCM's view after decoding.
+void pixel_module_repairs(const gdcm::DataSet& ds, const gdcm::PixelFormat& pf, const gdcm::PhotometricInterpretation& pi,
+                          std::vector<HeaderRepair>& repairs) {
+  if (!ds.FindDataElement(gdcm::Tag(0x0028, 0x0004)) || ds.GetDataElement(gdcm::Tag(0x0028, 0x0004)).IsEmpty())
+    add_repair(repairs, {"(0028,0004) Photometric Interpretation", "(missing)",
+                         "guessed " + trimmed(pi.GetString()) + " (GDCM's default)"});
+  if (pf.GetSamplesPerPixel() > 1 && read_us(ds, 0x0028, 0x0006) < 0)
+    add_repair(repairs, {"(0028,0006) Planar Configuration", "(missing)", "guessed 0 (samples interleaved)"});
+  const int allocated = pf.GetBitsAllocated();
+  const int stored = read_us(ds, 0x0028, 0x0101);
+  if (stored <= 0 || stored > allocated)
+    add_repair(repairs, {"(0028,0101) Bits Stored", stored < 0 ? "(missing)" : std::to_string(stored),
+                         "repaired: all " + std::to_string(allocated) + " allocated bits of each sample are read"});
+  const int high_bit = read_us(ds, 0x0028, 0x0102);
+  const int used = stored > 0 && stored <= allocated ? stored : allocated;
+  if (high_bit != used - 1 && pf.GetScalarType() != gdcm::PixelFormat::FLOAT32 &&
+      pf.GetScalarType() != gdcm::PixelFormat::FLOAT64)
+    add_repair(repairs, {"(0028,0102) High Bit", high_bit < 0 ? "(missing)" : std::to_string(high_bit),
+                         "ignored: the low " + std::to_string(used) + " bits of each sample are read"});
+  if (ds.FindDataElement(gdcm::Tag(0x0028, 0x3000)))
+    add_repair(repairs, {"(0028,3000) Modality LUT Sequence", "present",
+                         "ignored: the lookup table is not applied (only Rescale Slope/Intercept are)"});
 }
 
 // GDCM's part, run in the child process: read, check, decode; the selected frames' samples and rescale.
@@ -355,15 +459,18 @@ DecodedDicom decode_with_gdcm(const std::filesystem::path& path, const ReadOptio
                                                                          : DecodedDicom::ybr_full;
     d.planar = spp == 3 && image.GetPlanarConfiguration() == 1;
     const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
+    std::vector<HeaderRepair> repairs;
+    pixel_module_repairs(ds, pf, pi, repairs);
     for (int f : select_slices(path, static_cast<int>(frames), options.slices)) {
       double slope = 1.0, intercept = 0.0;
-      rescale_for_frame(ds, static_cast<std::size_t>(f), slope, intercept);
+      rescale_for_frame(ds, static_cast<std::size_t>(f), slope, intercept, repairs);
       d.selected.push_back(f);
       d.slope.push_back(slope);
       d.intercept.push_back(intercept);
       const char* frame = buffer.data() + static_cast<std::size_t>(f) * frame_bytes;
       d.samples.insert(d.samples.end(), frame, frame + frame_bytes);
     }
+    d.repairs = repairs_to_text(repairs);
     return d;
   } catch (const osgan::Error&) {
     throw;
@@ -389,6 +496,9 @@ ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& 
       d.samples.size() != d.selected.size() * frame_pixels * spp * bytes)
     fail_read(ErrorCode::bad_format, path, "the GDCM decoder process sent an inconsistent result");
 
+  std::vector<HeaderRepair> repairs = repairs_from_text(path, d.repairs);
+  // A Bits Stored of 0 or past Bits Allocated (a repair the GDCM side reported) reads every allocated bit.
+  if (d.bits_stored <= 0 || d.bits_stored > d.bits_allocated) d.bits_stored = d.bits_allocated;
   // MONOCHROME1 is inverted within the stored range from BitsStored and signedness; float data has none.
   const bool invert = d.photometric == DecodedDicom::monochrome1;
   const bool is_float = d.scalar != DecodedDicom::integer;
@@ -407,6 +517,7 @@ ImageFile read_dicom_file(const std::filesystem::path& path, const ReadOptions& 
   file.info.width = static_cast<int>(d.width);
   file.info.height = static_cast<int>(d.height);
   file.info.frames = static_cast<int>(d.frames);
+  file.info.repairs = std::move(repairs);
   const auto* base = reinterpret_cast<const unsigned char*>(d.samples.data());
   for (std::size_t k = 0; k < d.selected.size(); ++k) {
     const unsigned char* frame = base + k * frame_pixels * spp * bytes;

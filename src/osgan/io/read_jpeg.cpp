@@ -1,9 +1,9 @@
 // JPEG through libjpeg-turbo, from the file's bytes in memory: 8-bit grey, or RGB for colour files (YCbCr converted
-// by libjpeg; Adobe CMYK and YCCK as C*K/255). A damaged file is refused, never decoded to guessed pixels: libjpeg
-// warns when it meets damaged data and carries on ("Corrupt JPEG data: ...", "Premature end of JPEG file"), and
-// here its first warning ends the read as an error. Limits hold before decoding: the dimensions after
-// jpeg_read_header, the memory libjpeg may take, and the number of scans (libjpeg-turbo's advice for untrusted
-// input: a progressive file of thousands of tiny scans costs minutes).
+// by libjpeg; Adobe CMYK and YCCK as C*K/255). An Exif orientation is reported as a header repair, not applied. A
+// damaged file is refused, never decoded to guessed pixels: libjpeg warns when it meets damaged data and carries on
+// ("Corrupt JPEG data: ...", "Premature end of JPEG file"), and here its first warning ends the read as an error.
+// Limits hold before decoding: the dimensions after jpeg_read_header, the memory libjpeg may take, and the number of
+// scans (libjpeg-turbo's advice for untrusted input: a progressive file of thousands of tiny scans costs minutes).
 // libjpeg reports errors by longjmp. Only the jpeg_* step functions below call setjmp, and they hold no object with
 // a destructor, so a jump never skips one; the caller allocates between the steps and cleans up after them.
 #include <csetjmp>
@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "osgan/io/jpeg_markers.h"
 #include "osgan/io/reader_common.h"
 
 namespace osgan::io::detail {
@@ -73,6 +74,7 @@ bool jpeg_read_header_step(JpegDecoder& d, const unsigned char* data, std::size_
   d.progress.progress_monitor = on_progress;
   d.cinfo.progress = &d.progress;
   jpeg_mem_src(&d.cinfo, data, static_cast<unsigned long>(size));
+  jpeg_save_markers(&d.cinfo, JPEG_APP0 + 1, 0xFFFF);  // Exif, for its orientation (jpeg_repairs)
   jpeg_read_header(&d.cinfo, TRUE);
   return true;
 }
@@ -114,6 +116,29 @@ void cmyk_to_rgb(std::vector<unsigned char>& samples, std::size_t pixels) {
   samples.resize(3 * pixels);
 }
 
+// The header repairs (ImageInfo::repairs) of a JPEG whose header has been read: an Exif orientation osgan does
+// not apply, and the colour spaces libjpeg guesses when no JFIF or Adobe marker names them.
+std::vector<HeaderRepair> jpeg_repairs(const jpeg_decompress_struct& c) {
+  std::vector<HeaderRepair> repairs;
+  for (jpeg_saved_marker_ptr m = c.marker_list; m; m = m->next) {
+    const int orientation = exif_orientation(m->data, m->data_length);
+    if (orientation < 0) continue;
+    if (orientation != 1)
+      repairs.push_back({"Exif Orientation", std::to_string(orientation), "ignored: pixels read in stored order, not rotated or flipped"});
+    break;  // the first Exif segment is the one readers use
+  }
+  if (c.num_components == 4 && !c.saw_Adobe_marker)
+    repairs.push_back({"Adobe APP14 marker", "(missing)", "guessed: the 4 components read as Adobe's inverted CMYK"});
+  if (c.num_components == 3 && !c.saw_JFIF_marker && !c.saw_Adobe_marker) {
+    const int a = c.comp_info[0].component_id, b = c.comp_info[1].component_id, d = c.comp_info[2].component_id;
+    const bool jfif_ids = a == 1 && b == 2 && d == 3, rgb_ids = a == 'R' && b == 'G' && d == 'B';
+    if (!jfif_ids && !rgb_ids)
+      repairs.push_back({"JPEG component ids", std::to_string(a) + "," + std::to_string(b) + "," + std::to_string(d),
+                         "guessed YCbCr: no JFIF or Adobe marker, and the ids are neither 1,2,3 nor R,G,B"});
+  }
+  return repairs;
+}
+
 }  // namespace
 
 ImageFile read_jpeg_file(const std::filesystem::path& path, const ReadOptions& options) {
@@ -126,6 +151,7 @@ ImageFile read_jpeg_file(const std::filesystem::path& path, const ReadOptions& o
   if (!jpeg_read_header_step(d, bytes.data(), bytes.size(), max_memory)) fail_read(ErrorCode::bad_format, path, jpeg_failure(d, max_memory));
   const JDIMENSION width = d.cinfo.image_width, height = d.cinfo.image_height;
   check_pixel_count(path, width, height, 1, options.limits);
+  std::vector<HeaderRepair> repairs = jpeg_repairs(d.cinfo);  // now: the saved markers go with the decoder's image pool
 
   const int components = d.cinfo.num_components;
   if (components == 1) d.cinfo.out_color_space = JCS_GRAYSCALE;
@@ -142,7 +168,7 @@ ImageFile read_jpeg_file(const std::filesystem::path& path, const ReadOptions& o
   if (components == 4) cmyk_to_rgb(samples, pixels);
   const int channels = components == 1 ? 1 : 3;
   Image image = interleaved_to_grey(samples.data(), static_cast<int>(width), static_cast<int>(height), channels, 255.f);
-  return single_image_file("jpeg", 8, channels, std::move(image));
+  return single_image_file("jpeg", 8, channels, std::move(image), std::move(repairs));
 }
 
 }  // namespace osgan::io::detail

@@ -1,7 +1,9 @@
 // NIfTI-1/2 volumes (.nii, .nii.gz) through nifti2 (the only NIfTI library in the process). The header is
 // read and checked against the limits before any voxel is loaded. Volumes are cut into 2D slices along
 // ReadOptions::axis in voxel-index order (no reorientation by qform/sform); for 4D+ files only the first
-// volume is used. scl_slope/scl_inter are applied when set (slope != 0); RGB voxels become BT.601 luma.
+// volume is used. scl_slope/scl_inter are applied when set (slope != 0); RGB voxels become BT.601 luma. The
+// fields osgan (or nifti2) cannot take as written are reported as header repairs (nifti_repairs), and so are NaN or
+// infinite float voxels, which become 0. nifti2 reads the header; the voxels are read here, from this file.
 #include <nifti2_io.h>
 #include <zlib.h>
 
@@ -9,10 +11,11 @@
 #include <cmath>
 #include <climits>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <mutex>
+#include <sstream>
 
-#include "osgan/core/log.h"
 #include "osgan/io/reader_common.h"
 
 namespace osgan::io::detail {
@@ -77,9 +80,18 @@ bool supported_datatype(int dt) {
   }
 }
 
+// The header fields osgan checks itself, as the file holds them: nifti2 replaces a scaling that is not finite by
+// 0 and a vox_offset inside the header by the header's size without a word, so they are read from the raw bytes.
+struct RawNiftiHeader {
+  bool v2 = false;
+  int datatype = 0, bitpix = 0;
+  std::int64_t dim[8] = {};
+  double vox_offset = 0, scl_slope = 0, scl_inter = 0;
+};
+
 // nifti2 prints some header complaints to stderr whatever its debug level ("bad datatype", "bad dim[0]"),
 // so the fields it would complain about are checked here first, from the raw (inflated) header bytes.
-void check_raw_header(const std::filesystem::path& path, bool gzipped) {
+RawNiftiHeader read_raw_header(const std::filesystem::path& path, bool gzipped) {
   std::vector<unsigned char> h(540);
   std::size_t got = 0;
   if (gzipped) {
@@ -96,7 +108,8 @@ void check_raw_header(const std::filesystem::path& path, bool gzipped) {
   if (got >= 4) std::memcpy(&size, h.data(), 4);
   const bool swap = size != 348 && size != 540;
   if (swap) size = static_cast<std::int32_t>(__builtin_bswap32(static_cast<std::uint32_t>(size)));
-  const bool v2 = size == 540;
+  RawNiftiHeader raw;
+  raw.v2 = size == 540;
   if ((size != 348 && size != 540) || got < static_cast<std::size_t>(size))
     fail_read(ErrorCode::bad_format, path, "truncated or corrupt NIfTI header");
   auto i16 = [&](std::size_t at) {
@@ -109,17 +122,124 @@ void check_raw_header(const std::filesystem::path& path, bool gzipped) {
     std::memcpy(&v, h.data() + at, 8);
     return static_cast<std::int64_t>(swap ? __builtin_bswap64(v) : v);
   };
-  const int datatype = v2 ? i16(12) : i16(70);
-  auto dim = [&](int i) { return v2 ? i64(16 + 8 * static_cast<std::size_t>(i)) : std::int64_t(i16(40 + 2 * static_cast<std::size_t>(i))); };
-  const std::int64_t ndim = dim(0);
+  auto f32 = [&](std::size_t at) {
+    std::uint32_t v;
+    std::memcpy(&v, h.data() + at, 4);
+    if (swap) v = __builtin_bswap32(v);
+    float f;
+    std::memcpy(&f, &v, 4);
+    return static_cast<double>(f);
+  };
+  auto f64 = [&](std::size_t at) {
+    const std::int64_t v = i64(at);
+    double d;
+    std::memcpy(&d, &v, 8);
+    return d;
+  };
+  // Offsets from nifti1.h and nifti2.h.
+  raw.datatype = raw.v2 ? i16(12) : i16(70);
+  raw.bitpix = raw.v2 ? i16(14) : i16(72);
+  for (std::size_t i = 0; i < 8; ++i) raw.dim[i] = raw.v2 ? i64(16 + 8 * i) : std::int64_t(i16(40 + 2 * i));
+  raw.vox_offset = raw.v2 ? static_cast<double>(i64(168)) : f32(108);
+  raw.scl_slope = raw.v2 ? f64(176) : f32(112);
+  raw.scl_inter = raw.v2 ? f64(184) : f32(116);
+
+  const std::int64_t ndim = raw.dim[0];
   if (ndim < 1 || ndim > 7)
     fail_read(ErrorCode::bad_format, path, "NIfTI header gives dim[0] = " + std::to_string(ndim) + ", expected 1 to 7");
   for (int i = 1; i <= ndim; ++i)
-    if (dim(i) < 1)
-      fail_read(ErrorCode::bad_format, path, "NIfTI header dimension " + std::to_string(i) + " is " + std::to_string(dim(i)));
-  if (!supported_datatype(datatype))
-    fail_read(ErrorCode::unsupported, path, "NIfTI datatype code " + std::to_string(datatype) +
+    if (raw.dim[i] < 1)
+      fail_read(ErrorCode::bad_format, path, "NIfTI header dimension " + std::to_string(i) + " is " + std::to_string(raw.dim[i]));
+  if (!supported_datatype(raw.datatype))
+    fail_read(ErrorCode::unsupported, path, "NIfTI datatype code " + std::to_string(raw.datatype) +
                                                 " is not supported (integers, float32/64, RGB24, RGBA32 are)");
+  return raw;
+}
+
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+// The header fields osgan cannot take as written (see ImageInfo::repairs), and what reading the file does instead.
+// `nbyper` is the voxel size in bytes that nifti2 derives from the datatype.
+std::vector<HeaderRepair> nifti_repairs(const RawNiftiHeader& raw, int nbyper) {
+  std::vector<HeaderRepair> repairs;
+  const double slope = raw.scl_slope, inter = raw.scl_inter;
+  const bool rgb = raw.datatype == DT_RGB24 || raw.datatype == DT_RGBA32;
+  if (!std::isfinite(slope)) {
+    repairs.push_back({"scl_slope", number_text(slope), "ignored with scl_inter: no intensity scaling applied"});
+  } else if (slope != 0.0 && !std::isfinite(inter)) {
+    repairs.push_back({"scl_inter", number_text(inter), "read as 0: voxels scaled by scl_slope alone"});
+  } else if (rgb && slope != 0.0 && !(slope == 1.0 && inter == 0.0)) {
+    repairs.push_back({"scl_slope", number_text(slope) + " (scl_inter " + number_text(inter) + ")",
+                       "ignored: NIfTI does not scale RGB voxels"});
+  }
+  if (raw.bitpix != nbyper * 8)
+    repairs.push_back({"bitpix", std::to_string(raw.bitpix),
+                       "ignored: datatype " + std::string(nifti_datatype_string(raw.datatype)) + " has " +
+                           std::to_string(nbyper * 8) + " bits per voxel, and the datatype decides"});
+  // nifti2 reads the voxels from max(vox_offset, header size); a NIfTI-1 offset (a float) is cast to int first.
+  const double header_bytes = raw.v2 ? 540 : 348;
+  if (!(raw.vox_offset >= header_bytes) || (!raw.v2 && raw.vox_offset >= 2147483648.0))
+    repairs.push_back({"vox_offset", number_text(raw.vox_offset),
+                       "repaired: voxels read from byte " + number_text(header_bytes) + ", just after the header"});
+  else if (raw.vox_offset != std::floor(raw.vox_offset))
+    repairs.push_back({"vox_offset", number_text(raw.vox_offset),
+                       "repaired: voxels read from byte " + number_text(std::floor(raw.vox_offset))});
+  for (int d = 4; d <= raw.dim[0]; ++d)
+    if (raw.dim[d] > 1)
+      repairs.push_back({"dim[" + std::to_string(d) + "]", std::to_string(raw.dim[d]),
+                         "ignored beyond its first entry: only the first 3D volume is read"});
+  return repairs;
+}
+
+// The voxels of the first volume (`count` voxels from iname_offset), byte-swapped to this machine's order. Read from
+// `path` itself (zlib for .nii.gz), never from a file nifti2 would pick by name.
+std::vector<unsigned char> read_first_volume(const std::filesystem::path& path, bool gzipped, const nifti_image& nim,
+                                             std::int64_t count) {
+  const auto bytes = static_cast<std::size_t>(count) * static_cast<std::size_t>(nim.nbyper);
+  std::vector<unsigned char> voxels(bytes);
+  std::size_t got = 0;
+  if (gzipped) {
+    gzFile gz = gzopen(path.c_str(), "rb");
+    if (!gz) fail_read(ErrorCode::io, path, "cannot open the gzip stream");
+    if (gzseek(gz, static_cast<z_off_t>(nim.iname_offset), SEEK_SET) == nim.iname_offset) {
+      while (got < bytes) {
+        const int n = gzread(gz, voxels.data() + got, static_cast<unsigned>(std::min<std::size_t>(bytes - got, 1u << 30)));
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+      }
+    }
+    gzclose(gz);
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(nim.iname_offset));
+    in.read(reinterpret_cast<char*>(voxels.data()), static_cast<std::streamsize>(bytes));
+    got = static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0));
+  }
+  if (got < bytes) fail_read(ErrorCode::bad_format, path, "truncated or corrupt NIfTI voxel data");
+  if (nim.swapsize > 1 && nim.byteorder != nifti_short_order())
+    nifti_swap_Nbytes(count * nim.nbyper / nim.swapsize, nim.swapsize, voxels.data());
+  return voxels;
+}
+
+// Sets NaN and infinite float voxels to 0, as nifti2's loader did; returns how many there were.
+std::int64_t zero_non_finite(std::vector<unsigned char>& voxels, int datatype) {
+  std::int64_t count = 0;
+  const auto zero = [&](auto sample) {
+    for (std::size_t at = 0; at + sizeof sample <= voxels.size(); at += sizeof sample) {
+      std::memcpy(&sample, voxels.data() + at, sizeof sample);
+      if (std::isfinite(sample)) continue;
+      sample = 0;
+      std::memcpy(voxels.data() + at, &sample, sizeof sample);
+      ++count;
+    }
+  };
+  if (datatype == DT_FLOAT32) zero(float{});
+  if (datatype == DT_FLOAT64) zero(double{});
+  return count;
 }
 
 }  // namespace
@@ -133,7 +253,7 @@ ImageFile read_nifti_file(const std::filesystem::path& path, bool gzipped, const
               std::string(gzipped ? "gzip-compressed NIfTI" : "NIfTI") + " content, but the name does not end in " +
                   (gzipped ? ".nii.gz" : ".nii or .nii.gz") + "; rename the file");
 
-  check_raw_header(path, gzipped);
+  const RawNiftiHeader raw = read_raw_header(path, gzipped);
   // Header only (read_data = 0): check the dimensions before anything large is allocated.
   std::unique_ptr<nifti_image, NiftiFree> nim(nifti_image_read(path.c_str(), 0));
   if (!nim) fail_read(ErrorCode::bad_format, path, "corrupt NIfTI header");
@@ -166,10 +286,10 @@ ImageFile read_nifti_file(const std::filesystem::path& path, bool gzipped, const
       fail_read(ErrorCode::bad_format, path,
                 "truncated NIfTI: the header promises " + std::to_string(need) + " bytes, the file has " + std::to_string(have));
   }
-  if (nifti_image_load(nim.get()) != 0 || !nim->data)
-    fail_read(ErrorCode::bad_format, path, "truncated or corrupt NIfTI voxel data");
-  if (total > static_cast<std::uint64_t>(nx * ny * nz))
-    log_verbose("read_image_file: \"" + path.string() + "\" is " + dims_text + "; using the first volume only");
+  // The first volume's voxels, from this file: nifti_image_load would look for them by base name, ".nii" before
+  // ".nii.gz", and read "a.nii.gz" with the voxels of an "a.nii" beside it.
+  std::vector<unsigned char> voxels = read_first_volume(path, gzipped, *nim, nx * ny * nz);
+  const std::int64_t non_finite = zero_non_finite(voxels, nim->datatype);
 
   // Slice plane per axis: axial = (x, y) at each z; coronal = (x, z) at each y; sagittal = (y, z) at each x.
   // Rows run along the second in-plane axis, columns along the first, in voxel-index order.
@@ -181,6 +301,7 @@ ImageFile read_nifti_file(const std::filesystem::path& path, bool gzipped, const
     count = nx, width = ny, height = nz, step_slice = 1, step_col = nx, step_row = nx * ny;
   }
   const bool rgb = nim->datatype == DT_RGB24 || nim->datatype == DT_RGBA32;
+  // nifti2 has replaced a scaling that is not finite by 0 (nifti_repairs reports it).
   const double slope = nim->scl_slope, inter = nim->scl_inter;
   const bool scale = !rgb && slope != 0.0 && std::isfinite(slope) && std::isfinite(inter) && !(slope == 1.0 && inter == 0.0);
 
@@ -192,7 +313,10 @@ ImageFile read_nifti_file(const std::filesystem::path& path, bool gzipped, const
   file.info.width = static_cast<int>(width);
   file.info.height = static_cast<int>(height);
   file.info.frames = static_cast<int>(count);
-  const auto* data = static_cast<const unsigned char*>(nim->data);
+  file.info.repairs = nifti_repairs(raw, nim->nbyper);
+  if (non_finite > 0)
+    file.info.repairs.push_back({"voxel data", std::to_string(non_finite) + " NaN or infinite value(s)", "set to 0"});
+  const auto* data = voxels.data();
   for (int s : select_slices(path, static_cast<int>(count), options.slices)) {
     Image image(static_cast<int>(height), static_cast<int>(width));
     for (std::int64_t r = 0; r < height; ++r)

@@ -1,6 +1,8 @@
 // TIFF through libtiff: 8/16/32-bit integer and 32/64-bit float grey or RGB(A), stripped or tiled, chunky or
 // planar, read in file units. Other layouts (palette, YCbCr, CMYK, 1-4 bit) go through libtiff's RGBA
-// conversion (8 bit). Only the first page (directory) is read. libtiff's messages are captured, not printed.
+// conversion (8 bit). Only the first page (directory) is read. libtiff's messages are captured, not printed: its
+// errors explain a failure, and any message on a file that reads (libtiff repaired or dropped a tag) is a header
+// repair, as are the tags osgan itself guesses or ignores (tiff_repairs).
 #include <tiffio.h>
 
 #include <cmath>
@@ -16,22 +18,33 @@ namespace osgan::io::detail {
 
 namespace {
 
-// libtiff reports through global handlers; the message goes to the calling thread's buffer instead of stderr.
+// libtiff reports through global handlers; the messages go to the calling thread's buffers instead of stderr:
+// the first error, and every message (errors and warnings) of the file being read.
 thread_local std::string t_tiff_error;
+thread_local std::vector<std::string> t_tiff_messages;
 
-void capture_tiff_error(const char* module, const char* fmt, va_list ap) {
+std::string format_tiff_message(const char* module, const char* fmt, va_list ap) {
   char msg[512];
   std::vsnprintf(msg, sizeof msg, fmt, ap);
-  if (t_tiff_error.empty()) t_tiff_error = std::string(module ? module : "libtiff") + ": " + msg;
+  return std::string(module ? module : "libtiff") + ": " + msg;
 }
 
-void ignore_tiff_warning(const char*, const char*, va_list) {}
+void capture_tiff_error(const char* module, const char* fmt, va_list ap) {
+  const std::string message = format_tiff_message(module, fmt, ap);
+  if (t_tiff_error.empty()) t_tiff_error = message;
+  if (t_tiff_messages.size() < 16) t_tiff_messages.push_back(message);
+}
+
+void capture_tiff_warning(const char* module, const char* fmt, va_list ap) {
+  const std::string message = format_tiff_message(module, fmt, ap);
+  if (t_tiff_messages.size() < 16) t_tiff_messages.push_back(message);
+}
 
 void install_tiff_handlers() {
   static std::once_flag once;
   std::call_once(once, [] {
     TIFFSetErrorHandler(capture_tiff_error);
-    TIFFSetWarningHandler(ignore_tiff_warning);
+    TIFFSetWarningHandler(capture_tiff_warning);
   });
 }
 
@@ -140,11 +153,51 @@ Image read_via_rgba(TIFF* tif, const Layout& l, const std::filesystem::path& pat
   return image;
 }
 
+// The tag a libtiff message is about, for the repair's field: a quoted tag name ("StripByteCounts"), else a tag
+// named in the text, else the directory as a whole.
+std::string tiff_message_field(const std::string& message) {
+  const auto open = message.find('"');
+  const auto close = open == std::string::npos ? open : message.find('"', open + 1);
+  if (close != std::string::npos) return "TIFF " + message.substr(open + 1, close - open - 1);
+  for (const char* tag : {"ExtraSamples", "Photometric", "BitsPerSample", "SamplesPerPixel", "Planarconfig"})
+    if (message.find(tag) != std::string::npos) return std::string("TIFF ") + tag;
+  return "TIFF directory";
+}
+
+// The header repairs of a TIFF that reads: what libtiff said about it (it drops a tag with a bad value, estimates
+// missing strip sizes, declares extra samples), then what osgan guesses or ignores itself. `via_rgba`: read through
+// libtiff's RGBA conversion. Messages about unknown (private) tags are left out: no reader can use those tags.
+std::vector<HeaderRepair> tiff_repairs(TIFF* tif, const Layout& l, bool photometric_given, bool via_rgba) {
+  std::vector<HeaderRepair> repairs;
+  for (const auto& message : t_tiff_messages)
+    if (message.find("Unknown field with tag") == std::string::npos)
+      repairs.push_back({tiff_message_field(message), "", "repaired or dropped by libtiff (" + message + ")"});
+  if (!photometric_given)
+    repairs.push_back({"TIFF Photometric", "(missing)",
+                       std::string("guessed ") + (l.colour == 3 ? "RGB" : "MinIsBlack") + " from " +
+                           std::to_string(l.spp) + " sample(s) per pixel"});
+  std::uint16_t orientation = ORIENTATION_TOPLEFT;
+  TIFFGetField(tif, TIFFTAG_ORIENTATION, &orientation);
+  if (!via_rgba && orientation != ORIENTATION_TOPLEFT)
+    repairs.push_back({"TIFF Orientation", std::to_string(orientation), "ignored: rows and columns read in stored order"});
+  if (via_rgba && orientation >= ORIENTATION_LEFTTOP)
+    repairs.push_back({"TIFF Orientation", std::to_string(orientation),
+                       "applied as " + std::to_string(orientation - 4) +
+                           ": libtiff's RGBA conversion flips but does not swap rows and columns"});
+  if (via_rgba && l.format != SAMPLEFORMAT_UINT)
+    repairs.push_back({"TIFF SampleFormat", std::to_string(l.format),
+                       "ignored: libtiff's 8-bit RGBA conversion reads the samples as unsigned integers"});
+  if (!TIFFLastDirectory(tif))
+    repairs.push_back({"TIFF page count", "more than 1", "ignored beyond the first page"});
+  return repairs;
+}
+
 }  // namespace
 
 ImageFile read_tiff_file(const std::filesystem::path& path, const ReadOptions& options) {
   install_tiff_handlers();
   t_tiff_error.clear();
+  t_tiff_messages.clear();
   std::unique_ptr<TIFF, TiffClose> tif(TIFFOpen(path.c_str(), "r"));
   if (!tif) fail_tiff(path, "corrupt TIFF header");
 
@@ -161,8 +214,8 @@ ImageFile read_tiff_file(const std::filesystem::path& path, const ReadOptions& o
   check_pixel_count(path, l.width, l.height, l.spp, options.limits);
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLEFORMAT, &l.format);
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_PLANARCONFIG, &l.planar);
-  if (!TIFFGetField(tif.get(), TIFFTAG_PHOTOMETRIC, &l.photometric))
-    l.photometric = l.spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
+  const bool photometric_given = TIFFGetField(tif.get(), TIFFTAG_PHOTOMETRIC, &l.photometric) != 0;
+  if (!photometric_given) l.photometric = l.spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK;
   l.colour = l.photometric == PHOTOMETRIC_RGB ? 3 : 1;
   std::uint16_t extra_count = 0;
   std::uint16_t* extra = nullptr;
@@ -191,6 +244,7 @@ ImageFile read_tiff_file(const std::filesystem::path& path, const ReadOptions& o
                 "TIFF with " + std::to_string(l.bits) + "-bit samples (format " + std::to_string(l.format) +
                     ") and photometric " + std::to_string(l.photometric) + " is not supported");
     file.slices.push_back(Slice{read_via_rgba(tif.get(), l, path), -1});
+    file.info.repairs = tiff_repairs(tif.get(), l, photometric_given, /*via_rgba=*/true);
     return file;
   }
 
@@ -207,6 +261,7 @@ ImageFile read_tiff_file(const std::filesystem::path& path, const ReadOptions& o
     image.pixels[i] = v;
   }
   file.slices.push_back(Slice{std::move(image), -1});
+  file.info.repairs = tiff_repairs(tif.get(), l, photometric_given, /*via_rgba=*/false);
   return file;
 }
 

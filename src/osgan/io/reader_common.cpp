@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "osgan/core/log.h"
 #include "osgan/core/one_line.h"
 
 namespace osgan::io::detail {
@@ -141,8 +142,10 @@ std::vector<int> select_slices(const std::filesystem::path& path, int count, con
   return picked;
 }
 
-ImageFile single_image_file(const std::string& format, int bits_per_sample, int channels, Image image) {
+ImageFile single_image_file(const std::string& format, int bits_per_sample, int channels, Image image,
+                            std::vector<HeaderRepair> repairs) {
   ImageFile file;
+  file.info.repairs = std::move(repairs);
   file.info.format = format;
   file.info.bits_per_sample = bits_per_sample;
   file.info.channels = channels;
@@ -152,6 +155,22 @@ ImageFile single_image_file(const std::string& format, int bits_per_sample, int 
   file.info.frames = 1;
   file.slices.push_back(Slice{std::move(image), -1});
   return file;
+}
+
+std::string describe_repairs(const std::vector<HeaderRepair>& repairs) {
+  std::string text;
+  for (const auto& r : repairs)
+    text += (text.empty() ? "" : "; ") + r.field + (r.value.empty() ? "" : " = " + r.value) + ": " + r.action;
+  return one_line(text);
+}
+
+void report_repairs(const std::filesystem::path& path, const std::vector<HeaderRepair>& repairs, bool strict) {
+  if (repairs.empty()) return;
+  const std::string fields = describe_repairs(repairs);
+  if (strict)
+    fail_read(ErrorCode::bad_format, path, "strict reading refuses a header osgan has to ignore, repair or guess: " + fields);
+  log_warning("read_image_file: \"" + one_line(path.string()) + "\": header read with repairs (an error with --strict): " +
+              fields);
 }
 
 std::string channel_mode_name(int channels) {

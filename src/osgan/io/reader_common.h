@@ -65,7 +65,15 @@ Image interleaved_to_grey(const T* samples, int width, int height, int channels,
 }
 
 // A 2D image file (PNG, JPEG, BMP) as read_image_file returns it: one slice, its info filled in.
-ImageFile single_image_file(const std::string& format, int bits_per_sample, int channels, Image image);
+ImageFile single_image_file(const std::string& format, int bits_per_sample, int channels, Image image,
+                            std::vector<HeaderRepair> repairs = {});
+
+// "scl_slope = nan: ignored, no intensity scaling applied; bitpix = 8: ..." for messages (one line).
+std::string describe_repairs(const std::vector<HeaderRepair>& repairs);
+
+// What read_image_file does with a file's repairs: nothing when there are none; with `strict`, throws
+// bad_format naming the file and every field; otherwise logs one warning naming them.
+void report_repairs(const std::filesystem::path& path, const std::vector<HeaderRepair>& repairs, bool strict);
 
 // The format readers, each called by read_image_file once the content says which one applies.
 ImageFile read_png_file(const std::filesystem::path& path, const ReadOptions& options);

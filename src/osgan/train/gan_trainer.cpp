@@ -52,6 +52,27 @@ std::string comma_separated(const std::vector<std::string>& names) {
   return out;
 }
 
+// The first entry of `run` that a starting run does not write before its config.yaml, or an empty path when there
+// is none: the folder is absent, or holds at most the empty checkpoints/ and samples/ folders and temporaries of an
+// interrupted write (`<name>.tmp.<pid>.<n>`, e.g. a config.yaml cut short by a kill). Such a folder holds nothing of a run.
+fs::path first_entry_of_a_run(const fs::path& run) {
+  std::error_code ec;
+  if (!fs::exists(run, ec)) return {};
+  if (!fs::is_directory(run, ec)) return run;
+  for (const auto& entry : fs::directory_iterator(run, ec)) {
+    if (is_temporary_file(entry.path())) continue;
+    const auto name = entry.path().filename();
+    if ((name == "checkpoints" || name == "samples") && entry.is_directory(ec)) {
+      for (const auto& inner : fs::directory_iterator(entry.path(), ec))
+        if (!is_temporary_file(inner.path())) return inner.path();
+      continue;
+    }
+    return entry.path();
+  }
+  if (ec) fail(ErrorCode::io, "cannot list \"" + run.string() + "\" (" + ec.message() + ")");
+  return {};
+}
+
 // Throws osgan::Error(numerical) naming every loss that is NaN or Inf.
 void check_finite_losses(const StepLosses& losses) {
   std::string bad;
@@ -208,13 +229,23 @@ void GanTrainer::write_samples(std::int64_t step, const torch::Tensor& grid_nois
 
 void GanTrainer::start_over_unless_another_run() {
   // A run killed before its first checkpoint left its resolved config: the same command with --resume (what a user
-  // or a scheduler repeats after a crash) starts it again from step 0, which is what resuming it means.
+  // or a scheduler repeats after a crash) starts it again from step 0, which is what resuming it means. Killed before
+  // its config.yaml, it left nothing of itself, and so does a folder that holds nothing of a run: it starts too.
   const auto latest = run_ / "checkpoints" / "latest.pt";
   const auto config = run_ / "config.yaml";
-  if (!fs::exists(config))
-    fail(ErrorCode::invalid_argument, "--resume: " + latest.string() + " does not exist and " + run_.string() +
-         " holds no config.yaml of a started run. Hint: start the run without --resume, or give the --out folder of "
-         "an earlier run.");
+  const auto start_again = [&] {
+    log_warning("train-gan: " + run_.string() + ": the run stopped before its first checkpoint; starting it again from step 0");
+    options_.resume = false;
+  };
+  if (!fs::exists(config)) {
+    const auto foreign = first_entry_of_a_run(run_);
+    if (!foreign.empty())
+      fail(ErrorCode::invalid_argument, "--resume: " + run_.string() + " holds no checkpoint (" + latest.string() +
+           ") and no config.yaml of a started run, but other files, e.g. " + foreign.string() + ". Hint: give the --out "
+           "folder of a train-gan run, or a new or empty folder (it starts a run).");
+    start_again();
+    return;
+  }
   const auto started = options_from_yaml_text(read_text_file(config), config.string());
   inherit_init_from(started);
   const auto differ = resume_mismatches(started, options_);
@@ -222,8 +253,7 @@ void GanTrainer::start_over_unless_another_run() {
     fail(ErrorCode::invalid_argument, "--resume: these options differ from the run started in " + config.string() +
          ": " + comma_separated(differ) + ". Hint: resume with the same options, or choose another --out folder.");
   }
-  log_warning("train-gan: " + run_.string() + ": the run stopped before its first checkpoint; starting it again from step 0");
-  options_.resume = false;
+  start_again();
 }
 
 void GanTrainer::inherit_init_from(const GanTrainOptions& started) {

@@ -52,7 +52,9 @@ class GanTrainer {
   GanTrainer(GanTrainOptions options, torch::Tensor images);
 
   // Trains from step 0, or from RUN/checkpoints/latest.pt with options.resume, up to options.steps. With
-  // options.resume and no checkpoint yet, a folder whose config.yaml matches starts again from step 0.
+  // options.resume and no checkpoint yet, a folder whose config.yaml matches starts again from step 0, and so does
+  // a folder that holds nothing of a run (absent, or only the empty checkpoints/ and samples/ folders and the
+  // temporaries a run killed before writing its config.yaml leaves); a folder holding anything else is refused.
   // On SIGINT/SIGTERM: saves a checkpoint, then throws osgan::Error(interrupted). On a NaN/Inf loss or gradient
   // (caught before the optimizer step): rolls back to the last good checkpoint (or the initial weights), halves
   // lr_g and lr_d, and goes on; the fault after options.max_rollbacks rollbacks throws osgan::Error(numerical) naming
@@ -64,7 +66,8 @@ class GanTrainer {
 
  private:
   std::filesystem::path checkpoint_path(std::int64_t step) const;
-  // --resume without a checkpoint: starts from step 0 when RUN/config.yaml matches the options, else throws.
+  // --resume without a checkpoint: starts from step 0 when RUN/config.yaml matches the options or the folder holds
+  // nothing of a run, else throws.
   void start_over_unless_another_run();
   // --resume without --init-from continues a fine-tuning run as it was started (the source is recorded in its config).
   void inherit_init_from(const GanTrainOptions& started);

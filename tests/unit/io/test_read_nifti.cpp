@@ -140,3 +140,14 @@ TEST(ReadNifti, Nifti2HeaderGz) {
   ASSERT_EQ(file.slices.size(), size_t(kNz));
   EXPECT_EQ(file.slices[2].image.at(3, 4), value_at(4, 3, 2));
 }
+
+TEST(ReadNifti, NiiGzBesideANiiOfTheSameNameReadsItsOwnVoxels) {
+  // nifti2 finds the voxel file by base name, ".nii" first: a.nii.gz must not be read with a.nii's voxels.
+  ScratchDir dir("io-nifti");
+  write_nifti(dir / "a.nii.gz", kNx, kNy, kNz, DT_FLOAT32, volume());
+  write_nifti(dir / "a.nii", kNx, kNy, kNz, DT_FLOAT32, std::vector<double>(kNx * kNy * kNz, -5.0));
+  const auto gz = read_image_file(dir / "a.nii.gz");
+  ASSERT_EQ(gz.slices.size(), std::size_t(kNz));
+  EXPECT_EQ(gz.slices[2].image.at(3, 4), value_at(4, 3, 2));
+  EXPECT_EQ(read_image_file(dir / "a.nii").slices[2].image.at(3, 4), -5.f);
+}
