@@ -156,7 +156,8 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
 torch::Tensor OneShotGan::generate(const torch::Tensor& z, bool use_ema) {
   // Generation must be a pure function of the weights and z. In training mode every spectral-norm forward runs a
   // power iteration that changes the stored u, v, so images would depend on how many batches came before (and on
-  // --batch). Eval mode uses the stored vectors as they are; the published code keeps EMA-G in training mode.
+  // --batch). Eval mode runs one power iteration on copies of the stored vectors and never writes them back
+  // (sn_conv2d.h); the published code keeps EMA-G in training mode.
   torch::NoGradGuard no_grad;
   auto& g = (use_ema && g_ema_) ? g_ema_ : g_;
   const bool was_training = g->is_training();

@@ -39,8 +39,9 @@ class OneShotGan : public Gan {
 
   const GanConfig& config() const override { return config_; }
   StepLosses train_step(const torch::Tensor& real) override;
-  // generate() keeps the generator in training mode, as the published code does (spec 1.12 quirk 6): spectral
-  // norm runs its power iteration, refining the (averaged) u, v of the EMA generator.
+  // generate() runs the generator (EMA-G by default) in eval mode, unlike the published code, which keeps it in
+  // training mode (spec 1.12 quirk 6): spectral norm then runs one power iteration on copies of u, v and writes
+  // nothing back, so the images are a pure function of the weights and z. The module's mode is restored after.
   torch::Tensor generate(const torch::Tensor& z, bool use_ema = true) override;
   ScriptedGenerator script_generator(bool use_ema = true) override;
   torch::Tensor sample_noise(int n) override;

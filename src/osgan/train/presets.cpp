@@ -3,9 +3,11 @@
 //          One-Shot GAN defaults (spec 1.8, 1.10); meant for a GPU.
 //   cpu:   the budget of a 2-core CPU, set from measured learning curves (docs/one-shot-gan.md): the published design
 //          one block shorter on each side at 32 px (4 G blocks from 4x4 noise, 5 D blocks, 2 low-level; a step costs
-//          about a third of the 64 px one), channel base 32, the published batch 5 (so the diversity term has its
-//          published weight) and EMA decay, differentiable augmentation off (with it on, the 64 px ch-32 curve still
-//          drew stripe textures at 4,500 steps), 16,000 steps. At 32 px the tumour class drew head outlines with a
+//          about a third of the 64 px one), channel base 32, the published batch 5 (the diversity term sums the
+//          published 10 pairs; its normaliser counts levels, so at 4 levels it pulls 1.7x as hard as the published
+//          6-level model) and EMA decay 0.9999 (a ceiling: the warm-up keeps the decay at or below 0.99944 over
+//          16,000 steps), differentiable augmentation off (with it on, the 64 px ch-32 curve still drew stripe
+//          textures at 4,500 steps), 16,000 steps. At 32 px the tumour class drew head outlines with a
 //          skull ring and tumours in different places by 12,000-20,000 steps (structure precision 0.7-0.9), where
 //          the 64 px model was still drawing streaked heads at 5,000 (0.5) and needs about 3x the time per step.
 //          Scored every 500 steps (quality.csv).
