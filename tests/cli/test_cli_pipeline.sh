@@ -51,12 +51,33 @@ for p in ("real", "real_classical", "synthetic", "real_synthetic", "real_synthet
         assert open(f"{run}study/{p}/seed_{seed}/model/classifier.json").read()
         rows = open(f"{run}external/other_site/{p}/seed_{seed}/predictions.csv").read().split("\n")
         assert rows[0].startswith("id,source,label,probability_tumor") and len([r for r in rows[1:] if r]) == 20, rows[:2]
+# The modes of each class's training side (contrast and plane) with real and generated shares, near twins, the
+# structure space at equal counts beside the real halves; the audit's modes per class with shortcut warnings.
+for c in ("normal", "tumor"):
+    q = m["image_quality"][c]
+    md = q["modes"]
+    assert md["k"] == len(md["modes"]) >= 2 and q["missed_modes"] == md["missed_modes"], md
+    assert abs(sum(r["real_share"] for r in md["modes"]) - 1) < 1e-9, md
+    assert abs(sum(r["generated_share"] for r in md["modes"]) - 1) < 1e-9, md
+    assert md["missed_modes"] == sum(r["missed"] for r in md["modes"]), md
+    run = sys.argv[1].replace("metrics.json", "")
+    assert open(run + md["grid"], "rb").read(8) == b"\x89PNG\r\n\x1a\n", md["grid"]
+    assert open(run + f"image_quality/{c}/mode_model.json").read()
+    assert "near_twins_real" in q and "near_twins_generated" in q, q
+    # At equal counts only when there are as many generated images as real ones (here 12 against about 17).
+    at_real_count = ("structure_precision_at_real_count", "structure_recall_halves_real", "structure_coverage_at_real_count")
+    assert all((k in q) == (m["generated"][c] >= m["split"]["train"][c]) for k in at_real_count), q
+a = m["audit"]["modes"]
+assert set(a["share_per_class"]) == {"normal", "tumor"} and isinstance(a["warnings"], list), a
 for k in ("osgan", "libtorch", "device", "threads"):
     assert k in m["environment"], k
 assert "audit" in m["timing"] and "study" in m["timing"]
 assert isinstance(m["audit"]["near_duplicate_pairs"], list) and isinstance(m["audit"]["outliers"], list)
 PY
 
+grep -q 'Modes: does each contrast and plane get its share' "$work/run/report.html" && grep -q 'alt="modes of tumor' "$work/run/report.html" \
+  || fail "the report has no per-class mode table and grid"
+grep -q 'Modes: contrast and plane' "$work/run/report.html" || fail "the report's audit has no mode shares"
 grep -q '<section id="external">' "$work/run/report.html" && grep -q 'AUC, external' "$work/run/report.html" \
   || fail "the report has no external-validation table"
 

@@ -1,4 +1,4 @@
-// osgan audit: counts, formats, exact and near duplicates, label conflicts and outliers of a dataset.
+// osgan audit: counts, formats, exact and near duplicates, label conflicts, outliers and modes of a dataset.
 #include <iostream>
 
 #include "commands.h"
@@ -17,6 +17,7 @@ struct AuditCliOptions {
 void run_audit(const AuditCliOptions& o) {
   data::DatasetOptions dataset_options;
   dataset_options.strict = o.strict;
+  dataset_options.read.strict = o.strict;  // and a header osgan has to ignore, repair or guess (io::HeaderRepair)
   const data::Dataset dataset = data::load_dataset(o.data, dataset_options);
   const data::AuditReport report = data::audit_dataset(dataset, o.audit);
   std::cout << data::format_audit_summary(report);
@@ -28,10 +29,12 @@ void run_audit(const AuditCliOptions& o) {
 
 void register_audit(CLI::App& app) {
   auto options = std::make_shared<AuditCliOptions>();
-  auto* cmd = app.add_subcommand("audit", "report classes, formats, duplicates, label conflicts and outliers");
+  auto* cmd = app.add_subcommand(
+      "audit", "report classes, formats, duplicates, label conflicts, outliers and modes (contrast, plane) per class");
   cmd->add_option("--data", options->data, "folder with one subfolder per class, or a path,label CSV")->required();
   cmd->add_option("--json", options->json, "also write the full report as JSON here");
-  cmd->add_flag("--strict", options->strict, "an unreadable file is an error instead of a warning");
+  cmd->add_flag("--strict", options->strict,
+                "an unreadable file, or a header field osgan has to ignore, repair or guess, is an error instead of a warning");
   cmd->add_option("--min-correlation", options->audit.near_duplicates.min_correlation,
                   "near-duplicate threshold: NCC of 32x32 thumbnails after alignment")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));

@@ -1,4 +1,5 @@
-// osgan evaluate-images: image-quality metrics of a generated set against the real images of one class.
+// osgan evaluate-images: image-quality metrics of a generated set against the real images of one class, with the
+// real images' modes (contrast and plane) and which of them the generated set misses.
 #include <iostream>
 
 #include "commands.h"
@@ -15,7 +16,7 @@ namespace {
 
 struct Args {
   ComputeOptions compute;
-  std::string real, split, generated, class_name, features, json;
+  std::string real, split, generated, class_name, features, json, mode_grid, mode_model;
   int image_size = 0;
   metrics::ImageQualityOptions quality;
 };
@@ -52,6 +53,10 @@ void run(Args& a) {
     real_description = folder.string();
   }
   auto generated = load_labelled_folder(a.generated, 1, preprocess, "generated");
+  // The modes' grid and model go beside the JSON unless asked elsewhere.
+  const fs::path stem = fs::path(a.json).replace_extension();
+  a.quality.mode_grid_path = a.mode_grid.empty() ? stem.string() + ".mode_grid.png" : a.mode_grid;
+  a.quality.mode_model_path = a.mode_model.empty() ? stem.string() + ".mode_model.json" : a.mode_model;
   auto report = metrics::compute_image_quality_report(real.images, generated.images, model.model ? &model.model : nullptr,
                                                       device, a.quality);
   report["format"] = "osgan-image-quality";
@@ -61,15 +66,8 @@ void run(Args& a) {
   report["generated_source"] = a.generated;
   report["feature_model"] = a.features;
   write_text_atomically(a.json, report.dump(2) + "\n");
-  std::cout << "class " << a.class_name << ": W1 " << report["histogram"]["wasserstein_1"].get<double>()
-            << "  diversity " << report["diversity"]["generated"].get<double>() << " (real "
-            << report["diversity"]["real"].get<double>() << ")  memorised share "
-            << report["memorisation"]["share_above_threshold"].get<double>();
-  if (!report["structure"].is_null())
-    std::cout << "  structure precision " << report["structure"]["precision"].get<double>() << " recall "
-              << report["structure"]["recall"].get<double>();
-  if (!report["features"].is_null()) std::cout << "  FID " << report["features"]["fid"].get<double>();
-  std::cout << "\nwrote " << a.json << "\n";
+  std::cout << metrics::format_image_quality_summary(report);
+  std::cout << "wrote " << a.json << "\n";
 }
 
 void register_evaluate_images(CLI::App& app) {
@@ -85,6 +83,8 @@ void register_evaluate_images(CLI::App& app) {
   cmd->add_option("--memorisation-threshold", args->quality.memorisation.threshold)->capture_default_str();
   cmd->add_option("--bins", args->quality.histogram_bins, "intensity histogram bins")->capture_default_str();
   cmd->add_option("--json", args->json, "output JSON")->required();
+  cmd->add_option("--mode-grid", args->mode_grid, "per-mode grid, real | generated (default: beside --json, .mode_grid.png)");
+  cmd->add_option("--mode-model", args->mode_model, "the real images' mode model (default: beside --json, .mode_model.json)");
   add_compute_options(cmd, args->compute);
   cmd->callback([args] { run(*args); });
 }

@@ -1,4 +1,4 @@
-// The dataset audit: gathers counts, formats, duplicates and outliers into one report, and renders it as JSON
+// The dataset audit: gathers counts, formats, duplicates, outliers and modes into one report, and renders it as JSON
 // (machine-readable, versioned) and as a short terminal summary.
 #include "osgan/data/audit.h"
 
@@ -22,6 +22,62 @@ nlohmann::json duplicate_to_json(const DuplicateRef& d) {
   return {{"id_a", d.id_a},   {"id_b", d.id_b},   {"label_a", d.label_a}, {"label_b", d.label_b},
           {"score", d.correlation}, {"transform", d.transform}, {"zoom", d.zoom},
           {"shift_y", d.shift_y}, {"shift_x", d.shift_x}, {"hash_distance", d.hash_distance}};
+}
+
+// The modes of all images, fitted over all classes jointly, and how each class spreads over them.
+ModeAudit audit_modes(const Dataset& ds, const AuditOptions& options) {
+  ModeAudit a;
+  if (!options.modes || ds.samples.size() < 4) return a;
+  std::vector<io::Image> images;
+  for (const auto& s : ds.samples) images.push_back(s.image);
+  a.model = fit_mode_model(images, options.mode_fit);
+  const std::vector<int> modes = assign_modes(a.model, images);
+  const int k = a.model.k();
+  std::map<std::string, int> class_size;
+  for (const auto& c : ds.classes) a.share_per_class[c].assign(k, 0.0), class_size[c] = 0;
+  a.modes.resize(k);
+  for (int m = 0; m < k; ++m) {
+    a.modes[m].mode = m;
+    for (const auto& c : ds.classes) a.modes[m].count_per_class[c] = 0;
+  }
+  for (size_t i = 0; i < modes.size(); ++i) {
+    ++a.modes[modes[i]].count;
+    ++a.modes[modes[i]].count_per_class[ds.samples[i].label];
+    ++class_size[ds.samples[i].label];
+  }
+  for (auto& row : a.modes) {
+    row.share = static_cast<double>(row.count) / modes.size();
+    for (const auto& [c, n] : row.count_per_class) {
+      if (class_size[c] > 0) a.share_per_class[c][row.mode] = static_cast<double>(n) / class_size[c];
+      if (row.count > 0 && static_cast<double>(n) / row.count > row.main_class_share)
+        row.main_class = c, row.main_class_share = static_cast<double>(n) / row.count;
+    }
+    row.single_class = row.share >= options.mode_min_share && row.main_class_share >= options.mode_single_class;
+    if (row.single_class)
+      a.warnings.push_back("mode " + std::to_string(row.mode) + " (" + std::to_string(row.count) + " images, " +
+                           fixed(100 * row.share, 0) + "% of all) is " + fixed(100 * row.main_class_share, 0) + "% " +
+                           row.main_class + ": a classifier can learn the mode instead of the tumour");
+  }
+  return a;
+}
+
+nlohmann::json modes_to_json(const ModeAudit& a, const AuditOptions& options) {
+  if (a.model.k() == 0) return nullptr;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : a.modes)
+    rows.push_back({{"mode", row.mode}, {"count", row.count}, {"share", row.share},
+                    {"count_per_class", row.count_per_class}, {"main_class", row.main_class},
+                    {"main_class_share", row.main_class_share}, {"single_class", row.single_class}});
+  return {{"fitted_on", "all images, all classes jointly"},
+          {"feature_size", a.model.feature_size},
+          {"k", a.model.k()},
+          {"k_rule", a.model.k_rule},
+          {"k_candidates", a.model.k_candidates},
+          {"silhouettes", a.model.silhouettes},
+          {"modes", rows},
+          {"share_per_class", a.share_per_class},
+          {"warnings", a.warnings},
+          {"thresholds", {{"min_share", options.mode_min_share}, {"single_class_share", options.mode_single_class}}}};
 }
 
 }  // namespace
@@ -76,6 +132,7 @@ AuditReport audit_dataset(const Dataset& ds, const AuditOptions& options) {
 
   for (const auto& o : find_outliers(ds, options.outliers))
     r.outliers.push_back({ds.samples[o.index].id, ds.samples[o.index].label, o.score, o.reasons});
+  r.modes = audit_modes(ds, options);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
@@ -122,6 +179,7 @@ nlohmann::json audit_to_json(const AuditReport& r) {
                      {"zooms", nd.zooms},
                      {"outlier_min_z", r.options.outliers.min_z}};
   j["near_duplicate_counts"] = {{"at_min_correlation", r.near_duplicate_pairs.size()}, {"at_strong_correlation", strong}};
+  j["modes"] = modes_to_json(r.modes, r.options);
   j["seconds"] = r.seconds;
   return j;
 }
@@ -180,6 +238,19 @@ std::string format_audit_summary(const AuditReport& r) {
     out << "  " << fixed(o.score, 1) << "  " << o.id << " [" << o.label << "]:";
     for (const auto& f : o.reasons) out << " " << f.feature << " " << fixed(f.value, 3) << " (z " << fixed(f.z, 1) << ")";
     out << "\n";
+  }
+  if (r.modes.model.k() > 0) {
+    out << "\nModes of all images (contrast and plane; k = " << r.modes.model.k() << "): images, and each class's share\n";
+    for (const auto& row : r.modes.modes) {
+      out << "  mode " << row.mode << ": " << row.count << " (" << fixed(100 * row.share, 0) << "%)";
+      for (const auto& [c, n] : row.count_per_class)
+        out << "  " << c << " " << n << " (" << fixed(100 * r.modes.share_per_class.at(c)[row.mode], 0) << "% of " << c << ")";
+      out << "\n";
+    }
+    for (const auto& w : r.modes.warnings) out << "!!! " << w << "\n";
+    if (r.modes.warnings.empty())
+      out << "  no mode of >= " << fixed(100 * r.options.mode_min_share, 0) << "% of the images is >= "
+          << fixed(100 * r.options.mode_single_class, 0) << "% one class\n";
   }
   out << "\nAudit took " << fixed(r.seconds, 1) << " s\n";
   return out.str();

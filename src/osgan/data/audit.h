@@ -1,6 +1,8 @@
 // Dataset audit: what a careful researcher checks before training. Counts per class, the table of file
 // formats, exact duplicates (same bytes), near-duplicates (see near_duplicates.h), label conflicts (a duplicate
-// whose two copies carry different labels) and per-class outliers (see outliers.h).
+// whose two copies carry different labels), per-class outliers (see outliers.h), and the modes of all images
+// (contrast and plane, see mode_model.h, fitted over all classes jointly) with each class's share of each mode and a
+// warning for a sizeable mode that belongs to one class: a shortcut a classifier can learn instead of the content.
 //
 //   AuditReport report = audit_dataset(dataset, {});
 //   std::cout << format_audit_summary(report);
@@ -14,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "osgan/data/dataset.h"
+#include "osgan/data/mode_model.h"
 #include "osgan/data/near_duplicates.h"
 #include "osgan/data/outliers.h"
 
@@ -23,6 +26,27 @@ struct AuditOptions {
   NearDuplicateOptions near_duplicates;
   OutlierOptions outliers;
   double strong_correlation = 0.98;  // reported separately: pairs at or above this are almost surely copies
+  bool modes = true;                  // fit the modes (needs at least 4 images)
+  ModeFitOptions mode_fit;
+  double mode_min_share = 0.05;       // a mode with at least this share of all images ...
+  double mode_single_class = 0.9;     // ... of which at least this share is one class gets a warning
+};
+
+struct ModeAuditRow {
+  int mode = 0;
+  int count = 0;                                // images in the mode
+  double share = 0;                             // of all images
+  std::map<std::string, int> count_per_class;   // every class, 0 included
+  std::string main_class;                       // the class with most images in the mode
+  double main_class_share = 0;                  // its share of the mode
+  bool single_class = false;                    // share >= mode_min_share and main_class_share >= mode_single_class
+};
+
+struct ModeAudit {
+  ModeModel model;                                              // k = 0 when the modes were not fitted
+  std::vector<ModeAuditRow> modes;                              // (k)
+  std::map<std::string, std::vector<double>> share_per_class;  // class -> (k): share of the class's images per mode
+  std::vector<std::string> warnings;                            // one line per single-class mode
 };
 
 struct FormatRow {
@@ -55,6 +79,7 @@ struct AuditReport {
   std::vector<DuplicateRef> near_duplicate_pairs;          // best correlation first
   std::vector<DuplicateRef> label_conflicts;               // exact or near duplicates across classes
   std::vector<OutlierRef> outliers;                        // highest score first
+  ModeAudit modes;
   AuditOptions options;
   double seconds = 0;
 };

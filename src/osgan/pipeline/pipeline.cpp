@@ -638,12 +638,16 @@ json run_pipeline(PipelineOptions o) {
     if (stages.target_done()) return json::object();
   }
 
-  // 6. Image quality per class: histograms, diversity, memorisation, FID/KID/PR in the domain feature space of the
-  //    "real" protocol's first classifier (trained on the real training side only).
+  // 6. Image quality per class: histograms, diversity, memorisation, the modes of the real training side (contrast
+  //    and plane: each mode's real and generated share), near twins, precision/recall/coverage in the structure
+  //    space at equal counts, and FID/KID/PR in the domain feature space of the "real" protocol's first classifier
+  //    (trained on the real training side only; style-invariant, so blind to contrast).
   const fs::path feature_model_dir = study.out_dir / "real" / ("seed_" + std::to_string(study.seeds.front())) / "model";
   for (const auto& cls : dataset.classes) {
     const fs::path out = o.out_dir / "image_quality" / cls;
-    stages.run("image-quality-" + cls, {{"generated", gen_fp[cls]}, {"study", study_fp}}, {"image_quality/" + cls + "/metrics.json"},
+    // "modes": runs scored before the mode measure existed are scored again.
+    stages.run("image-quality-" + cls, {{"generated", gen_fp[cls]}, {"study", study_fp}, {"modes", 1}},
+               {"image_quality/" + cls + "/metrics.json"},
                [&](bool) {
       remove_tree(out);
       fs::create_directories(out);
@@ -652,8 +656,14 @@ json run_pipeline(PipelineOptions o) {
       std::unique_ptr<SavedClassifier> feature_model;
       if (fs::exists(feature_model_dir / "classifier.json", ec))
         feature_model = std::make_unique<SavedClassifier>(load_classifier(feature_model_dir, device));
+      metrics::ImageQualityOptions quality_options;
+      quality_options.mode_model_path = out / "mode_model.json";  // fitted on this class's training side only
+      quality_options.mode_grid_path = out / "mode_grid.png";
       auto report = metrics::compute_image_quality_report(real, generated, feature_model ? &feature_model->model : nullptr,
-                                                          device);
+                                                          device, quality_options);
+      if (report["modes"].is_object())
+        for (const char* key : {"model_file", "grid"})
+          if (report["modes"][key].is_string()) report["modes"][key] = relative_to(report["modes"][key].get<std::string>(), o.out_dir);
       // The closest (generated, real) pairs as images, for the report.
       int k = 0;
       for (auto& pair : report["memorisation"]["closest_pairs"]) {
@@ -703,6 +713,7 @@ json run_pipeline(PipelineOptions o) {
       m["audit"]["outliers"].push_back({{"id", o["id"]}, {"class", o["class"]}, {"score", o["score"]}, {"reasons", reasons}});
     }
     m["audit"]["exact_duplicates"] = audit["exact_duplicates"];
+    if (audit.contains("modes") && audit["modes"].is_object()) m["audit"]["modes"] = audit["modes"];
     m["audit"]["label_conflicts"] = audit["label_conflicts"];
   }
   for (const auto& cls : dataset.classes) {
@@ -759,6 +770,32 @@ json run_pipeline(PipelineOptions o) {
       q["recall"] = iq["features"]["recall"];
       if (iq["features"].contains("coverage")) q["coverage"] = iq["features"]["coverage"];
       add_recall_at_real_count(q, "", iq["features"]);
+    }
+    // Modes (contrast and plane) of the real training side and how the generated images fill them; near twins;
+    // the structure space at equal counts beside the real halves.
+    if (iq.contains("modes") && iq["modes"].is_object()) {
+      const json& md = iq["modes"];
+      json rows = json::array();
+      for (const auto& r : md["modes"])
+        rows.push_back({{"mode", r["mode"]}, {"real_share", r["real_share"]}, {"generated_share", r["generated_share"]},
+                        {"real_count", r["real_count"]}, {"generated_count", r["generated_count"]}, {"missed", r["missed"]}});
+      q["modes"] = {{"k", md["k"]}, {"k_rule", md["k_rule"]}, {"modes", rows}, {"missed_modes", md["missed_modes"]},
+                    {"missed_rule", md["missed_rule"]}, {"feature_space", md["feature_space"]},
+                    {"grid", md.value("grid", json())}, {"grid_layout", md.value("grid_layout", json())}};
+      q["missed_modes"] = md["missed_modes"];
+    }
+    if (iq.contains("near_twins") && iq["near_twins"].is_object()) {
+      const json& nt = iq["near_twins"];
+      q["near_twins_real"] = nt["real"]["share"];
+      q["near_twins_generated"] = nt["generated_at_real_count"]["share"];
+      q["near_twins_ratio"] = nt["ratio"];
+    }
+    if (iq.contains("structure") && iq["structure"].contains("at_real_count")) {
+      const json& a = iq["structure"]["at_real_count"];
+      for (const char* metric : {"precision", "recall", "coverage"}) {
+        q[std::string("structure_") + metric + "_at_real_count"] = a["generated"][metric];
+        q[std::string("structure_") + metric + "_halves_real"] = a["halves_real"][metric];
+      }
     }
     const int bins = iq["histogram"]["bins"].get<int>();
     json centres = json::array();

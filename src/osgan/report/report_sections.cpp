@@ -109,6 +109,45 @@ std::string section_summary(ReportContext& ctx) {
   return out;
 }
 
+// The audit's modes (contrast and plane, fitted over all classes): each class's share per mode, and a warning for
+// every sizeable mode that belongs to one class.
+std::string section_audit_modes(const json* modes) {
+  if (!modes || !modes->is_object()) return "";
+  std::string out = "<h3>Modes: contrast and plane</h3>\n<p>The images fall into " + fmt_count(number(find(modes, {"k"}))) +
+                    " modes of contrast and plane (k-means on head-masked intensity and shape features, fitted over "
+                    "all classes; " + esc(text(find(modes, {"k_rule"}))) + "). Each class's share of each mode:</p>\n";
+  const json* share = find(modes, {"share_per_class"});
+  out += "<table class=\"narrow\"><thead><tr><th>mode</th><th class=\"num\">images</th>";
+  std::vector<std::string> classes;
+  if (share && share->is_object())
+    for (const auto& [c, v] : share->items()) classes.push_back(c);
+  for (const auto& c : classes) out += "<th class=\"num\">" + esc(c) + "</th>";
+  out += "</tr></thead><tbody>\n";
+  const json* rows = find(modes, {"modes"});
+  if (rows && rows->is_array())
+    for (const auto& r : *rows) {
+      const int m = static_cast<int>(number(find(&r, {"mode"})));
+      out += std::string("<tr") + (r.value("single_class", false) ? " class=\"warn\"" : "") + "><td>" +
+             std::to_string(m) + "</td><td class=\"num\">" + fmt_count(number(find(&r, {"count"}))) + "</td>";
+      for (const auto& c : classes) {
+        const auto v = numbers(find(share, {c.c_str()}));
+        out += "<td class=\"num\">" + (m < static_cast<int>(v.size()) ? fmt(100 * v[m], 1) + "%" : "&ndash;") + "</td>";
+      }
+      out += "</tr>\n";
+    }
+  out += "</tbody></table>\n";
+  const json* warnings = find(modes, {"warnings"});
+  if (warnings && warnings->is_array() && !warnings->empty()) {
+    out += "<ul class=\"warnings\">";
+    for (const auto& w : *warnings) out += "<li>" + esc(text(&w)) + "</li>";
+    out += "</ul>\n";
+  } else {
+    out += "<p class=\"meta\">No mode of 5% or more of the images is 90% one class. Modes below that share (the CT "
+           "slices, for example) are not flagged, and a contrast the features do not separate is not seen.</p>\n";
+  }
+  return out;
+}
+
 std::string section_audit(ReportContext& ctx) {
   const json& m = ctx.metrics();
   std::string out = open_section("audit", "Dataset audit");
@@ -160,6 +199,8 @@ std::string section_audit(ReportContext& ctx) {
       out += "</tbody></table></details>\n";
     }
   }
+
+  out += section_audit_modes(find(audit, {"modes"}));
 
   out += "<h3>Outliers</h3>\n";
   const json* outliers = find(audit, {"outliers"});
@@ -282,6 +323,46 @@ std::string section_gan(ReportContext& ctx) {
   return out + "</section>\n";
 }
 
+// Per class: the modes of its real training side (contrast and plane) with the real and generated share of each,
+// the missed modes, near twins and the structure space at equal counts, and the per-mode grid (real | generated).
+std::string section_quality_modes(ReportContext& ctx, const json* iq, const std::vector<std::string>& classes) {
+  std::string out = "<h3>Modes: does each contrast and plane get its share?</h3>\n<p>The modes of each class's real "
+                    "training images (k-means on head-masked intensity and shape features, which keep contrast and "
+                    "plane), and the share of the generated images assigned to each. A mode is <em>missed</em> when it "
+                    "holds 5% or more of the real images and gets less than half that share among the generated ones. "
+                    "Near twins: the share of images with another image of the same set at pixel correlation above "
+                    "0.93 (32x32), generated at the real count beside real.</p>\n";
+  for (const auto& c : classes) {
+    const json* q = find(iq, {c.c_str()});
+    const json* modes = find(q, {"modes"});
+    if (!modes || !modes->is_object()) continue;
+    out += "<h4>" + esc(c) + ": " + fmt_count(number(find(modes, {"missed_modes"}))) + " missed mode(s) of " +
+           fmt_count(number(find(modes, {"k"}))) + "</h4>\n<table class=\"narrow\"><thead><tr><th>mode</th>"
+           "<th class=\"num\">real</th><th class=\"num\">generated</th><th></th></tr></thead><tbody>\n";
+    const json* rows = find(modes, {"modes"});
+    if (rows && rows->is_array())
+      for (const auto& r : *rows) {
+        const bool missed = r.value("missed", false);
+        out += std::string("<tr") + (missed ? " class=\"warn\"" : "") + "><td>" + fmt_count(number(find(&r, {"mode"}))) +
+               "</td><td class=\"num\">" + fmt(100 * number(find(&r, {"real_share"})), 1) + "%</td><td class=\"num\">" +
+               fmt(100 * number(find(&r, {"generated_share"})), 1) + "%</td><td>" + (missed ? "missed" : "") + "</td></tr>\n";
+      }
+    out += "</tbody></table>\n<p class=\"meta\">Near twins: generated " + fmt(number(find(q, {"near_twins_generated"})), 2) +
+           ", real " + fmt(number(find(q, {"near_twins_real"})), 2) + ". Structure space at equal counts, precision / "
+           "recall / coverage: " + fmt(number(find(q, {"structure_precision_at_real_count"})), 2) + " / " +
+           fmt(number(find(q, {"structure_recall_at_real_count"})), 2) + " / " +
+           fmt(number(find(q, {"structure_coverage_at_real_count"})), 2) + " (real halves " +
+           fmt(number(find(q, {"structure_precision_halves_real"})), 2) + " / " +
+           fmt(number(find(q, {"structure_recall_halves_real"})), 2) + " / " +
+           fmt(number(find(q, {"structure_coverage_halves_real"})), 2) + ").</p>\n";
+    const std::string grid = text(find(modes, {"grid"}));
+    if (!grid.empty())
+      out += "<figure>" + ctx.run_image(grid, "modes of " + c + ": real | generated", "modes") + "<figcaption>" +
+             esc(c) + ", one row per mode: " + esc(text(find(modes, {"grid_layout"}))) + "</figcaption></figure>\n";
+  }
+  return out;
+}
+
 std::string section_image_quality(ReportContext& ctx) {
   std::string out = open_section("quality", "Image quality, diversity and memorisation");
   const json* iq = find(ctx.metrics(), {"image_quality"});
@@ -320,6 +401,8 @@ std::string section_image_quality(ReportContext& ctx) {
   for (const auto& col : columns) out += "<dt>" + std::string(col.head) + "</dt><dd>" + esc(col.tip) + "</dd>";
   out += "</dl>\n";
 
+  out += section_quality_modes(ctx, iq, classes);
+
   out += "<h3>Pixel histograms</h3>\n<div class=\"plots\">\n";
   for (const auto& c : classes) {
     const json* h = find(iq, {c.c_str(), "histogram"});
@@ -356,6 +439,11 @@ std::string section_classification(ReportContext& ctx) {
   const auto keys = protocol_keys(cls);
   if (keys.empty()) return out + not_run("classification") + "</section>\n";
 
+  const json* shortcut = find(ctx.metrics(), {"audit", "modes", "warnings"});
+  if (shortcut && shortcut->is_array() && !shortcut->empty())
+    out += ctx.notice("The audit found a mode of contrast or plane that belongs to one class (see the audit): a "
+                      "classifier can score here by telling the modes apart instead of finding the tumour. " +
+                      text(&shortcut->front()));
   size_t runs = 0;
   for (const auto& k : keys) runs = std::max(runs, numbers(find(cls, {k.c_str(), "accuracy", "runs"})).size());
   out += "<p>Each protocol trains the same classifier on different training data and is scored on the same real "
