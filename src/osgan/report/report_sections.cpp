@@ -358,7 +358,7 @@ std::string section_quality_modes(ReportContext& ctx, const json* iq, const std:
     const std::string grid = text(find(modes, {"grid"}));
     if (!grid.empty())
       out += "<figure>" + ctx.run_image(grid, "modes of " + c + ": real | generated", "modes") + "<figcaption>" +
-             esc(c) + ", one row per mode: " + esc(text(find(modes, {"grid_layout"}))) + "</figcaption></figure>\n";
+             esc(c) + ": " + esc(text(find(modes, {"grid_layout"}))) + "</figcaption></figure>\n";
   }
   return out;
 }
