@@ -181,6 +181,7 @@ class Bytes {
  private:
   void take(void* out, std::size_t n) {
     if (n > data_.size() - at_) throw std::length_error("short decoder result");
+    if (n == 0) return;  // an empty vector's data() may be null, which memcpy must not be given even for 0 bytes
     std::memcpy(out, data_.data() + at_, n);
     at_ += n;
   }
