@@ -87,6 +87,12 @@ same_metrics "$work/pipeline/run/metrics.json" "$work/local/run/metrics.json" "s
 [ -s "$work/local/run/report.html" ] || fail "the workflow wrote no report.html"
 # Each study classifier was a job of its own.
 [ "$(ls "$work/local/run/stages" | grep -c '^study-.*-seed[0-9]*\.json$')" = 10 ] || fail "expected 10 study-run stages: $(ls "$work/local/run/stages")"
+# Every job forced again (what a user does after changing the data or the pipeline config): osgan finds each stage
+# up to date and skips it, so nothing is retrained and metrics.json stays the same.
+snake "$work/local.yaml" --cores 2 --forceall >"$work/forced.log" 2>&1 || { tail -40 "$work/forced.log"; fail "snakemake --forceall failed"; }
+grep -q "gan-tumor: up to date" "$work/local/run/logs/gan-tumor.log" || fail "a forced job retrained its GAN: $(tail -3 "$work/local/run/logs/gan-tumor.log")"
+grep -q "study-synthetic-seed2: up to date" "$work/local/run/logs/study-synthetic-seed2.log" || fail "a forced job retrained a classifier"
+same_metrics "$work/pipeline/run/metrics.json" "$work/local/run/metrics.json" "snakemake --forceall"
 
 # 3. Killed midway (once the first GAN has finished), then the same command again.
 config_for "$work/killed"

@@ -106,6 +106,9 @@ json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>
            std::to_string(r.probabilities.size()) + " predictions, expected " + std::to_string(n));
     by_protocol[r.protocol].push_back(&r);
   }
+  // Runs in seed order: the "runs" lists follow "seeds", and the bootstrap pairs runs by seed across protocols.
+  for (auto& [protocol, rs] : by_protocol)
+    std::sort(rs.begin(), rs.end(), [](const StudyRun* a, const StudyRun* b) { return a->seed < b->seed; });
   std::vector<std::size_t> all(n);
   std::iota(all.begin(), all.end(), 0);
 
@@ -121,8 +124,6 @@ json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>
   // Two-level bootstrap: resample the validation images and the runs. Both are shared by the protocols within
   // one resample, which pairs the differences against "real": the same images, and the same classifier seeds (run
   // k of every protocol with the same seed list starts from the same initial weights and data order).
-  for (auto& [protocol, rs] : by_protocol)
-    std::sort(rs.begin(), rs.end(), [](const StudyRun* a, const StudyRun* b) { return a->seed < b->seed; });
   std::mt19937_64 rng(seed);
   std::map<std::string, std::map<std::string, std::vector<double>>> boot;        // protocol -> metric -> samples
   std::map<std::string, std::map<std::string, std::vector<double>>> boot_delta;  // vs real

@@ -77,7 +77,7 @@ img.plot.wide { max-width: 820px; } img.plot.square { max-width: 480px; }
 .grids figure { margin: 0; flex: 0 1 440px; } img.grid { width: 100%; height: auto; border-radius: 4px; image-rendering: auto; }
 figcaption { color: var(--muted); font-size: 12.5px; margin-top: 4px; }
 img.modes { width: 100%; max-width: 820px; height: auto; border-radius: 4px; }
-tr.warn td { background: #fdf0e6; } ul.warnings li { color: #8a3b00; }
+tr.warn td { background: #fdf0e6; } ul.warnings li, p.warning { color: #8a3b00; }
 .pairs, .outliers { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 14px; margin: 10px 0; }
 .outliers { grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); }
 figure.pair, figure.outlier { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: var(--soft); }

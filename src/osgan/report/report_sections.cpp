@@ -441,9 +441,9 @@ std::string section_classification(ReportContext& ctx) {
 
   const json* shortcut = find(ctx.metrics(), {"audit", "modes", "warnings"});
   if (shortcut && shortcut->is_array() && !shortcut->empty())
-    out += ctx.notice("The audit found a mode of contrast or plane that belongs to one class (see the audit): a "
-                      "classifier can score here by telling the modes apart instead of finding the tumour. " +
-                      text(&shortcut->front()));
+    out += "<p class=\"warning\">" + esc("The audit found a mode of contrast or plane that belongs to one class (see "
+           "the audit): a classifier can score here by telling the modes apart instead of finding the tumour. " +
+           text(&shortcut->front())) + "</p>\n";
   size_t runs = 0;
   for (const auto& k : keys) runs = std::max(runs, numbers(find(cls, {k.c_str(), "accuracy", "runs"})).size());
   out += "<p>Each protocol trains the same classifier on different training data and is scored on the same real "
