@@ -68,16 +68,13 @@ nlohmann::json modes_to_json(const ModeAudit& a, const AuditOptions& options) {
     rows.push_back({{"mode", row.mode}, {"count", row.count}, {"share", row.share},
                     {"count_per_class", row.count_per_class}, {"main_class", row.main_class},
                     {"main_class_share", row.main_class_share}, {"single_class", row.single_class}});
-  return {{"fitted_on", "all images, all classes jointly"},
-          {"feature_size", a.model.feature_size},
-          {"k", a.model.k()},
-          {"k_rule", a.model.k_rule},
-          {"k_candidates", a.model.k_candidates},
-          {"silhouettes", a.model.silhouettes},
-          {"modes", rows},
-          {"share_per_class", a.share_per_class},
-          {"warnings", a.warnings},
-          {"thresholds", {{"min_share", options.mode_min_share}, {"single_class_share", options.mode_single_class}}}};
+  nlohmann::json j = {{"fitted_on", "all images, all classes jointly"},
+                      {"modes", rows},
+                      {"share_per_class", a.share_per_class},
+                      {"warnings", a.warnings},
+                      {"thresholds", {{"min_share", options.mode_min_share}, {"single_class_share", options.mode_single_class}}}};
+  j.update(mode_choice_to_json(a.model));
+  return j;
 }
 
 }  // namespace

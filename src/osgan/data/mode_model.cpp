@@ -136,12 +136,18 @@ std::vector<double> mode_shares(const std::vector<int>& modes, int k) {
   return shares;
 }
 
+nlohmann::json mode_choice_to_json(const ModeModel& m) {
+  return {{"feature_size", m.feature_size}, {"k", m.k()}, {"k_rule", m.k_rule}, {"k_candidates", m.k_candidates},
+          {"silhouettes", m.silhouettes}};
+}
+
 nlohmann::json mode_model_to_json(const ModeModel& m) {
-  return {{"format", kFormat},       {"version", kVersion},     {"feature_size", m.feature_size},
-          {"features", m.feature_names}, {"centre", m.centre},  {"scale", m.scale},
-          {"weights", m.weights},    {"clip", m.clip},          {"k", m.k()},
-          {"centres", m.centres},    {"counts", m.counts},      {"shares", m.shares()},
-          {"k_rule", m.k_rule},      {"k_candidates", m.k_candidates}, {"silhouettes", m.silhouettes}};
+  nlohmann::json j = {{"format", kFormat},        {"version", kVersion}, {"features", m.feature_names},
+                      {"centre", m.centre},       {"scale", m.scale},    {"weights", m.weights},
+                      {"clip", m.clip},           {"centres", m.centres}, {"counts", m.counts},
+                      {"shares", m.shares()}};
+  j.update(mode_choice_to_json(m));
+  return j;
 }
 
 ModeModel mode_model_from_json(const nlohmann::json& j, const std::string& source) {

@@ -64,6 +64,8 @@ std::vector<double> mode_shares(const std::vector<int>& modes, int k);
 // the feature names match this build's (a model of other features cannot assign new images); each failure is one
 // osgan::Error(bad_format) naming `source` (the file), what was expected, what was found and what to do.
 nlohmann::json mode_model_to_json(const ModeModel& model);
+// How the modes were chosen, for the reports that show them: feature_size, k, k_rule, k_candidates, silhouettes.
+nlohmann::json mode_choice_to_json(const ModeModel& model);
 ModeModel mode_model_from_json(const nlohmann::json& j, const std::string& source);
 void save_mode_model(const std::filesystem::path& path, const ModeModel& model);  // atomic
 ModeModel load_mode_model(const std::filesystem::path& path);

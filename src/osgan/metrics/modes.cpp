@@ -94,17 +94,14 @@ nlohmann::json to_json(const ModeReport& r, const ModeReportOptions& o) {
   char rule[200];
   std::snprintf(rule, sizeof rule, "a mode with >= %g%% of the real images and a generated share below %g x its real share",
                 100 * o.missed_min_real_share, o.missed_share_ratio);
-  return {{"feature_space", "mode features: head-masked contrast (depth profile, grey-level spread, line polarity) "
-                            "and head shape, which keep contrast and plane (data/mode_features.h)"},
-          {"feature_size", r.model.feature_size},
-          {"fitted_on", "the real images of this class"},
-          {"k", r.model.k()},
-          {"k_rule", r.model.k_rule},
-          {"k_candidates", r.model.k_candidates},
-          {"silhouettes", r.model.silhouettes},
-          {"modes", modes},
-          {"missed_modes", c.missed_modes},
-          {"missed_rule", rule}};
+  nlohmann::json j = {{"feature_space", "mode features: head-masked contrast (depth profile, grey-level spread, line "
+                                        "polarity) and head shape, which keep contrast and plane (data/mode_features.h)"},
+                      {"fitted_on", "the real images of this class"},
+                      {"modes", modes},
+                      {"missed_modes", c.missed_modes},
+                      {"missed_rule", rule}};
+  j.update(data::mode_choice_to_json(r.model));
+  return j;
 }
 
 io::Image make_mode_grid(const torch::Tensor& real, const std::vector<int>& real_modes, const torch::Tensor& generated,
