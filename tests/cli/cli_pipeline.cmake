@@ -7,3 +7,7 @@ set_tests_properties(cli_pipeline PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIV
 add_test(NAME cli_pipeline_anatomy COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_pipeline_anatomy.sh
          $<TARGET_FILE:osgan_cli> ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(cli_pipeline_anatomy PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE" TIMEOUT 900)
+# --gan-seeds 2: a second GAN per class, classifiers per GAN seed, intervals over both.
+add_test(NAME cli_pipeline_gan_seeds COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_pipeline_gan_seeds.sh
+         $<TARGET_FILE:osgan_cli> ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(cli_pipeline_gan_seeds PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE" TIMEOUT 900)

@@ -69,6 +69,19 @@ contains "error names the corrupt file" "$tmp/err" "bad.png"
   --ssim-window 7 --json "$tmp/copies.json" -q >"$tmp/out" 2>"$tmp/err"; check "evaluate-images of copies" 0 $?
 [ "$(json "$tmp/copies.json" "j['memorisation']['share_above_threshold']")" = 1.0 ] && echo "ok: copies are flagged" \
   || { echo "FAIL: copies not flagged"; failures=$((failures + 1)); }
+# Each image's mode as a table beside the JSON: a copy falls in its original's mode, every image once per set.
+python3 - "$tmp/copies.modes.csv" "$tmp/copies.json" <<'PY' && echo "ok: mode assignments" \
+  || { echo "FAIL: mode assignments"; head -5 "$tmp/copies.modes.csv"; failures=$((failures + 1)); }
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+j = json.load(open(sys.argv[2]))
+real = {r["id"]: r["mode"] for r in rows if r["set"] == "real"}
+generated = {r["id"]: r["mode"] for r in rows if r["set"] == "generated"}
+assert len(real) == len(generated) == j["counts"]["real"] == j["counts"]["generated"] and len(rows) == 2 * len(real)
+assert real == generated, (real, generated)
+assert {int(m) for m in real.values()} <= set(range(j["modes"]["k"]))
+assert j["modes"]["assignment_file"] == sys.argv[1]
+PY
 # ... and lie on the real images' manifold and cover it: structure precision and recall 1 (each copy is at distance
 # 0 from its original), with no classifier needed; the synthetic toy set is scored there too.
 [ "$(json "$tmp/copies.json" "int(j['structure']['precision'] == 1 and j['structure']['recall'] == 1)")" = 1 ] \

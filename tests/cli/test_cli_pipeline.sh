@@ -78,6 +78,61 @@ PY
 grep -q 'Modes: does each contrast and plane get its share' "$work/run/report.html" && grep -q 'alt="modes of tumor' "$work/run/report.html" \
   || fail "the report has no per-class mode table and grid"
 grep -q 'Modes: contrast and plane' "$work/run/report.html" || fail "the report's audit has no mode shares"
+
+# The ratio sweep (study.ratios [0.25, 0.5], both filters): its classifiers, the table in metrics.json with both
+# ends of the sweep (0 = real, all = real_synthetic), the counts each point adds, and the same on the external set.
+python3 - "$work/run" <<'PY' || fail "the ratio sweep is not what was asked"
+import json, sys
+run = sys.argv[1]
+m = json.load(open(f"{run}/metrics.json"))
+study = json.load(open(f"{run}/study/study.json"))
+train = m["split"]["train"]
+for table in (m["classification"]["ratio"], m["external"]["other_site"]["ratio"]):
+    assert sorted(table) == ["0", "0.25", "0.5", "all"], sorted(table)
+    assert list(table["0"]) == ["none"] and list(table["all"]) == ["none"], table
+    assert table["0"]["none"]["delta_vs_real"]["auc"] == {"mean": 0.0, "ci95": [0.0, 0.0]}, table["0"]
+    for r in ("0.25", "0.5"):
+        assert sorted(table[r]) == ["nearest", "none"], table[r]
+        for f in ("none", "nearest"):
+            e = table[r][f]
+            assert e["protocol"] == f"real_synthetic_r{r}_{f}", e
+            for c in ("normal", "tumor"):  # round(ratio x the class's real training images)
+                assert e["synthetic_per_class"][c] == int(float(r) * train[c] + 0.5), (r, c, e)
+            for k in ("accuracy", "auc"):
+                assert len(e[k]["ci95"]) == 2 and len(e["delta_vs_real"][k]["ci95"]) == 2, e
+    assert table["all"]["none"]["synthetic_per_class"] == {"normal": 12, "tumor": 12}, table["all"]
+for f in ("none", "nearest"):  # each point's classifiers trained on the real images plus its generated ones
+    for seed in (1, 2):
+        r = json.load(open(f"{run}/study/real_synthetic_r0.5_{f}/seed_{seed}/run.json"))
+        n = sum(train.values()) + sum(int(0.5 * train[c] + 0.5) for c in ("normal", "tumor"))
+        assert r["config"]["train_images"] == n, (f, seed, r["config"]["train_images"], n)
+# The nearest filter chooses other images than the first ones (same count, other content).
+a = json.load(open(f"{run}/study/real_synthetic_r0.5_none/seed_1/run.json"))["config"]["train_sha256"]
+b = json.load(open(f"{run}/study/real_synthetic_r0.5_nearest/seed_1/run.json"))["config"]["train_sha256"]
+assert a != b, "the nearest filter chose the same images as no filter"
+# The main table keeps the five protocols; the sweep's points are not rows of it.
+assert "real_synthetic_r0.25_none" in study["classification"] and "real_synthetic_r0.25_none" in m["classification"]
+PY
+grep -q 'How many synthetic images' "$work/run/report.html" || fail "the report has no ratio sweep section"
+python3 - "$work/run/report.html" <<'PY' || fail "the ratio sweep's points are rows of the main protocol table"
+import sys
+html = open(sys.argv[1]).read()
+start = html.index('<section id="classification">')
+main_table = html[start:html.index("</section>", start)]
+assert '<div class="key">real_synthetic</div>' in main_table
+assert "real_synthetic_r0.25_none" not in main_table
+ratio = html[html.index('<section id="ratio">'):]
+assert '<div class="key">real_synthetic_r0.25_none</div>' in ratio
+PY
+
+# A ratio whose images the generated folders cannot hold is refused once the split is known, before any GAN.
+sed 's/^  ratios: .*/  ratios: [5]/' "$here/pipeline_tiny.yaml" >"$work/too_many.yaml"
+if "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/too_many" --config "$work/too_many.yaml" \
+    --threads 1 >"$work/too_many.log" 2>&1; then
+  fail "a ratio of 5 with 12 generated images per class was accepted"
+fi
+grep -q 'study.ratios: ratio 5 asks for' "$work/too_many.log" || { cat "$work/too_many.log"; fail "no one-line reason"; }
+[ ! -e "$work/too_many/gan" ] || fail "GANs were trained before the ratio was refused"
 grep -q '<section id="external">' "$work/run/report.html" && grep -q 'AUC, external' "$work/run/report.html" \
   || fail "the report has no external-validation table"
 
@@ -114,6 +169,7 @@ m = json.load(open(sys.argv[1]))
 assert set(m["external"]) == {"other_site", "third_site"}, list(m["external"])
 assert m["external_sets"]["third_site"]["images"] == 16
 assert len(m["external"]["third_site"]["real"]["auc"]["runs"]) == 2
+assert sorted(m["external"]["third_site"]["ratio"]) == ["0", "0.25", "0.5", "all"], m["external"]["third_site"].get("ratio")
 PY
 grep -q 'third_site' "$work/run/report.html" || fail "the report was not rebuilt with the new external set"
 

@@ -9,7 +9,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 python3 "$here/make_toy_discs.py" "$work/data" 12 5 64
 config() {  # the tiny pipeline with an anatomy stage of $1 steps and a one-protocol, one-seed study
-  sed 's/^gan:$/gan:\n  anatomy_steps: '"$1"'/; s/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [synthetic]/' \
+  sed 's/^gan:$/gan:\n  anatomy_steps: '"$1"'/; s/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [synthetic]/; /^  ratios:/d' \
     "$here/pipeline_tiny.yaml" >"$work/anatomy_$1.yaml"
   echo "$work/anatomy_$1.yaml"
 }

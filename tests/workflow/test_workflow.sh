@@ -86,7 +86,7 @@ snake "$work/local.yaml" --cores 2 >"$work/local.log" 2>&1 || { tail -40 "$work/
 same_metrics "$work/pipeline/run/metrics.json" "$work/local/run/metrics.json" "snakemake --cores 2"
 [ -s "$work/local/run/report.html" ] || fail "the workflow wrote no report.html"
 # Each study classifier was a job of its own.
-[ "$(ls "$work/local/run/stages" | grep -c '^study-.*-seed[0-9]*\.json$')" = 10 ] || fail "expected 10 study-run stages: $(ls "$work/local/run/stages")"
+[ "$(ls "$work/local/run/stages" | grep -c '^study-.*-seed[0-9]*\.json$')" = 18 ] || fail "expected 18 study-run stages (5 protocols and 4 ratio points, 2 seeds): $(ls "$work/local/run/stages")"
 # Every job forced again (what a user does after changing the data or the pipeline config): osgan finds each stage
 # up to date and skips it, so nothing is retrained and metrics.json stays the same.
 snake "$work/local.yaml" --cores 2 --forceall >"$work/forced.log" 2>&1 || { tail -40 "$work/forced.log"; fail "snakemake --forceall failed"; }

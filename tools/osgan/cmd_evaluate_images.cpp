@@ -10,13 +10,14 @@
 #include "osgan/runtime/device.h"
 #include "osgan/train/classifier_checkpoint.h"
 #include "osgan/train/classifier_data.h"
+#include "osgan/train/classifier_evaluation.h"
 
 namespace osgan::cli {
 namespace {
 
 struct Args {
   ComputeOptions compute;
-  std::string real, split, generated, class_name, features, json, mode_grid, mode_model;
+  std::string real, split, generated, class_name, features, json, mode_grid, mode_model, assignments;
   int image_size = 0;
   metrics::ImageQualityOptions quality;
 };
@@ -65,6 +66,18 @@ void run(Args& a) {
   report["real_source"] = real_description;
   report["generated_source"] = a.generated;
   report["feature_model"] = a.features;
+  // Each image's mode as a table (set,id,mode): what a user needs to pick one mode's images, e.g. to train a GAN on it.
+  const std::string assignments = a.assignments.empty() ? stem.string() + ".modes.csv" : a.assignments;
+  if (report.contains("modes") && report["modes"].contains("assignment")) {
+    std::string csv = "set,id,mode\n";
+    for (const auto& [set, images] : {std::pair<const char*, const LabelledImages*>{"real", &real}, {"generated", &generated}}) {
+      const auto& modes = report["modes"]["assignment"][set];
+      for (std::size_t i = 0; i < modes.size() && i < images->ids.size(); ++i)
+        csv += std::string(set) + "," + csv_field(images->ids[i]) + "," + std::to_string(modes[i].get<int>()) + "\n";
+    }
+    write_text_atomically(assignments, csv);
+    report["modes"]["assignment_file"] = assignments;
+  }
   write_text_atomically(a.json, report.dump(2) + "\n");
   std::cout << metrics::format_image_quality_summary(report);
   std::cout << "wrote " << a.json << "\n";
@@ -84,6 +97,8 @@ void register_evaluate_images(CLI::App& app) {
   cmd->add_option("--bins", args->quality.histogram_bins, "intensity histogram bins")->capture_default_str();
   cmd->add_option("--json", args->json, "output JSON")->required();
   cmd->add_option("--mode-grid", args->mode_grid, "per-mode grid, real | generated (default: beside --json, .mode_grid.png)");
+  cmd->add_option("--assignments", args->assignments, "each image's mode as CSV set,id,mode (default: beside --json, "
+                  ".modes.csv)");
   cmd->add_option("--mode-model", args->mode_model, "the real images' mode model (default: beside --json, .mode_model.json)");
   add_compute_options(cmd, args->compute);
   cmd->callback([args] { run(*args); });

@@ -12,6 +12,7 @@
 #include "osgan/core/log.h"
 #include "osgan/core/remove_tree.h"
 #include "osgan/pipeline/external_validation.h"
+#include "osgan/report/ratio_protocol.h"
 #include "osgan/report/html_report.h"
 
 namespace fs = std::filesystem;
@@ -63,6 +64,10 @@ void run(const Args& a) {
   if (fs::is_regular_file(metrics_file, ec)) {
     json m = json::parse(read_text_file(metrics_file));
     m["external"][name] = result["classification"];
+    const json study = json::parse(read_text_file(run_dir / "study" / "study.json"));
+    if (auto sweep = ratio_sweep_table(result["classification"], study.value("synthetic_per_class", json::object()));
+        !sweep.empty())
+      m["external"][name]["ratio"] = sweep;
     m["external_sets"][name] = external_set_summary(result);
     validation = m.value("classification", json::object());
     write_text_atomically(metrics_file, m.dump(2) + "\n");

@@ -26,6 +26,9 @@ void register_pipeline(CLI::App& app) {
   cmd->add_option("--external", options->external, "a labelled dataset from another source (repeatable): every "
                   "classifier of the study is evaluated on it; never used for training or selection");
   cmd->add_option("--force", options->force, "redo a stage even if up to date (audit, split, gan, gan-<class>, ...)");
+  cmd->add_option("--gan-seeds", options->gan_seeds_flag, "GANs per class, each with its own seed (default 1, or the "
+                  "config's study.gan_seeds): every protocol with generated images is trained on each GAN's images, "
+                  "and the intervals resample the GAN seeds too");
   cmd->add_flag("--sequential-gans", [options](std::int64_t) { options->gan_in_parallel = false; },
                 "on the CPU, train the classes' GANs one after the other in this process (default: at once, one "
                 "child process each)");

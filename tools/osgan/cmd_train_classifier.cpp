@@ -10,6 +10,7 @@
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
 #include "osgan/core/log.h"
+#include "osgan/pipeline/synthetic_filter.h"
 #include "osgan/runtime/device.h"
 #include "osgan/train/classifier_evaluation.h"
 #include "osgan/train/classifier_presets.h"
@@ -32,6 +33,8 @@ struct Args {
   ComputeOptions compute;
   std::string data, split, val_data, positive = "tumor", negative, out, backbone;
   std::vector<std::string> synthetic;  // CLASS=DIR
+  double synthetic_ratio = 0;          // > 0: per class, this many synthetic images per real training image
+  std::string synthetic_filter = "none";
   bool no_real = false, fine_tune_backbone = false;
 };
 
@@ -65,11 +68,12 @@ void run(Args& a) {
   preprocess.size = a.train.model.image_size;
 
   // Real training side (and the validation side when a split is given).
-  LabelledImages train, val;
+  LabelledImages train, val, real_side;
   std::string val_description = "none";
   std::string negative = a.negative;
   if (!a.data.empty()) {
     auto real_train = load_real_images({a.data, a.split, "train", a.positive}, preprocess);
+    real_side = real_train.images;
     negative = real_train.negative_class;
     if (!a.no_real) train = real_train.images;
     log_info("[data] training: " + (a.no_real ? std::string("no real images (--no-real)") : real_train.description));
@@ -93,7 +97,22 @@ void run(Args& a) {
       fail(ErrorCode::invalid_argument, "--synthetic \"" + spec + "\": expected CLASS=DIR with CLASS " + a.positive +
            " or " + negative);
     auto set = load_labelled_folder(dir, cls == a.positive ? 1 : 0, preprocess, "synthetic:" + dir);
-    log_info("[data] synthetic " + cls + ": " + std::to_string(set.size()) + " images from " + dir);
+    if (a.synthetic_ratio > 0) {  // the study's ratio sweep (ratio_protocol.h), against this class's real training side
+      if (real_side.size() == 0)
+        fail(ErrorCode::invalid_argument, "--synthetic-ratio: needs the real training images (--data)");
+      std::vector<int64_t> rows;
+      const float label = cls == a.positive ? 1.f : 0.f;
+      for (int64_t i = 0; i < real_side.size(); ++i)
+        if (real_side.labels[i].item<float>() == label) rows.push_back(i);
+      const auto count = static_cast<int64_t>(std::llround(a.synthetic_ratio * static_cast<double>(rows.size())));
+      try {
+        set = subset(set, select_synthetic(set.images, subset(real_side, rows).images, count, a.synthetic_filter));
+      } catch (const Error& e) {
+        fail(e.code(), "--synthetic " + spec + ": " + e.what());
+      }
+    }
+    log_info("[data] synthetic " + cls + ": " + std::to_string(set.size()) + " images from " + dir +
+             (a.synthetic_ratio > 0 ? " (filter " + a.synthetic_filter + ")" : ""));
     train = concat(train, set);
   }
   if (train.size() == 0)
@@ -141,6 +160,11 @@ void register_train_classifier(CLI::App& app) {
   cmd->add_option("--split", args->split, "split JSON: train on its train side, evaluate on its val side");
   cmd->add_option("--val-data", args->val_data, "a separate labelled dataset to evaluate on (instead of a split)");
   cmd->add_option("--synthetic", args->synthetic, "CLASS=DIR: a folder of synthetic images of CLASS (repeatable)");
+  cmd->add_option("--synthetic-ratio", args->synthetic_ratio, "per class, round(R x that class's real training images) "
+                  "of its --synthetic images (0: all of them)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--synthetic-filter", args->synthetic_filter, "with --synthetic-ratio, which images: none (the first "
+                  "in file order) or nearest (nearest to the class's real training images in the structure space)")
+      ->check(CLI::IsMember({"none", "nearest"}));
   cmd->add_flag("--no-real", args->no_real, "do not train on the real training images (synthetic only)");
   cmd->add_option("--positive", args->positive, "the positive class")->capture_default_str();
   cmd->add_option("--negative", args->negative, "the negative class name when no dataset gives it (default normal)");

@@ -90,6 +90,7 @@ nlohmann::json near_twins_at_real_count(const torch::Tensor& real, const torch::
 nlohmann::json mode_section(const torch::Tensor& real, const torch::Tensor& generated, const ImageQualityOptions& o) {
   const ModeReport r = compute_mode_report(real, generated, o.modes);
   nlohmann::json j = to_json(r, o.modes);
+  j["assignment"] = {{"real", r.real_modes}, {"generated", r.generated_modes}};  // each image's mode, in input order
   j["model_file"] = nullptr;
   j["grid"] = nullptr;
   if (!o.mode_model_path.empty()) {

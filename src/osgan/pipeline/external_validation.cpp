@@ -44,9 +44,13 @@ std::vector<ModelRef> list_study_models(const fs::path& study_dir) {
       if (study.at("classification").contains(name)) protocols.push_back(name);
     for (const auto& [name, v] : study.at("classification").items())
       if (std::find(protocols.begin(), protocols.end(), name) == protocols.end()) protocols.push_back(name);
-    for (const auto& protocol : protocols)
-      for (auto seed : study.at("classification").at(protocol).at("seeds").get<std::vector<std::uint64_t>>())
-        models.push_back({protocol, seed, study_dir / protocol / ("seed_" + std::to_string(seed)) / "model"});
+    for (const auto& protocol : protocols) {
+      const json& entry = study.at("classification").at(protocol);
+      const auto gans = entry.contains("gan_seeds") ? entry.at("gan_seeds").get<std::vector<int>>() : std::vector<int>{0};
+      for (int gan : gans)
+        for (auto seed : entry.at("seeds").get<std::vector<std::uint64_t>>())
+          models.push_back({protocol, seed, study_dir / study_run_folder(protocol, gan, seed) / "model", gan});
+    }
   } catch (const json::exception& e) {
     fail(ErrorCode::bad_format, study_file.string() + ": not a study.json written by osgan (" + std::string(e.what()) + ")");
   }
@@ -137,15 +141,18 @@ json evaluate_models(const ModelEvaluationOptions& o) {
     StudyRun run;
     run.protocol = ref.protocol;
     run.seed = ref.seed;
+    run.gan = ref.gan;
     run.probabilities.assign(probabilities.data_ptr<double>(), probabilities.data_ptr<double>() + probabilities.numel());
     runs.push_back(run);
     if (!o.out_dir.empty()) {
-      const fs::path folder = o.out_dir / ref.protocol / ("seed_" + std::to_string(ref.seed));
+      const fs::path folder = o.out_dir / study_run_folder(ref.protocol, ref.gan, ref.seed);
       fs::create_directories(folder);
       write_predictions_csv(folder / "predictions.csv", set, probabilities, positive, negative);
     }
     models.push_back({{"protocol", ref.protocol}, {"seed", ref.seed}, {"folder", ref.folder.string()}});
-    log_info("evaluate: " + o.set_name + ": " + ref.protocol + " seed " + std::to_string(ref.seed) + " done");
+    if (ref.gan > 1) models.back()["gan"] = ref.gan;
+    log_info("evaluate: " + o.set_name + ": " + ref.protocol + (ref.gan > 1 ? " gan " + std::to_string(ref.gan) : "") +
+             " seed " + std::to_string(ref.seed) + " done");
   }
   const auto positives = std::count(labels.begin(), labels.end(), 1);
   if (positives == 0 || positives == static_cast<long>(labels.size()))

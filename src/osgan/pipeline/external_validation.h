@@ -25,6 +25,7 @@ struct ModelRef {
   std::string protocol;
   std::uint64_t seed = 0;
   std::filesystem::path folder;  // written by save_classifier
+  int gan = 0;                   // the GAN seed of a study run (study.h: StudyRun::gan); 0 when none
 };
 
 // Every classifier a study kept: study.json's protocols x seeds, in the study's order. Throws osgan::Error when

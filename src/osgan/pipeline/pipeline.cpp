@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <yaml-cpp/yaml.h>
@@ -27,6 +28,7 @@
 #include "osgan/io/png_writer.h"
 #include "osgan/pipeline/external_validation.h"
 #include "osgan/pipeline/parallel_gan_training.h"
+#include "osgan/report/ratio_protocol.h"
 #include "osgan/pipeline/stage_plan.h"
 #include "osgan/metrics/image_quality_report.h"
 #include "osgan/report/html_report.h"
@@ -68,6 +70,9 @@ void apply_study_preset(const std::string& preset, const std::string& classifier
   study.classifier = classifier_preset(!classifier_recipe.empty() ? classifier_recipe : paper ? "seed-resnet152v2" : "cpu");
   study.seeds = paper ? std::vector<std::uint64_t>{1, 2, 3, 4, 5} : std::vector<std::uint64_t>{1, 2, 3};
   study.bootstrap_resamples = paper ? 2000 : 1000;
+  // The ratio sweep costs about a third of the study on the cpu preset (classifiers on 1.25x to 2x the real images);
+  // smoke keeps its minute and sweeps only when a config asks.
+  study.ratios = preset == "smoke" ? std::vector<double>{} : std::vector<double>{0.25, 0.5, 1};
 }
 
 // The GAN schedule of each preset beyond train-gan's: cpu first trains an anatomy stage of 5,000 steps on both
@@ -162,6 +167,9 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
       read_key(n, "protocols", o.study.protocols, source, "study");
       read_key(n, "bootstrap", o.study.bootstrap_resamples, source, "study");
       read_key(n, "positive_class", o.study.positive_class, source, "study");
+      read_key(n, "ratios", o.study.ratios, source, "study");
+      read_key(n, "ratio_filters", o.study.ratio_filters, source, "study");
+      read_key(n, "gan_seeds", o.gan_seeds, source, "study");
     }
   } catch (const YAML::Exception& e) {  // anything yaml-cpp meets that the checks above did not foresee
     fail(ErrorCode::bad_format, source + ": " + one_line(e.what()));
@@ -382,8 +390,32 @@ std::vector<PlannedStage> plan_of(const PipelineOptions& o, const RunInputs& in)
   p.anatomy = o.anatomy_steps > 0;
   p.protocols = o.study.protocols;
   p.seeds = o.study.seeds;
+  p.gan_seeds = o.gan_seeds;
   for (const auto& set : in.external_sets) p.external_sets.push_back(set.first);
   return plan_pipeline_stages(p);
+}
+
+}  // namespace
+
+namespace {
+
+// The largest ratio of the sweep must find its images among each class's generated ones: checked once the split is
+// known, before any GAN trains, so a config that cannot run fails in seconds instead of after the GANs.
+void check_ratio_sweep_fits(const PipelineOptions& o, const data::Dataset& dataset, const data::Split& split) {
+  for (const auto& protocol : o.study.protocols) {
+    const auto point = parse_ratio_protocol(protocol);
+    if (!point) continue;
+    for (const auto& cls : dataset.classes) {
+      const auto real = data::select_samples(dataset, split, data::Side::train, cls).size();
+      const auto wanted = std::llround(point->ratio * static_cast<double>(real));
+      std::ostringstream ratio;
+      ratio << point->ratio;
+      if (wanted > o.generate_count)
+        fail(ErrorCode::invalid_argument, "study.ratios: ratio " + ratio.str() + " asks for " +
+             std::to_string(wanted) + " generated " + cls + " images (" + std::to_string(real) + " real training "
+             "images), but generate.count is " + std::to_string(o.generate_count) + ": lower the ratio or raise the count");
+    }
+  }
 }
 
 }  // namespace
@@ -409,9 +441,16 @@ void resolve_pipeline_options(PipelineOptions& o) {
   o.gan.quiet = o.quiet;
   o.study.classifier.device = o.device;
   o.study.classifier.model.image_size = o.gan.gan.image_size;
+  for (const auto& name : ratio_protocol_names(o.study.ratios, o.study.ratio_filters))
+    if (std::find(o.study.protocols.begin(), o.study.protocols.end(), name) == o.study.protocols.end())
+      o.study.protocols.push_back(name);
   if (!(o.val_fraction > 0 && o.val_fraction < 1))
     fail(ErrorCode::invalid_argument, "split.val_fraction: expected a value in (0, 1), got " + std::to_string(o.val_fraction));
   if (o.generate_count < 1) fail(ErrorCode::invalid_argument, "generate.count: expected at least 1");
+  if (o.gan_seeds_flag >= 0) o.gan_seeds = o.gan_seeds_flag;
+  if (o.gan_seeds < 1 || o.gan_seeds > 100)
+    fail(ErrorCode::invalid_argument, "--gan-seeds (study.gan_seeds): expected 1 to 100 GANs per class, got " +
+         std::to_string(o.gan_seeds));
   if (o.anatomy_steps < 0)
     fail(ErrorCode::invalid_argument, "gan.anatomy_steps: expected 0 (off) or more, got " + std::to_string(o.anatomy_steps));
 }
@@ -436,6 +475,7 @@ json run_pipeline(PipelineOptions o) {
                         "# osgan pipeline, resolved configuration (preset " + o.preset + ")\ndata: \"" +
                         o.data.string() + "\"\nseed: " + std::to_string(o.seed) + "\nval_fraction: " +
                         std::to_string(o.val_fraction) + "\ngenerate_count: " + std::to_string(o.generate_count) +
+                        "\ngan_seeds: " + std::to_string(o.gan_seeds) +
                         "\nclassifier: " + to_json(o.study.classifier).dump() + "\nexternal: " + [&] {
                           json list = json::array();
                           for (const auto& e : o.external) list.push_back(e.string());
@@ -481,6 +521,7 @@ json run_pipeline(PipelineOptions o) {
   if (stages.target_done()) return json::object();
   if (stages.targeting()) stages.require("split");  // every later stage reads the split
   const auto split = data::read_split(split_file);
+  check_ratio_sweep_fits(o, dataset, split);
 
   // 3a. Optional anatomy stage: one GAN on the training side of every class, which each class's GAN fine-tunes.
   // Only training images: the held-out side stays out of every GAN.
@@ -511,23 +552,33 @@ json run_pipeline(PipelineOptions o) {
   std::map<std::string, std::string> gan_fp;
   std::vector<StageRunner::Started> gan_stages;
   std::vector<GanJob> gan_jobs;
-  auto class_gan_options = [&](const std::string& cls) {
+  // With --gan-seeds N, each class has N GANs that differ only in their seed (gan_run_name: "tumor", "tumor-gan2").
+  // The anatomy stage is shared by all of them, so the GAN seeds' spread leaves out that stage's own variance.
+  struct ClassGan {
+    std::string cls, name;  // name: the folder under gan/ and generated/
+    int gan = 1;
+  };
+  std::vector<ClassGan> class_gans;
+  for (int gan = 1; gan <= o.gan_seeds; ++gan)
+    for (const auto& cls : dataset.classes) class_gans.push_back({cls, gan_run_name(cls, gan), gan});
+  auto class_gan_options = [&](const ClassGan& c) {
     GanTrainOptions g = o.gan;
     g.data_dir = o.data.string();
-    g.class_name = cls;
+    g.class_name = c.cls;
     g.split_file = split_file.string();
-    g.out_dir = (o.out_dir / "gan" / cls).string();
-    g.seed = class_seed(o.seed, cls);
+    g.out_dir = (o.out_dir / "gan" / c.name).string();
+    g.seed = class_seed(o.seed, c.name);
     if (anatomy) g.init_from = anatomy_checkpoint.string();
     return g;
   };
-  for (const auto& cls : dataset.classes) {
-    GanTrainOptions g = class_gan_options(cls);
+  std::vector<ClassGan> trained;
+  for (const auto& c : class_gans) {
+    GanTrainOptions g = class_gan_options(c);
     json inputs = {{"split", split_fp}, {"options", to_yaml(fingerprint_view(g))}};
     if (anatomy) inputs["anatomy"] = anatomy_fp;
-    std::vector<std::string> outputs = {"gan/" + cls + "/checkpoints/latest.pt", "gan/" + cls + "/summary.json"};
+    std::vector<std::string> outputs = {"gan/" + c.name + "/checkpoints/latest.pt", "gan/" + c.name + "/summary.json"};
     for (const auto& path : snapshot_checkpoints(g)) outputs.push_back(relative_to(path, o.out_dir));
-    auto started = stages.begin("gan-" + cls, inputs, outputs, gan_fp[cls]);
+    auto started = stages.begin("gan-" + c.name, inputs, outputs, gan_fp[c.name]);
     if (!started) continue;
     if (started->resuming && fs::exists(fs::path(g.out_dir) / "checkpoints" / "latest.pt", ec)) {
       g.resume = true;
@@ -535,7 +586,8 @@ json run_pipeline(PipelineOptions o) {
       remove_tree(g.out_dir);  // a run with another config, or a forced redo
     }
     gan_stages.push_back(*started);
-    gan_jobs.push_back({cls, g});
+    gan_jobs.push_back({c.name, g});
+    trained.push_back(c);
   }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int total_threads = o.threads > 0 ? o.threads : cores;
@@ -551,11 +603,10 @@ json run_pipeline(PipelineOptions o) {
   }
   for (std::size_t i = 0; i < gan_jobs.size(); ++i) {
     if (!gan_failures[i].empty()) continue;
-    const auto& cls = gan_jobs[i].label;
     // A grid of real training images to show beside the generated ones.
-    auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, cls));
+    auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, trained[i].cls));
     const auto n = std::min<int64_t>(real.size(0), 36);
-    io::write_png_grey8(o.out_dir / "gan" / cls / "real_grid.png", make_image_grid(real.slice(0, 0, n)));
+    io::write_png_grey8(o.out_dir / "gan" / trained[i].name / "real_grid.png", make_image_grid(real.slice(0, 0, n)));
     stages.finish(gan_stages[i]);
   }
   for (const auto& failure : gan_failures)
@@ -564,15 +615,15 @@ json run_pipeline(PipelineOptions o) {
 
   // 4. Generate the synthetic images (EMA generator).
   std::map<std::string, std::string> gen_fp;
-  for (const auto& cls : dataset.classes) {
+  for (const auto& c : class_gans) {
     GenerateOptions gen;
-    gen.checkpoints = snapshot_checkpoints(class_gan_options(cls));  // the last step's, or the run's snapshots
+    gen.checkpoints = snapshot_checkpoints(class_gan_options(c));  // the last step's, or the run's snapshots
     gen.count = o.generate_count;
-    gen.out_dir = o.out_dir / "generated" / cls;
-    gen.seed = class_seed(o.seed, cls);
+    gen.out_dir = o.out_dir / "generated" / c.name;
+    gen.seed = class_seed(o.seed, c.name);
     gen.device = o.device;
-    gen_fp[cls] = stages.run("generate-" + cls, {{"gan", gan_fp[cls]}, {"count", gen.count}, {"seed", gen.seed}},
-                             {"generated/" + cls + "/preview/grid.png"}, [&](bool) {
+    gen_fp[c.name] = stages.run("generate-" + c.name, {{"gan", gan_fp[c.name]}, {"count", gen.count}, {"seed", gen.seed}},
+                                {"generated/" + c.name + "/preview/grid.png"}, [&](bool) {
       remove_tree(gen.out_dir);
       generate_images(gen);
     });
@@ -584,7 +635,8 @@ json run_pipeline(PipelineOptions o) {
   study.data = o.data;
   study.split = split_file;
   study.out_dir = o.out_dir / "study";
-  for (const auto& cls : dataset.classes) study.synthetic[cls] = o.out_dir / "generated" / cls;
+  study.synthetic.assign(o.gan_seeds, {});
+  for (const auto& c : class_gans) study.synthetic[c.gan - 1][c.cls] = o.out_dir / "generated" / c.name;
   // "synthetic_reading": generated PNGs are read back as the generator's output; runs whose study read them through
   // the real images' percentile scaling (before this key existed) are recomputed, and so are the stages after it.
   json study_inputs = {{"split", split_fp}, {"generated", gen_fp}, {"classifier", to_json(study.classifier)},
@@ -595,21 +647,25 @@ json run_pipeline(PipelineOptions o) {
   // trains them all inside the study stage.
   if (stages.targeting()) {
     for (const auto& protocol : study.protocols) {
-      for (auto seed : study.seeds) {
-        const bool synthetic = protocol.find("synthetic") != std::string::npos;
-        const json inputs = {{"split", split_fp}, {"generated", synthetic ? json(gen_fp) : json()},
-                             {"classifier", to_json(study.classifier)}, {"protocol", protocol}, {"seed", seed},
-                             {"synthetic_reading", "generator-output"}};
-        const std::string run = "study/" + protocol + "/seed_" + std::to_string(seed);
-        stages.run(study_run_stage_name(protocol, seed), inputs, {run + "/run.json", run + "/model/classifier.json"},
-                   [&](bool) {
-          StudyOptions one = study;
-          one.protocols = {protocol};
-          one.seeds = {seed};
-          one.write_summary = false;
-          run_study(one, preprocess);
-        });
-        if (stages.target_done()) return json::object();
+      const bool synthetic = protocol.find("synthetic") != std::string::npos;
+      for (int gan = synthetic ? 1 : 0; gan <= (synthetic ? o.gan_seeds : 0); ++gan) {
+        for (auto seed : study.seeds) {
+          json inputs = {{"split", split_fp}, {"generated", synthetic ? json(gen_fp) : json()},
+                         {"classifier", to_json(study.classifier)}, {"protocol", protocol}, {"seed", seed},
+                         {"synthetic_reading", "generator-output"}};
+          if (gan > 1) inputs["gan"] = gan;
+          const std::string run = "study/" + study_run_folder(protocol, gan, seed).generic_string();
+          stages.run(study_run_stage_name(protocol, seed, gan), inputs, {run + "/run.json", run + "/model/classifier.json"},
+                     [&](bool) {
+            StudyOptions one = study;
+            one.protocols = {protocol};
+            one.seeds = {seed};
+            if (gan > 0) one.gans = {gan};
+            one.write_summary = false;
+            run_study(one, preprocess);
+          });
+          if (stages.target_done()) return json::object();
+        }
       }
     }
   }
@@ -808,9 +864,14 @@ json run_pipeline(PipelineOptions o) {
   }
   const json study_json = json::parse(read_text_file(study.out_dir / "study.json"));
   m["classification"] = study_json["classification"];
+  const json synthetic_per_class = study_json.value("synthetic_per_class", json::object());
+  if (auto sweep = ratio_sweep_table(study_json["classification"], synthetic_per_class); !sweep.empty())
+    m["classification"]["ratio"] = sweep;
   for (const auto& [name, folder] : external_sets) {
     const json e = json::parse(read_text_file(o.out_dir / "external" / name / "results.json"));
     m["external"][name] = e["classification"];
+    if (auto sweep = ratio_sweep_table(e["classification"], synthetic_per_class); !sweep.empty())
+      m["external"][name]["ratio"] = sweep;
     m["external_sets"][name] = external_set_summary(e);
   }
   // Sets added later by evaluate-study stay while they were evaluated with this study's classifiers.
@@ -829,6 +890,8 @@ json run_pipeline(PipelineOptions o) {
       }
       const json set = external_set_summary(e);
       m["external"][name] = e.at("classification");
+      if (auto sweep = ratio_sweep_table(e["classification"], synthetic_per_class); !sweep.empty())
+        m["external"][name]["ratio"] = sweep;
       m["external_sets"][name] = set;
     } catch (const std::exception& error) {  // a damaged leftover must not fail the run at its last step
       log_warning(results.string() + ": unreadable (" + one_line(error.what()) + "), left out of metrics.json; to redo "
@@ -836,7 +899,7 @@ json run_pipeline(PipelineOptions o) {
     }
   }
   m["classification_positive_class"] = study.positive_class;
-  m["study"] = {{"seeds", study.seeds}, {"interval_method", study_json["interval_method"]},
+  m["study"] = {{"seeds", study.seeds}, {"gan_seeds", o.gan_seeds}, {"interval_method", study_json["interval_method"]},
                 {"validation_images", study_json["validation_images"]}, {"classifier", to_json(study.classifier)}};
   char host[256] = {0};
   gethostname(host, sizeof host - 1);

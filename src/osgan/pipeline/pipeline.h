@@ -45,6 +45,10 @@ struct PipelineOptions {
   // 6,000 per class, generating from 5 snapshots of each: gan.snapshots); smoke and paper: 0.
   int anatomy_steps = 0;
   int generate_count = 700;       // per class (seed.md, BrainGAN)
+  // GANs per class, each with its own seed (--gan-seeds, config study.gan_seeds): the study trains every protocol
+  // with generated images once per GAN seed, and its intervals resample the GAN seeds too. 1 in every preset.
+  int gan_seeds = 1;
+  int gan_seeds_flag = -1;        // --gan-seeds as given (-1: not given); it wins over the config file
   StudyOptions study;             // data, split, synthetic and out_dir are set by the pipeline
 };
 

@@ -9,8 +9,10 @@ namespace {
 bool uses_generated_images(const std::string& protocol) { return protocol.find("synthetic") != std::string::npos; }
 }  // namespace
 
-std::string study_run_stage_name(const std::string& protocol, std::uint64_t seed) {
-  return "study-" + protocol + "-seed" + std::to_string(seed);
+std::string gan_run_name(const std::string& cls, int gan) { return gan > 1 ? cls + "-gan" + std::to_string(gan) : cls; }
+
+std::string study_run_stage_name(const std::string& protocol, std::uint64_t seed, int gan) {
+  return "study-" + protocol + (gan > 1 ? "-gan" + std::to_string(gan) : "") + "-seed" + std::to_string(seed);
 }
 
 std::vector<PlannedStage> plan_pipeline_stages(const StagePlanInputs& in) {
@@ -19,23 +21,30 @@ std::vector<PlannedStage> plan_pipeline_stages(const StagePlanInputs& in) {
   plan.push_back({"split", "split", {"audit"}});
   if (in.anatomy) plan.push_back({"gan-_anatomy", "gan", {"split"}});
   std::vector<std::string> all_generated;
-  for (const auto& cls : in.classes) {
-    std::vector<std::string> needs = {"split"};
-    if (in.anatomy) needs.push_back("gan-_anatomy");
-    plan.push_back({"gan-" + cls, "gan", needs});
-  }
-  for (const auto& cls : in.classes) {
-    plan.push_back({"generate-" + cls, "generate", {"gan-" + cls}});
-    all_generated.push_back("generate-" + cls);
-  }
+  for (int gan = 1; gan <= in.gan_seeds; ++gan)
+    for (const auto& cls : in.classes) {
+      std::vector<std::string> needs = {"split"};
+      if (in.anatomy) needs.push_back("gan-_anatomy");
+      plan.push_back({"gan-" + gan_run_name(cls, gan), "gan", needs});
+    }
+  for (int gan = 1; gan <= in.gan_seeds; ++gan)
+    for (const auto& cls : in.classes) {
+      const auto name = gan_run_name(cls, gan);
+      plan.push_back({"generate-" + name, "generate", {"gan-" + name}});
+      all_generated.push_back("generate-" + name);
+    }
   std::vector<std::string> study_needs = {"split"};
   study_needs.insert(study_needs.end(), all_generated.begin(), all_generated.end());
   for (const auto& protocol : in.protocols) {
-    for (auto seed : in.seeds) {
-      std::vector<std::string> needs = {"split"};
-      if (uses_generated_images(protocol)) needs.insert(needs.end(), all_generated.begin(), all_generated.end());
-      plan.push_back({study_run_stage_name(protocol, seed), "study-run", needs});
-      study_needs.push_back(plan.back().name);
+    const bool generated = uses_generated_images(protocol);
+    for (int gan = generated ? 1 : 0; gan <= (generated ? in.gan_seeds : 0); ++gan) {
+      for (auto seed : in.seeds) {
+        std::vector<std::string> needs = {"split"};
+        for (const auto& cls : in.classes)
+          if (generated) needs.push_back("generate-" + gan_run_name(cls, gan));
+        plan.push_back({study_run_stage_name(protocol, seed, gan), "study-run", needs});
+        study_needs.push_back(plan.back().name);
+      }
     }
   }
   plan.push_back({"study", "study", study_needs});

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <tuple>
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
@@ -12,6 +13,8 @@
 #include "osgan/core/log.h"
 #include "osgan/data/split.h"
 #include "osgan/metrics/classification.h"
+#include "osgan/report/ratio_protocol.h"
+#include "osgan/pipeline/synthetic_filter.h"
 #include "osgan/runtime/device.h"
 #include "osgan/train/classifier_checkpoint.h"
 #include "osgan/train/classifier_evaluation.h"
@@ -91,6 +94,11 @@ json nan_to_null(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
 
 }  // namespace
 
+fs::path study_run_folder(const std::string& protocol, int gan, std::uint64_t seed) {
+  const std::string run = "seed_" + std::to_string(seed);
+  return fs::path(protocol) / (gan > 1 ? "gan" + std::to_string(gan) + "_" + run : run);
+}
+
 std::vector<std::string> study_protocol_names() {
   return {"real", "real_classical", "synthetic", "real_synthetic", "real_synthetic_classical"};
 }
@@ -106,9 +114,29 @@ json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>
            std::to_string(r.probabilities.size()) + " predictions, expected " + std::to_string(n));
     by_protocol[r.protocol].push_back(&r);
   }
-  // Runs in seed order: the "runs" lists follow "seeds", and the bootstrap pairs runs by seed across protocols.
+  // Runs in GAN-seed, then seed order: the "runs" lists follow "seeds" (within each GAN seed), and the bootstrap
+  // pairs runs by seed across protocols.
   for (auto& [protocol, rs] : by_protocol)
-    std::sort(rs.begin(), rs.end(), [](const StudyRun* a, const StudyRun* b) { return a->seed < b->seed; });
+    std::sort(rs.begin(), rs.end(), [](const StudyRun* a, const StudyRun* b) {
+      return std::tie(a->gan, a->seed) < std::tie(b->gan, b->seed);
+    });
+  // Each protocol's runs as a grid: one row per GAN seed (a single row without generated images), one column per
+  // classifier seed; every row must have the same seeds.
+  std::map<std::string, std::vector<std::vector<const StudyRun*>>> grid;
+  for (const auto& [protocol, rs] : by_protocol) {
+    auto& rows = grid[protocol];
+    for (const auto* r : rs) {
+      if (rows.empty() || rows.back().front()->gan != r->gan) rows.emplace_back();
+      rows.back().push_back(r);
+    }
+    for (const auto& row : rows) {
+      bool same = row.size() == rows.front().size();
+      for (std::size_t k = 0; same && k < row.size(); ++k) same = row[k]->seed == rows.front()[k]->seed;
+      if (!same)
+        fail(ErrorCode::invalid_argument, "summarize_study: protocol " + protocol + " has other classifier seeds for "
+             "GAN seed " + std::to_string(row.front()->gan) + " than for GAN seed " + std::to_string(rows.front().front()->gan));
+    }
+  }
   std::vector<std::size_t> all(n);
   std::iota(all.begin(), all.end(), 0);
 
@@ -121,9 +149,10 @@ json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>
         per_run[protocol][name].push_back(value);
   }
 
-  // Two-level bootstrap: resample the validation images and the runs. Both are shared by the protocols within
-  // one resample, which pairs the differences against "real": the same images, and the same classifier seeds (run
-  // k of every protocol with the same seed list starts from the same initial weights and data order).
+  // Two-level bootstrap (three with several GAN seeds): resample the validation images, the GAN seeds and the
+  // classifier seeds. Each level is shared by the protocols within one resample, which pairs the differences against
+  // "real": the same images, and the same classifier seeds (run k of every protocol with the same seed list starts
+  // from the same initial weights and data order). With one GAN seed nothing is drawn for that level.
   std::mt19937_64 rng(seed);
   std::map<std::string, std::map<std::string, std::vector<double>>> boot;        // protocol -> metric -> samples
   std::map<std::string, std::map<std::string, std::vector<double>>> boot_delta;  // vs real
@@ -133,18 +162,29 @@ json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>
     for (auto& i : idx) i = pick_image(rng);
     std::map<std::string, std::map<std::string, double>> means;
     std::map<std::vector<std::uint64_t>, std::vector<std::size_t>> picks_by_seeds;  // seed list -> drawn positions
-    for (const auto& [protocol, rs] : by_protocol) {
+    std::map<std::size_t, std::vector<std::size_t>> picks_by_gans;                   // GAN seed count -> drawn rows
+    for (const auto& [protocol, rows] : grid) {
       std::vector<std::uint64_t> seeds;
-      for (const auto* r : rs) seeds.push_back(r->seed);
+      for (const auto* r : rows.front()) seeds.push_back(r->seed);
       auto [drawn, first_time] = picks_by_seeds.try_emplace(seeds);
       if (first_time) {
-        std::uniform_int_distribution<std::size_t> pick_run(0, rs.size() - 1);
-        for (std::size_t k = 0; k < rs.size(); ++k) drawn->second.push_back(pick_run(rng));
+        std::uniform_int_distribution<std::size_t> pick_run(0, seeds.size() - 1);
+        for (std::size_t k = 0; k < seeds.size(); ++k) drawn->second.push_back(pick_run(rng));
+      }
+      std::vector<std::size_t> gan_rows = {0};
+      if (rows.size() > 1) {
+        auto [drawn_gans, first] = picks_by_gans.try_emplace(rows.size());
+        if (first) {
+          std::uniform_int_distribution<std::size_t> pick_gan(0, rows.size() - 1);
+          for (std::size_t g = 0; g < rows.size(); ++g) drawn_gans->second.push_back(pick_gan(rng));
+        }
+        gan_rows = drawn_gans->second;
       }
       std::map<std::string, std::vector<double>> values;
-      for (auto k : drawn->second)
-        for (const auto& [name, v] : run_metrics(rs[k]->probabilities, labels, idx, threshold))
-          values[name].push_back(v);
+      for (auto g : gan_rows)
+        for (auto k : drawn->second)
+          for (const auto& [name, v] : run_metrics(rows[g][k]->probabilities, labels, idx, threshold))
+            values[name].push_back(v);
       for (const auto& [name, vs] : values) {
         means[protocol][name] = mean_of(vs);
         boot[protocol][name].push_back(means[protocol][name]);
@@ -179,7 +219,11 @@ json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>
     p["confusion"] = {{"tp", cm.tp}, {"fp", cm.fp}, {"tn", cm.tn}, {"fn", cm.fn}, {"seed", first->seed}};
     p["train_images"] = first->train_images;
     p["seeds"] = json::array();
-    for (const auto* r : by_protocol[protocol]) p["seeds"].push_back(r->seed);
+    for (const auto* r : grid[protocol].front()) p["seeds"].push_back(r->seed);
+    if (grid[protocol].size() > 1) {  // every classifier seed once per GAN seed: "runs" lists them GAN seed by GAN seed
+      p["gan_seeds"] = json::array();
+      for (const auto& row : grid[protocol]) p["gan_seeds"].push_back(row.front()->gan);
+    }
     out[protocol] = p;
   }
   return out;
@@ -188,9 +232,9 @@ json summarize_study(const std::vector<int>& labels, const std::vector<StudyRun>
 json run_study(const StudyOptions& options, const data::PreprocessOptions& preprocess) {
   for (const auto& p : options.protocols) {
     const auto names = study_protocol_names();
-    if (std::find(names.begin(), names.end(), p) == names.end())
+    if (std::find(names.begin(), names.end(), p) == names.end() && !parse_ratio_protocol(p))
       fail(ErrorCode::invalid_argument, "study: unknown protocol \"" + p + "\" (known: real, real_classical, synthetic, "
-           "real_synthetic, real_synthetic_classical)");
+           "real_synthetic, real_synthetic_classical, and real_synthetic_r<ratio>_<none|nearest>)");
   }
   if (options.seeds.empty()) fail(ErrorCode::invalid_argument, "study: expected at least one seed");
 
@@ -204,17 +248,54 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
                                          options.positive_class);
   const std::string negative_class =
       dataset.classes[0] == options.positive_class ? dataset.classes[1] : dataset.classes[0];
+  const std::vector<std::string> classes = {negative_class, options.positive_class};
 
-  LabelledImages synthetic;
+  // Each class's generated images (its pool) per GAN seed, and all of them together for the standard protocols.
   const bool need_synthetic = std::any_of(options.protocols.begin(), options.protocols.end(), uses_synthetic);
-  if (need_synthetic) {
-    for (const auto& cls : {negative_class, options.positive_class}) {
-      auto it = options.synthetic.find(cls);
-      if (it == options.synthetic.end())
+  const int gan_seeds = need_synthetic ? static_cast<int>(options.synthetic.size()) : 0;
+  if (need_synthetic && gan_seeds == 0) fail(ErrorCode::invalid_argument, "study: no synthetic image folders");
+  std::vector<std::map<std::string, LabelledImages>> pool(gan_seeds);
+  std::vector<LabelledImages> synthetic(gan_seeds);
+  for (int g = 0; g < gan_seeds; ++g) {
+    for (const auto& cls : classes) {
+      auto it = options.synthetic[g].find(cls);
+      if (it == options.synthetic[g].end())
         fail(ErrorCode::invalid_argument, "study: no synthetic image folder for class \"" + cls + "\"");
-      synthetic = concat(synthetic, load_labelled_folder(it->second, cls == options.positive_class ? 1 : 0, preprocess,
-                                                         "synthetic:" + cls));
+      pool[g][cls] = load_labelled_folder(it->second, cls == options.positive_class ? 1 : 0, preprocess, "synthetic:" + cls);
+      synthetic[g] = concat(synthetic[g], pool[g][cls]);
     }
+  }
+  // The generated images each protocol adds per GAN seed: all of them, none, or a point of the ratio sweep's choice.
+  std::vector<std::map<std::string, LabelledImages>> added(gan_seeds);
+  json synthetic_per_class = json::object();
+  for (const auto& protocol : options.protocols) {
+    json counts = json::object();
+    for (const auto& cls : classes) counts[cls] = 0;
+    for (int g = 0; g < gan_seeds; ++g) {
+      if (const auto point = parse_ratio_protocol(protocol)) {
+        LabelledImages chosen;
+        for (const auto& cls : classes) {
+          const float label = cls == options.positive_class ? 1.f : 0.f;
+          std::vector<int64_t> rows;
+          for (int64_t i = 0; i < train_real.size(); ++i)
+            if (train_real.labels[i].item<float>() == label) rows.push_back(i);
+          const auto real_of_class = subset(train_real, rows);
+          const auto count = static_cast<int64_t>(std::llround(point->ratio * static_cast<double>(rows.size())));
+          try {
+            chosen = concat(chosen, subset(pool[g][cls], select_synthetic(pool[g][cls].images, real_of_class.images,
+                                                                          count, point->filter)));
+          } catch (const Error& e) {
+            fail(e.code(), "study: " + protocol + ", class \"" + cls + "\": " + e.what());
+          }
+          counts[cls] = count;
+        }
+        added[g][protocol] = chosen;
+      } else {
+        for (const auto& cls : classes) counts[cls] = uses_synthetic(protocol) ? pool[g][cls].size() : 0;
+        if (uses_synthetic(protocol)) added[g][protocol] = synthetic[g];
+      }
+    }
+    synthetic_per_class[protocol] = counts;
   }
   std::vector<int> labels(val.size());
   for (int64_t i = 0; i < val.size(); ++i) labels[i] = val.labels[i].item<float>() > 0.5f ? 1 : 0;
@@ -223,21 +304,32 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
   std::vector<StudyRun> runs;
   const auto device = parse_device(options.classifier.device);
   for (const auto& protocol : options.protocols) {
+    std::vector<int> gans = {0};  // the GAN seeds whose images the protocol trains on (1-based), or none
+    if (uses_synthetic(protocol)) {
+      gans.clear();
+      for (int g = 1; g <= gan_seeds; ++g) gans.push_back(g);
+    }
+    for (int gan : gans) {
+    if (gan > 0 && !options.gans.empty() && std::find(options.gans.begin(), options.gans.end(), gan) == options.gans.end())
+      continue;
     for (auto seed : options.seeds) {
       LabelledImages train;
       if (uses_real(protocol)) train = concat(train, train_real);
-      if (uses_synthetic(protocol)) train = concat(train, synthetic);
+      if (gan > 0) train = concat(train, added[gan - 1][protocol]);
       ClassifierTrainOptions opt = options.classifier;
       opt.seed = seed;
       if (!uses_classical(protocol)) opt.augment.prob = 0;
 
-      const fs::path run_dir = options.out_dir / protocol / ("seed_" + std::to_string(seed));
-      const json config = {{"protocol", protocol}, {"train_images", train.size()}, {"train_sha256", content_sha256(train)},
-                           {"classifier", to_json(opt)}, {"val_ids", val.ids}, {"val_sha256", val_sha256}};
+      const fs::path run_dir = options.out_dir / study_run_folder(protocol, gan, seed);
+      const std::string name = protocol + (gan > 1 ? " gan " + std::to_string(gan) : "") + " seed " + std::to_string(seed);
+      json config = {{"protocol", protocol}, {"train_images", train.size()}, {"train_sha256", content_sha256(train)},
+                     {"classifier", to_json(opt)}, {"val_ids", val.ids}, {"val_sha256", val_sha256}};
+      if (gan > 1) config["gan"] = gan;  // a study with one GAN seed keeps its fingerprints
       const std::string fingerprint = sha256_hex(config.dump());
       StudyRun run;
       run.protocol = protocol;
       run.seed = seed;
+      run.gan = gan;
       run.train_images = train.size();
 
       const fs::path result_file = run_dir / "run.json";
@@ -250,7 +342,7 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
           if (saved.at("fingerprint") == fingerprint) {
             run.probabilities = saved.at("probabilities").get<std::vector<double>>();
             run.seconds = saved.value("seconds", 0.0);
-            log_info("study: " + protocol + " seed " + std::to_string(seed) + ": done earlier, reused");
+            log_info("study: " + name + ": done earlier, reused");
             runs.push_back(run);
             continue;
           }
@@ -258,7 +350,7 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
           // a damaged result is simply recomputed
         }
       }
-      log_info("study: " + protocol + " seed " + std::to_string(seed) + ": training on " +
+      log_info("study: " + name + ": training on " +
                std::to_string(train.size()) + " images");
       const auto start = std::chrono::steady_clock::now();
       auto result = train_classifier(opt, train);
@@ -268,15 +360,16 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
                                evaluation.probabilities.data_ptr<double>() + evaluation.probabilities.numel());
       fs::create_directories(run_dir);
       write_predictions_csv(run_dir / "predictions.csv", val, evaluation.probabilities, options.positive_class, negative_class);
-      log_info("study: " + protocol + " seed " + std::to_string(seed) + ": " + summarize(evaluation.report) + " (" +
+      log_info("study: " + name + ": " + summarize(evaluation.report) + " (" +
                std::to_string(static_cast<int>(run.seconds)) + " s)");
       json saved = {{"fingerprint", fingerprint}, {"config", config}, {"seconds", run.seconds},
                     {"probabilities", run.probabilities}, {"report", metrics::to_json(evaluation.report)}};
       SavedClassifier model_record{result.model, opt.model, options.positive_class, negative_class, preprocess,
-                                   {{"protocol", protocol}, {"seed", seed}, {"training", to_json(opt)}}};
+                                   {{"protocol", protocol}, {"seed", seed}, {"gan", gan}, {"training", to_json(opt)}}};
       save_classifier(run_dir / "model", model_record);
       write_text_atomically(result_file, saved.dump(1) + "\n");
       runs.push_back(run);
+    }
     }
   }
 
@@ -284,10 +377,11 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
   json summary = summarize_study(labels, runs, options.bootstrap_resamples, /*seed=*/options.seeds.front());
   json study = {{"format", "osgan.study"}, {"version", 1}, {"positive_class", options.positive_class},
                 {"validation_images", val.size()}, {"real_training_images", train_real.size()},
-                {"synthetic_images", synthetic.size()}, {"seeds", options.seeds},
+                {"synthetic_images", synthetic.empty() ? 0 : synthetic.front().size()}, {"seeds", options.seeds},
                 {"interval_method", "two-level percentile bootstrap over seeds and validation images (paired across "
                                     "protocols), " + std::to_string(options.bootstrap_resamples) + " resamples"},
-                {"classification", summary}};
+                {"classification", summary}, {"synthetic_per_class", synthetic_per_class}};
+  if (gan_seeds > 1) study["gan_seeds"] = gan_seeds;
   json timing = json::object();
   for (const auto& r : runs) timing[r.protocol] = timing.value(r.protocol, 0.0) + r.seconds;
   study["seconds_by_protocol"] = timing;

@@ -73,6 +73,25 @@ std::vector<double> to_density(const std::vector<double>& counts, const std::vec
   return out;
 }
 
+// [begin, end) index ranges of 0..n-1 where `present` holds at every index.
+template <typename Present>
+std::vector<std::pair<size_t, size_t>> runs_where(size_t n, Present present) {
+  std::vector<std::pair<size_t, size_t>> runs;
+  for (size_t i = 0; i < n;) {
+    if (!present(i)) { ++i; continue; }
+    size_t end = i;
+    while (end < n && present(end)) ++end;
+    runs.emplace_back(i, end);
+    i = end;
+  }
+  return runs;
+}
+
+std::vector<double> slice(const std::vector<double>& v, size_t begin, size_t end) {
+  const auto first = v.begin() + static_cast<std::ptrdiff_t>(begin);
+  return std::vector<double>(first, first + static_cast<std::ptrdiff_t>(end - begin));
+}
+
 }  // namespace
 
 std::string plot_loss_curves(const CsvTable& log, const std::string& title) {
@@ -231,6 +250,73 @@ std::string plot_intervals(const std::vector<IntervalRow>& rows, const std::stri
     s << "set arrow from " << reference << ",graph 0 to " << reference
       << ",graph 1 nohead dt 2 lc rgb '#999999'\n";
   s << "plot $iv using 1:2:3:4 with xerrorbars pt 7 ps 1.1 lw 2 lc rgb '" << kPalette[0] << "'\n";
+  return run_gnuplot_svg(s.str());
+}
+
+std::string plot_ratio_sweep(const std::vector<RatioSeries>& series, const std::vector<std::string>& x_labels,
+                             const std::string& y_label, const std::string& title) {
+  if (series.empty()) fail(ErrorCode::bad_format, "no series to plot in \"" + title + "\"");
+  const size_t n = x_labels.size();
+  if (n == 0) fail(ErrorCode::bad_format, "no x position to plot in \"" + title + "\"");
+  double y_min = 0, y_max = 0;  // y = 0 is the reference line, so it stays in view
+  for (const auto& s : series) {
+    if (s.mean.size() != n || s.lo.size() != n || s.hi.size() != n)
+      fail(ErrorCode::bad_format, "series \"" + s.label + "\" of \"" + title + "\": expected " + std::to_string(n) +
+                                      " values (one per x label) in mean, lo and hi; found " +
+                                      std::to_string(s.mean.size()) + ", " + std::to_string(s.lo.size()) + " and " +
+                                      std::to_string(s.hi.size()));
+    for (const auto* column : {&s.mean, &s.lo, &s.hi})
+      for (double v : *column)
+        if (std::isfinite(v)) y_min = std::min(y_min, v), y_max = std::max(y_max, v);
+  }
+  const double pad = std::max(0.01, 0.08 * (y_max - y_min));
+
+  // One datablock per unbroken run of points: a line or a filledcurves band over a NaN would bridge the gap (or
+  // close the band through it), drawing a value nobody measured.
+  std::ostringstream blocks;
+  std::vector<std::string> bands, lines;
+  std::vector<double> x(n);
+  for (size_t k = 0; k < n; ++k) x[k] = static_cast<double>(k);
+  for (size_t i = 0; i < series.size(); ++i) {
+    const auto& s = series[i];
+    const std::string base = colour(i).substr(1);
+    const auto has_interval = [&](size_t k) { return std::isfinite(s.lo[k]) && std::isfinite(s.hi[k]); };
+    for (const auto& [b, e] : runs_where(n, has_interval)) {
+      const std::string name = "band" + std::to_string(i) + "_" + std::to_string(b);
+      blocks << gnuplot_datablock(name, {slice(x, b, e), slice(s.lo, b, e), slice(s.hi, b, e)});
+      // A lone interval has no area to fill: a thick bar in the band's colour (transparency byte 0xD1: 18% opaque).
+      bands.push_back(e - b > 1
+                          ? "$" + name + " using 1:2:3 with filledcurves fc rgb '#" + base + "' notitle"
+                          : "$" + name + " using 1:2:(0):($3-$2) with vectors nohead lw 9 lc rgb '#D1" + base + "' notitle");
+    }
+    bool titled = false;  // one key entry per series, however many runs it has
+    for (const auto& [b, e] : runs_where(n, [&](size_t k) { return std::isfinite(s.mean[k]); })) {
+      const std::string name = "line" + std::to_string(i) + "_" + std::to_string(b);
+      blocks << gnuplot_datablock(name, {slice(x, b, e), slice(s.mean, b, e)});
+      lines.push_back("$" + name + " using 1:2 with linespoints lw 2 pt 7 ps 0.8 lc rgb '#" + base + "' " +
+                      (titled ? std::string("notitle") : "title " + gnuplot_quote(s.label)));
+      titled = true;
+    }
+  }
+  if (lines.empty()) fail(ErrorCode::bad_format, "\"" + title + "\" has no value to plot");
+
+  std::ostringstream s;
+  s << preamble(560, 400) << blocks.str() << "set title " << gnuplot_quote(title) << "\n"
+    << "set xlabel 'generated images per class, as a multiple of its real training images'\n"
+    << "set ylabel " << gnuplot_quote(y_label) << "\n"
+    << "set xrange [-0.35:" << static_cast<double>(n - 1) + 0.35 << "]\n"
+    << "set yrange [" << y_min - pad << ":" << y_max + pad << "]\n"
+    << "set xtics (";
+  for (size_t k = 0; k < n; ++k) s << (k ? ", " : "") << gnuplot_quote(x_labels[k]) << " " << k;
+  s << ")\nset grid noxtics\nset key outside below horizontal center reverse Left width -4 height 1\n"
+    << "set style fill transparent solid 0.18 noborder\n"
+    << "set arrow from graph 0, first 0 to graph 1, first 0 nohead dt 2 lc rgb '#999999' back\n"
+    << "plot ";
+  // Bands first, so that no band covers another series' line.
+  size_t clause = 0;
+  for (const auto* group : {&bands, &lines})
+    for (const auto& p : *group) s << (clause++ ? ", \\\n     " : "") << p;
+  s << "\n";
   return run_gnuplot_svg(s.str());
 }
 

@@ -1,6 +1,7 @@
 // The report's plots, drawn by gnuplot as SVG: GAN loss curves, pixel histograms (real vs generated), ROC
-// curves and interval ("forest") plots of the classification protocols. Inputs are plain numbers; each
-// function returns an SVG document. Colours are fixed per role (real = blue, generated = orange) across plots.
+// curves, interval ("forest") plots of the classification protocols and the synthetic-image sweep. Inputs are
+// plain numbers; each function returns an SVG document. Colours are fixed per role (real = blue, generated =
+// orange) across plots.
 #pragma once
 #include <string>
 #include <vector>
@@ -43,5 +44,17 @@ struct IntervalRow {
 // One horizontal error bar per row (mean and 95% interval), first row on top. `reference` draws a dashed
 // vertical line (e.g. 0 for paired differences; NaN for none).
 std::string plot_intervals(const std::vector<IntervalRow>& rows, const std::string& x_label, double reference);
+
+struct RatioSeries {
+  std::string label;
+  std::vector<double> mean, lo, hi;  // one value per x position; NaN where the series has no point
+};
+
+// The synthetic-image sweep: x = categorical positions 0..n-1 labelled by `x_labels` ("0", "0.25", ..., "all"),
+// one line with points per series over a translucent band from lo to hi, a dashed line at y = 0. A missing
+// point breaks the series' line and band there rather than bridging it. Throws osgan::Error (bad_format) for
+// no series, no x label, or a series whose lengths differ from the x labels'.
+std::string plot_ratio_sweep(const std::vector<RatioSeries>& series, const std::vector<std::string>& x_labels,
+                             const std::string& y_label, const std::string& title);
 
 }  // namespace osgan::report

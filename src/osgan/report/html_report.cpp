@@ -49,6 +49,7 @@ th, td { padding: 6px 12px; text-align: left; border-bottom: 1px solid var(--lin
 thead th { font-weight: 600; color: var(--muted); font-size: 12.5px; text-transform: uppercase; letter-spacing: .3px;
            border-bottom: 2px solid var(--line); }
 td.num, th.num { text-align: right; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
 thead th.num { white-space: normal; min-width: 64px; }
 tr.total td, tr.total th { font-weight: 600; border-top: 2px solid var(--line); }
 .ci { color: var(--muted); font-size: 12.5px; }
@@ -137,6 +138,7 @@ ReportResult render_report_html(const nlohmann::json& metrics, const ReportOptio
                         {"quality", "Image quality", section_image_quality},
                         {"classification", "Classification", section_classification},
                         {"external", "External validation", section_external},
+                        {"ratio", "How many synthetic images?", section_ratio},
                         {"caveats", "Caveats", section_caveats},
                         {"environment", "Environment", section_environment}};
   std::string body = render_section(ctx, "Summary", section_summary);

@@ -6,6 +6,7 @@
 
 #include "osgan/core/error.h"
 #include "osgan/core/log.h"
+#include "osgan/report/ratio_protocol.h"
 #include "osgan/report/html.h"
 
 namespace fs = std::filesystem;
@@ -147,7 +148,8 @@ std::vector<std::string> protocol_keys(const json* classification) {
   for (const auto& [k, v] : classification->items()) {
     bool standard = false;
     for (const char* s : kStandard) standard = standard || k == s;
-    if (!standard && v.is_object() && v.contains("accuracy")) keys.push_back(k);
+    // The ratio sweep's points have a section of their own (classification.ratio), not rows here.
+    if (!standard && v.is_object() && v.contains("accuracy") && !parse_ratio_protocol(k)) keys.push_back(k);
   }
   return keys;
 }

@@ -68,6 +68,8 @@ std::string section_gan(ReportContext& ctx);
 std::string section_image_quality(ReportContext& ctx);
 std::string section_classification(ReportContext& ctx);
 std::string section_external(ReportContext& ctx);
+// "How many synthetic images?": the ratio sweep's paired AUC differences (classification.ratio, external.<set>.ratio).
+std::string section_ratio(ReportContext& ctx);
 std::string section_environment(ReportContext& ctx);
 std::string section_caveats(ReportContext& ctx);
 

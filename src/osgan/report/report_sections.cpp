@@ -1,6 +1,7 @@
 // The sections of the run report, in page order. Each reads its part of metrics.json defensively: a missing
 // part prints "Not run", a malformed value prints a notice, and neither stops the rest of the page.
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 
@@ -592,6 +593,170 @@ std::string section_external(ReportContext& ctx) {
         return plot_intervals(rows, "accuracy on the validation side and on " + name + " (mean, 95% interval)", std::nan(""));
       }, "plot wide");
   }
+  return out + "</section>\n";
+}
+
+namespace {
+
+// The sweep's ratio keys in x-axis order: numbers ascending, any other key, then "all" (every generated image).
+std::vector<std::string> ratio_keys(const json& sweep) {
+  struct Key { int group; double value; std::string key; };
+  std::vector<Key> keys;
+  for (const auto& item : sweep.items()) {
+    if (!item.value().is_object()) continue;
+    const std::string& k = item.key();
+    char* end = nullptr;
+    const double v = std::strtod(k.c_str(), &end);
+    const bool numeric = !k.empty() && *end == '\0' && std::isfinite(v);
+    keys.push_back({k == "all" ? 2 : numeric ? 0 : 1, numeric ? v : 0.0, k});
+  }
+  std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return a.group != b.group ? a.group < b.group : a.value < b.value;
+  });
+  std::vector<std::string> out;
+  for (const auto& k : keys) out.push_back(k.key);
+  return out;
+}
+
+// Filters in a fixed order ("none", "nearest"), then any other the sweep names.
+std::vector<std::string> ratio_filters(const json& sweep) {
+  std::vector<std::string> filters = {"none", "nearest"};
+  for (const auto& point : sweep.items())
+    if (point.value().is_object())
+      for (const auto& f : point.value().items())
+        if (std::find(filters.begin(), filters.end(), f.key()) == filters.end()) filters.push_back(f.key());
+  std::vector<std::string> present;
+  for (const auto& f : filters)
+    for (const auto& point : sweep.items())
+      if (find(&point.value(), {f.c_str()})) {
+        present.push_back(f);
+        break;
+      }
+  return present;
+}
+
+std::string ratio_filter_label(const std::string& filter) {
+  if (filter == "none") return "first in file order";
+  if (filter == "nearest") return "nearest to the real images";
+  return filter;
+}
+
+bool is_zero_ratio(const std::string& key) {
+  char* end = nullptr;
+  const double v = std::strtod(key.c_str(), &end);
+  return !key.empty() && *end == '\0' && v == 0.0;
+}
+
+// The point a filter's line passes through at `ratio`. At 0 and "all" a filter has nothing to choose (no image, or
+// every image), so a filter without its own entry there borrows "none"'s and the lines meet at both ends.
+const json* ratio_point(const json* sweep, const std::string& ratio, const std::string& filter) {
+  if (const json* own = find(sweep, {ratio.c_str(), filter.c_str()})) return own;
+  if (ratio == "all" || is_zero_ratio(ratio)) return find(sweep, {ratio.c_str(), "none"});
+  return nullptr;
+}
+
+// "all (700/class)" when every class got the same count; "all" otherwise.
+std::string ratio_axis_label(const json* sweep, const std::string& ratio) {
+  if (ratio != "all") return ratio;
+  const json* counts = find(sweep, {"all", "none", "synthetic_per_class"});
+  double same = std::nan("");
+  if (counts && counts->is_object())
+    for (const auto& c : counts->items()) {
+      const double v = number(&c.value());
+      if (!std::isfinite(v) || (std::isfinite(same) && v != same)) return "all";
+      same = v;
+    }
+  return std::isfinite(same) ? "all (" + fmt_count(same) + "/class)" : "all";
+}
+
+RatioSeries delta_auc_series(const json* sweep, const std::vector<std::string>& ratios, const std::string& filter) {
+  RatioSeries s{ratio_filter_label(filter), {}, {}, {}};
+  for (const auto& r : ratios) {
+    const json* delta = find(ratio_point(sweep, r, filter), {"delta_vs_real", "auc"});
+    const auto ci = numbers(find(delta, {"ci95"}));
+    s.mean.push_back(number(find(delta, {"mean"})));
+    s.lo.push_back(ci.size() == 2 ? ci[0] : std::nan(""));
+    s.hi.push_back(ci.size() == 2 ? ci[1] : std::nan(""));
+  }
+  return s;
+}
+
+std::string per_class_counts(const json* counts) {
+  if (!counts || !counts->is_object() || counts->empty()) return "&ndash;";
+  std::string out;
+  for (const auto& c : counts->items())
+    out += (out.empty() ? "" : " &middot; ") + esc(c.key()) + " " + fmt_count(number(&c.value()));
+  return out;
+}
+
+}  // namespace
+
+std::string section_ratio(ReportContext& ctx) {
+  std::string out = open_section("ratio", "How many synthetic images?");
+  const json* validation = find(ctx.metrics(), {"classification", "ratio"});
+  if (!validation || !validation->is_object() || validation->empty())
+    return out + "<p class=\"notrun\">Not run: metrics.json has no <code>classification.ratio</code> section (set "
+                 "<code>study.ratios</code> and <code>study.ratio_filters</code> in the config to run the sweep).</p>\n"
+                 "</section>\n";
+  // The external sets that ran the sweep too, in metrics.json order.
+  std::vector<std::pair<std::string, const json*>> externals;
+  if (const json* external = find(ctx.metrics(), {"external"}); external && external->is_object())
+    for (const auto& item : external->items())
+      if (const json* sweep = find(&item.value(), {"ratio"}); sweep && sweep->is_object() && !sweep->empty())
+        externals.emplace_back(item.key(), sweep);
+
+  const auto ratios = ratio_keys(*validation);
+  const auto filters = ratio_filters(*validation);
+  std::vector<std::string> x_labels;
+  for (const auto& r : ratios) x_labels.push_back(ratio_axis_label(validation, r));
+  out += "<p>Each point adds, per class, a number of generated images to the real training images: x is that number "
+         "as a multiple of the class's real training images, and <em>all</em> is every generated image. Plotted is "
+         "the paired difference in AUC against <em>real only</em> (same seeds and splits), mean and 95% interval, one "
+         "line per filter: <em>first in file order</em>, or the generated images <em>nearest to the real</em> "
+         "training images in the structure feature space. At 0 and <em>all</em> a filter has nothing to choose, so "
+         "the lines meet there.</p>\n";
+
+  std::vector<std::pair<std::string, const json*>> sides = {{"Validation side", validation}};
+  for (const auto& [name, sweep] : externals) sides.emplace_back("External: " + name, sweep);
+  for (size_t i = 0; i < sides.size(); i += 2) {  // two plots per row
+    out += "<div class=\"two\">";
+    for (size_t j = i; j < std::min(i + 2, sides.size()); ++j) {
+      const std::string title = sides[j].first;
+      const json* sweep = sides[j].second;
+      std::vector<RatioSeries> series;
+      for (const auto& f : filters) series.push_back(delta_auc_series(sweep, ratios, f));
+      out += "<div>" + ctx.plot("AUC difference by synthetic image count, " + title, [&] {
+        return plot_ratio_sweep(series, x_labels, "\u0394AUC vs real only (paired)", title);
+      }) + "</div>";
+    }
+    out += "</div>\n";
+  }
+
+  out += "<table class=\"protocols\"><thead><tr><th>synthetic : real</th><th>filter</th><th>synthetic images per "
+         "class</th><th class=\"num\">AUC, validation</th><th class=\"num\">&Delta; AUC vs real, validation</th>";
+  for (const auto& [name, sweep] : externals) out += "<th class=\"num\">&Delta; AUC vs real, " + esc(name) + "</th>";
+  out += "</tr></thead><tbody>\n";
+  auto delta_cell = [](const std::string& ratio, const json* point) {
+    if (is_zero_ratio(ratio)) return std::string("<td class=\"num\">reference</td>");  // real only itself
+    const json* delta = find(point, {"delta_vs_real", "auc"});
+    // No colour for a dash: an interval without its mean is no verdict.
+    const std::string verdict = std::isfinite(number(find(delta, {"mean"}))) ? verdict_class(delta) : "neutral";
+    return "<td class=\"num " + verdict + "\">" + fmt_estimate(delta) + "</td>";
+  };
+  for (const auto& r : ratios)
+    for (const auto& f : filters) {
+      const json* point = find(validation, {r.c_str(), f.c_str()});
+      if (!point) continue;  // the table lists measured points only, no borrowed ends
+      // At 0 nothing is added and "all" adds every image: no filter chose anything there.
+      const std::string label = is_zero_ratio(r) ? "none added" : r == "all" ? "every generated image" : ratio_filter_label(f);
+      out += "<tr><td>" + esc(r) + "</td><td>" + esc(label) + "<div class=\"key\">" +
+             esc(text(find(point, {"protocol"}))) + "</div></td><td class=\"nowrap\">" +
+             per_class_counts(find(point, {"synthetic_per_class"})) + "</td><td class=\"num\">" +
+             fmt_estimate(find(point, {"auc"})) + "</td>" + delta_cell(r, point);
+      for (const auto& [name, sweep] : externals) out += delta_cell(r, find(sweep, {r.c_str(), f.c_str()}));
+      out += "</tr>\n";
+    }
+  out += "</tbody></table>\n";
   return out + "</section>\n";
 }
 

@@ -10,13 +10,14 @@
 
 namespace osgan {
 
-namespace {
 std::string csv_field(const std::string& s) {  // quote when needed (paths can hold commas)
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
+
+namespace {
 
 std::string fmt(double v) {
   char buf[32];

@@ -21,6 +21,9 @@ ClassifierEvaluation evaluate_classifier(models::Classifier& model, const Labell
                                          const metrics::ClassificationOptions& options = {});
 
 // Writes the CSV atomically; class names are written instead of 0/1.
+// One CSV field: quoted (RFC 4180) when it holds a comma, a quote or a newline, as paths can.
+std::string csv_field(const std::string& s);
+
 void write_predictions_csv(const std::filesystem::path& path, const LabelledImages& set, const torch::Tensor& probabilities,
                            const std::string& positive_class, const std::string& negative_class, double threshold = 0.5);
 

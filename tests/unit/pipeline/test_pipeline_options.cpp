@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "osgan/core/atomic_file.h"
+#include "osgan/core/error.h"
 #include "osgan/pipeline/pipeline.h"
 #include "osgan/train/presets.h"
 #include "support/test_support.h"
@@ -46,4 +47,56 @@ TEST(PipelineOptions, CpuPresetSharesAnAnatomyStageBetweenTheClasses) {
   EXPECT_EQ(longer.anatomy_steps, 3000);
   EXPECT_EQ(longer.gan.steps, 6000);
   EXPECT_EQ(longer.gan.snapshots, 1);
+}
+
+// The ratio sweep: the cpu and paper presets add ratios 0.25, 0.5 and 1 with both filters after the five standard
+// protocols; smoke adds none; the config file sets the ratios and filters, and bad values are named.
+TEST(PipelineOptions, RatioSweepBecomesStudyProtocols) {
+  const std::vector<std::string> cpu_sweep = {
+      "real", "real_classical", "synthetic", "real_synthetic", "real_synthetic_classical",
+      "real_synthetic_r0.25_none", "real_synthetic_r0.25_nearest", "real_synthetic_r0.5_none",
+      "real_synthetic_r0.5_nearest", "real_synthetic_r1_none", "real_synthetic_r1_nearest"};
+  EXPECT_EQ(resolved("cpu").study.protocols, cpu_sweep);
+  EXPECT_EQ(resolved("paper").study.protocols, cpu_sweep);
+  EXPECT_EQ(resolved("smoke").study.protocols, osgan::study_protocol_names());
+
+  const auto custom = resolved("smoke", "study:\n  protocols: [real, real_synthetic]\n  ratios: [2]\n  ratio_filters: [nearest]\n");
+  EXPECT_EQ(custom.study.protocols, (std::vector<std::string>{"real", "real_synthetic", "real_synthetic_r2_nearest"}));
+  const auto off = resolved("cpu", "study:\n  ratios: []\n");
+  EXPECT_EQ(off.study.protocols, osgan::study_protocol_names());
+
+  for (const char* bad : {"study:\n  ratios: [0]\n", "study:\n  ratios: [-1]\n", "study:\n  ratio_filters: [best]\n",
+                          "study:\n  ratios: half\n"}) {
+    try {
+      resolved("cpu", bad);
+      ADD_FAILURE() << "accepted: " << bad;
+    } catch (const osgan::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("ratio"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// --gan-seeds: 1 in every preset, study.gan_seeds in the config, the flag over the config; 0 or over 100 refused.
+TEST(PipelineOptions, GanSeedsFromTheFlagOrTheConfig) {
+  EXPECT_EQ(resolved("cpu").gan_seeds, 1);
+  EXPECT_EQ(resolved("smoke", "study:\n  gan_seeds: 3\n").gan_seeds, 3);
+  ScratchDir dir("pipeline_options_gan_seeds");
+  osgan::PipelineOptions o;
+  o.preset = "smoke";
+  o.config_file = dir / "config.yaml";
+  osgan::write_text_atomically(o.config_file, "study:\n  gan_seeds: 3\n");
+  o.gan_seeds_flag = 2;
+  osgan::resolve_pipeline_options(o);
+  EXPECT_EQ(o.gan_seeds, 2);
+  for (int bad : {0, 101}) {
+    osgan::PipelineOptions b;
+    b.preset = "smoke";
+    b.gan_seeds_flag = bad;
+    try {
+      osgan::resolve_pipeline_options(b);
+      ADD_FAILURE() << "--gan-seeds " << bad << " was accepted";
+    } catch (const osgan::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("got " + std::to_string(bad)), std::string::npos) << e.what();
+    }
+  }
 }

@@ -82,3 +82,29 @@ TEST(StagePlan, JsonHasNameKindAndNeeds) {
 }
 
 }  // namespace
+
+// --gan-seeds 2: a second GAN and generate stage per class, and every classifier trained on generated images once
+// per GAN seed, each waiting for its own GAN seed's images only; real-only classifiers as before.
+TEST(StagePlan, EachGanSeedHasItsGansAndItsClassifiers) {
+  auto inputs = two_classes(true);
+  inputs.gan_seeds = 2;
+  const auto plan = osgan::plan_pipeline_stages(inputs);
+  const std::vector<std::string> expected = {
+      "audit", "split", "gan-_anatomy", "gan-normal", "gan-tumor", "gan-normal-gan2", "gan-tumor-gan2",
+      "generate-normal", "generate-tumor", "generate-normal-gan2", "generate-tumor-gan2",
+      "study-real-seed1", "study-real-seed2", "study-synthetic-seed1", "study-synthetic-seed2",
+      "study-synthetic-gan2-seed1", "study-synthetic-gan2-seed2", "study",
+      "external-site_b", "image-quality-normal", "image-quality-tumor", "report"};
+  EXPECT_EQ(names_of(plan), expected);
+  auto needs = [&](const std::string& name) { return osgan::find_planned_stage(plan, name).needs; };
+  EXPECT_EQ(needs("gan-tumor-gan2"), (std::vector<std::string>{"split", "gan-_anatomy"}));
+  EXPECT_EQ(needs("generate-tumor-gan2"), (std::vector<std::string>{"gan-tumor-gan2"}));
+  EXPECT_EQ(needs("study-synthetic-gan2-seed1"),
+            (std::vector<std::string>{"split", "generate-normal-gan2", "generate-tumor-gan2"}));
+  EXPECT_EQ(needs("study-synthetic-seed1"), (std::vector<std::string>{"split", "generate-normal", "generate-tumor"}));
+  EXPECT_EQ(needs("study-real-seed1"), (std::vector<std::string>{"split"}));
+  EXPECT_EQ(osgan::gan_run_name("tumor", 1), "tumor");
+  EXPECT_EQ(osgan::gan_run_name("tumor", 3), "tumor-gan3");
+  EXPECT_EQ(osgan::study_run_stage_name("synthetic", 2, 3), "study-synthetic-gan3-seed2");
+  EXPECT_EQ(osgan::study_run_stage_name("synthetic", 2, 1), "study-synthetic-seed2");
+}

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "osgan/core/error.h"
 #include "osgan/pipeline/study.h"
 
 using nlohmann::json;
@@ -217,5 +218,72 @@ TEST(StudyStatistics, RunsArePairedBySeedAcrossProtocols) {
     const auto& delta = out.at("synthetic").at("delta_vs_real").at(metric);
     EXPECT_EQ(delta.at("mean").get<double>(), 0.0) << metric;
     EXPECT_EQ(ci_of(delta), std::make_pair(0.0, 0.0)) << metric;
+  }
+}
+
+namespace {
+
+StudyRun make_gan_run(const std::string& protocol, int gan, std::uint64_t seed, std::vector<double> probabilities) {
+  StudyRun run = make_run(protocol, seed, std::move(probabilities));
+  run.gan = gan;
+  return run;
+}
+
+const std::vector<double> kPerfect = {0.9, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1};
+const std::vector<double> kAllWrong = {0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.9};
+
+}  // namespace
+
+// --gan-seeds: the GAN seeds are a level of the bootstrap. GAN 1's classifiers are all perfect and GAN 2's all wrong,
+// whatever their classifier seed: every image resample gives accuracy 1 or 0 per run, so a resample's mean is the
+// share of GAN 1 among the 2 drawn GAN seeds: 1, 0.5 or 0 with probability 1/4, 1/2, 1/4. The 2.5% and 97.5%
+// quantiles of 2,000 such samples are 0 and 1 (positions 49.975 and 1949.025 fall inside the about 500 zeros and
+// 500 ones). Resampling only the classifier seeds would give 0.5 every time.
+TEST(StudyStatistics, GanSeedsAreALevelOfTheBootstrap) {
+  std::vector<StudyRun> runs = {make_run("real", 1, kPerfect), make_run("real", 2, kPerfect)};
+  for (std::uint64_t seed : {1, 2}) {
+    runs.push_back(make_gan_run("real_synthetic", 1, seed, kPerfect));
+    runs.push_back(make_gan_run("real_synthetic", 2, seed, kAllWrong));
+  }
+  const auto s = osgan::summarize_study(kEightLabels, runs, kResamples, kBootstrapSeed);
+  const auto& acc = s.at("real_synthetic").at("accuracy");
+  EXPECT_EQ(acc.at("mean").get<double>(), 0.5);
+  EXPECT_EQ(ci_of(acc), std::make_pair(0.0, 1.0));
+  EXPECT_EQ(ci_of(s.at("real_synthetic").at("delta_vs_real").at("accuracy")), std::make_pair(-1.0, 0.0));
+  // The runs GAN seed by GAN seed, each with the classifier seeds in order.
+  EXPECT_EQ(s.at("real_synthetic").at("seeds"), json({1, 2}));
+  EXPECT_EQ(s.at("real_synthetic").at("gan_seeds"), json({1, 2}));
+  EXPECT_EQ(acc.at("runs"), json({1.0, 1.0, 0.0, 0.0}));
+  EXPECT_FALSE(s.at("real").contains("gan_seeds"));
+  EXPECT_EQ(ci_of(s.at("real").at("accuracy")), std::make_pair(1.0, 1.0));
+}
+
+// Protocols with generated images share the GAN seeds they draw (the same GANs made their images): two such
+// protocols with the same predictions per GAN and classifier seed get the very same bootstrap samples, so the same
+// interval to the last bit, although the GAN level spreads each of them widely.
+TEST(StudyStatistics, GanSeedDrawsArePairedAcrossProtocols) {
+  std::vector<StudyRun> runs = {make_run("real", 1, kTwoMistakes)};
+  for (const char* protocol : {"real_synthetic", "real_synthetic_r1_none"}) {
+    runs.push_back(make_gan_run(protocol, 1, 1, kPerfect));
+    runs.push_back(make_gan_run(protocol, 2, 1, kTwoMistakes));
+    runs.push_back(make_gan_run(protocol, 3, 1, kAllWrong));
+  }
+  const auto s = osgan::summarize_study(kEightLabels, runs, kResamples, kBootstrapSeed);
+  for (const char* metric : {"accuracy", "auc"}) {
+    const auto a = ci_of(s.at("real_synthetic").at(metric)), b = ci_of(s.at("real_synthetic_r1_none").at(metric));
+    EXPECT_EQ(a, b) << metric;
+    EXPECT_LT(a.first, 0.5) << metric;
+    EXPECT_GT(a.second, 0.9) << metric;
+  }
+}
+
+TEST(StudyStatistics, GanSeedsWithOtherClassifierSeedsAreRefused) {
+  std::vector<StudyRun> runs = {make_gan_run("synthetic", 1, 1, kPerfect), make_gan_run("synthetic", 1, 2, kPerfect),
+                                make_gan_run("synthetic", 2, 1, kPerfect), make_gan_run("synthetic", 2, 3, kPerfect)};
+  try {
+    osgan::summarize_study(kEightLabels, runs, kResamples, kBootstrapSeed);
+    FAIL() << "GAN seeds with different classifier seeds were accepted";
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("GAN seed 2"), std::string::npos) << e.what();
   }
 }

@@ -117,3 +117,38 @@ TEST(Figures, RocAndIntervals) {
   EXPECT_NE(iv.find("Real + synthetic"), std::string::npos);
   EXPECT_THROW(plot_intervals({}, "delta", 0.0), osgan::Error);
 }
+
+TEST(Figures, RatioSweepDrawsEachSeriesOverItsBandWithTheXLabelsAsTics) {
+  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  const double nan = std::nan("");
+  // "nearest" has no point at 0 and at "all", and a hole at 0.5: its line and band must stop there, not bridge it.
+  const std::vector<RatioSeries> series = {{"first in file order",
+                                            {0, 0.01, 0.02, 0.015, -0.01},
+                                            {0, -0.02, -0.01, -0.02, -0.05},
+                                            {0, 0.04, 0.05, 0.05, 0.03}},
+                                           {"nearest to the real images",
+                                            {nan, 0.03, nan, 0.04, nan},
+                                            {nan, 0.0, nan, 0.01, nan},
+                                            {nan, 0.06, nan, 0.07, nan}}};
+  const std::vector<std::string> x = {"0", "0.25", "0.5", "1", "all (700/class)"};
+  const std::string svg = plot_ratio_sweep(series, x, "delta AUC", "Validation side");
+  EXPECT_EQ(count(svg, "<title>first in file order</title>"), 1) << "one key entry per series, whatever its runs";
+  EXPECT_EQ(count(svg, "<title>nearest to the real images</title>"), 1);
+  for (const auto& label : x) EXPECT_NE(svg.find(">" + label + "</tspan>"), std::string::npos) << label;
+  EXPECT_NE(svg.find("Validation side"), std::string::npos);
+  EXPECT_NE(svg.find("fill-opacity"), std::string::npos) << "the bands are translucent";
+}
+
+TEST(Figures, RatioSweepRejectsNoSeriesAndMismatchedLengths) {
+  const std::vector<std::string> x = {"0", "1"};
+  EXPECT_THROW(plot_ratio_sweep({}, x, "y", "t"), osgan::Error);
+  try {
+    plot_ratio_sweep({{"short", {0, 1}, {0}, {0, 1}}}, x, "y", "t");
+    FAIL() << "expected an error";
+  } catch (const osgan::Error& e) {
+    EXPECT_EQ(e.code(), osgan::ErrorCode::bad_format);
+    EXPECT_NE(std::string(e.what()).find("short"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(plot_ratio_sweep({{"long", {0, 1, 2}, {0, 1, 2}, {0, 1, 2}}}, x, "y", "t"), osgan::Error);
+  EXPECT_THROW(plot_ratio_sweep({{"none", {}, {}, {}}}, {}, "y", "t"), osgan::Error);
+}

@@ -5,6 +5,7 @@
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
+#include "osgan/report/gnuplot.h"
 #include "osgan/report/html_report.h"
 #include "support/test_support.h"
 
@@ -22,6 +23,39 @@ int count(const std::string& text, const std::string& what) {
 }
 
 json stat(double mean, double lo, double hi) { return {{"mean", mean}, {"ci95", {lo, hi}}, {"runs", {mean, mean}}}; }
+
+// One point of the synthetic-image sweep as ratio_sweep_table writes it: AUC mean +- 0.05, its paired difference.
+json ratio_point(const std::string& protocol, int normal, int tumor, double auc, json delta_auc) {
+  return {{"protocol", protocol},
+          {"synthetic_per_class", {{"normal", normal}, {"tumor", tumor}}},
+          {"accuracy", {{"mean", auc - 0.04}, {"ci95", {auc - 0.1, auc}}}},
+          {"auc", {{"mean", auc}, {"ci95", {auc - 0.05, auc + 0.05}}}},
+          {"delta_vs_real", {{"accuracy", {{"mean", 0.0}, {"ci95", {-0.01, 0.01}}}}, {"auc", std::move(delta_auc)}}}};
+}
+
+json delta(double mean, double lo, double hi) { return {{"mean", mean}, {"ci95", {lo, hi}}}; }
+
+// The sweep at 0, 0.25, 0.5, 1 and all; "nearest" only between the ends. `external` shifts the differences down.
+json ratio_sweep(bool external) {
+  const double s = external ? -0.05 : 0.0;
+  json sweep;
+  sweep["0"]["none"] = ratio_point("real", 0, 0, 0.85, delta(0, 0, 0));
+  sweep["0.25"]["none"] = ratio_point("real_synthetic_r0.25_none", 30, 40, 0.86, delta(0.01 + s, -0.02 + s, 0.04 + s));
+  sweep["0.25"]["nearest"] =
+      ratio_point("real_synthetic_r0.25_nearest", 30, 40, 0.88, delta(0.03 + s, 0.01 + s, 0.05 + s));
+  sweep["0.5"]["none"] = ratio_point("real_synthetic_r0.5_none", 60, 80, 0.86, delta(0.01 + s, -0.01 + s, 0.03 + s));
+  sweep["0.5"]["nearest"] = ratio_point("real_synthetic_r0.5_nearest", 60, 80, 0.87, delta(0.02 + s, 0.0 + s, 0.04 + s));
+  sweep["1"]["none"] = ratio_point("real_synthetic_r1_none", 120, 160, 0.85, delta(0.0 + s, -0.03 + s, 0.03 + s));
+  sweep["1"]["nearest"] = ratio_point("real_synthetic_r1_nearest", 120, 160, 0.87, delta(0.02 + s, -0.01 + s, 0.05 + s));
+  sweep["all"]["none"] = ratio_point("real_synthetic", 700, 700, 0.84, delta(-0.01 + s, -0.04 + s, 0.02 + s));
+  return sweep;
+}
+
+std::string section_of(const std::string& html, const std::string& id) {
+  const auto at = html.find("<section id=\"" + id + "\">");
+  if (at == std::string::npos) return "";
+  return html.substr(at, html.find("</section>", at) - at);
+}
 
 }  // namespace
 
@@ -139,4 +173,76 @@ TEST(HtmlReport, ExternalSectionWithoutExternalSetsSaysHowToAddOne) {
   const auto result = render_report_html(json::object(), {});
   EXPECT_NE(result.html.find("osgan evaluate-study --run RUN --data DIR"), std::string::npos);
   EXPECT_TRUE(result.problems.empty());
+}
+
+TEST(HtmlReport, RatioSectionTabulatesEachPointOnTheValidationSideAndEachExternalSet) {
+  json m;
+  m["classification"]["real"]["auc"] = stat(0.85, 0.8, 0.9);
+  m["classification"]["ratio"] = ratio_sweep(false);
+  m["external"]["site_b"]["real"]["auc"] = stat(0.75, 0.66, 0.83);
+  m["external"]["site_b"]["ratio"] = ratio_sweep(true);
+  m["external"]["site_b"]["ratio"]["0.5"]["nearest"]["delta_vs_real"]["auc"]["mean"] = nullptr;  // a failed point
+  const auto result = render_report_html(m, {});
+  const std::string section = section_of(result.html, "ratio");
+  ASSERT_FALSE(section.empty());
+  EXPECT_NE(section.find("<h2>How many synthetic images?</h2>"), std::string::npos);
+  EXPECT_NE(section.find("<div class=\"two\">"), std::string::npos) << "validation beside the external set";
+  EXPECT_NE(section.find("&Delta; AUC vs real, site_b</th>"), std::string::npos);
+  // Ratio 0.25, nearest: counts, validation AUC, its difference (interval above 0: better), site_b's difference.
+  EXPECT_NE(section.find("<tr><td>0.25</td><td>nearest to the real images"
+                         "<div class=\"key\">real_synthetic_r0.25_nearest</div></td>"
+                         "<td class=\"nowrap\">normal 30 &middot; tumor 40</td>"
+                         "<td class=\"num\">0.880 <span class=\"ci\">[0.830, 0.930]</span></td>"
+                         "<td class=\"num better\">0.030 <span class=\"ci\">[0.010, 0.050]</span></td>"
+                         "<td class=\"num neutral\">-0.020 <span class=\"ci\">[-0.040, 0.000]</span></td></tr>"),
+            std::string::npos) << section;
+  // Ratio 0 is real only itself: the reference, not a difference of 0.
+  EXPECT_NE(section.find("<tr><td>0</td><td>none added<div class=\"key\">real</div></td>"
+                         "<td class=\"nowrap\">normal 0 &middot; tumor 0</td>"
+                         "<td class=\"num\">0.850 <span class=\"ci\">[0.800, 0.900]</span></td>"
+                         "<td class=\"num\">reference</td><td class=\"num\">reference</td></tr>"),
+            std::string::npos) << section;
+  EXPECT_NE(section.find("<div class=\"key\">real_synthetic_r0.5_nearest</div></td>"
+                         "<td class=\"nowrap\">normal 60 &middot; tumor 80</td>"
+                         "<td class=\"num\">0.870 <span class=\"ci\">[0.820, 0.920]</span></td>"
+                         "<td class=\"num neutral\">0.020 <span class=\"ci\">[0.000, 0.040]</span></td>"
+                         "<td class=\"num neutral\">&ndash;</td></tr>"),
+            std::string::npos) << "a null value is a dash, not a zero: " << section;
+  // Measured points only, in numeric order with "all" last: 0, 0.25 x2, 0.5 x2, 1 x2, all.
+  EXPECT_EQ(count(section, "<tr><td>"), 8);
+  EXPECT_LT(section.find("<tr><td>0.5</td>"), section.find("<tr><td>1</td>"));
+  EXPECT_LT(section.find("<tr><td>1</td>"), section.find("<tr><td>all</td>"));
+  EXPECT_NE(section.find("<tr><td>all</td><td>every generated image<div class=\"key\">real_synthetic</div>"), std::string::npos);
+  EXPECT_LT(result.html.find("<section id=\"external\">"), result.html.find("<section id=\"ratio\">"));
+  EXPECT_NE(result.html.find("<a href=\"#ratio\">"), std::string::npos) << "listed in the table of contents";
+  if (gnuplot_available()) {
+    EXPECT_EQ(count(section, "src=\"data:image/svg+xml"), 2) << "validation side and site_b";
+    EXPECT_TRUE(result.problems.empty()) << result.problems.front();
+  }
+}
+
+TEST(HtmlReport, RatioSectionSortsRatiosAsNumbers) {
+  json m;
+  for (const char* r : {"10", "2", "0.5", "0"})
+    m["classification"]["ratio"][r]["none"] = ratio_point("p" + std::string(r), 1, 1, 0.8, delta(0, 0, 0));
+  m["classification"]["ratio"]["all"]["none"] = ratio_point("real_synthetic", 700, 700, 0.8, delta(0, 0, 0));
+  const std::string section = section_of(render_report_html(m, {}).html, "ratio");
+  const auto r0 = section.find("<tr><td>0</td>"), r05 = section.find("<tr><td>0.5</td>"), r2 = section.find("<tr><td>2</td>"),
+             r10 = section.find("<tr><td>10</td>"), all = section.find("<tr><td>all</td>");
+  ASSERT_NE(all, std::string::npos) << section;
+  EXPECT_TRUE(r0 < r05 && r05 < r2 && r2 < r10 && r10 < all) << section;
+}
+
+TEST(HtmlReport, RatioSectionWithoutTheSweepSaysHowToRunIt) {
+  json m;
+  m["classification"]["real"]["accuracy"] = stat(0.8, 0.75, 0.85);
+  for (const json& metrics : {json::object(), m}) {
+    const auto result = render_report_html(metrics, {});
+    const std::string section = section_of(result.html, "ratio");
+    EXPECT_NE(section.find("<p class=\"notrun\">Not run: metrics.json has no <code>classification.ratio</code>"),
+              std::string::npos) << section;
+    EXPECT_NE(section.find("<code>study.ratios</code> and <code>study.ratio_filters</code>"), std::string::npos);
+    EXPECT_EQ(section.find("<table"), std::string::npos);
+    EXPECT_TRUE(result.problems.empty());
+  }
 }
