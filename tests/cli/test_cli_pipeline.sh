@@ -60,6 +60,9 @@ for c in ("normal", "tumor"):
     assert abs(sum(r["real_share"] for r in md["modes"]) - 1) < 1e-9, md
     assert abs(sum(r["generated_share"] for r in md["modes"]) - 1) < 1e-9, md
     assert md["missed_modes"] == sum(r["missed"] for r in md["modes"]), md
+    # Fitted at 128 px, the GAN's 64 px images assigned: the instrument's check of that size is reported.
+    ag = md["real_agreement_at_generated_size"]
+    assert ag["size"] == 64 and 0 <= ag["share"] <= 1, ag
     run = sys.argv[1].replace("metrics.json", "")
     assert open(run + md["grid"], "rb").read(8) == b"\x89PNG\r\n\x1a\n", md["grid"]
     assert open(run + f"image_quality/{c}/mode_model.json").read()

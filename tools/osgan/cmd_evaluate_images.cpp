@@ -6,6 +6,7 @@
 #include "common_options.h"
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
+#include "osgan/data/mode_features.h"
 #include "osgan/metrics/image_quality_report.h"
 #include "osgan/runtime/device.h"
 #include "osgan/train/classifier_checkpoint.h"
@@ -39,19 +40,27 @@ void run(Args& a) {
   }
   // Real images of the class: the train side of a split, the class subfolder of a dataset, or a plain folder.
   namespace fs = std::filesystem;
-  LabelledImages real;
-  std::string real_description;
-  if (!a.split.empty()) {
-    auto r = load_real_images({a.real, a.split, "train", a.class_name}, preprocess);
-    std::vector<int64_t> keep;
-    for (int64_t i = 0; i < r.images.size(); ++i)
-      if (r.images.labels[i].item<float>() > 0.5f) keep.push_back(i);
-    real = subset(r.images, keep);
-    real_description = "train side of " + a.split + ", class " + a.class_name;
-  } else {
+  const auto load_real = [&](const data::PreprocessOptions& at, std::string* description) {
+    if (!a.split.empty()) {
+      auto r = load_real_images({a.real, a.split, "train", a.class_name}, at);
+      std::vector<int64_t> keep;
+      for (int64_t i = 0; i < r.images.size(); ++i)
+        if (r.images.labels[i].item<float>() > 0.5f) keep.push_back(i);
+      if (description) *description = "train side of " + a.split + ", class " + a.class_name;
+      return subset(r.images, keep);
+    }
     const fs::path folder = fs::is_directory(fs::path(a.real) / a.class_name) ? fs::path(a.real) / a.class_name : fs::path(a.real);
-    real = load_labelled_folder(folder, 1, preprocess, "real");
-    real_description = folder.string();
+    if (description) *description = folder.string();
+    return load_labelled_folder(folder, 1, at, "real");
+  };
+  std::string real_description;
+  const LabelledImages real = load_real(preprocess, &real_description);
+  // The modes are fitted on the same real images read at the mode features' size, as the pipeline does: smaller
+  // images blur the contrasts apart.
+  if (preprocess.size < data::kModeFeatureSize) {
+    data::PreprocessOptions at_mode_size = preprocess;
+    at_mode_size.size = data::kModeFeatureSize;
+    a.quality.real_for_modes = load_real(at_mode_size, nullptr).images;
   }
   auto generated = load_labelled_folder(a.generated, 1, preprocess, "generated");
   // The modes' grid and model go beside the JSON unless asked elsewhere.

@@ -87,7 +87,11 @@ nlohmann::json near_twins_at_real_count(const torch::Tensor& real, const torch::
 }
 
 // The real images' modes against the generated ones', with the model and the grid written where asked.
-nlohmann::json mode_section(const torch::Tensor& real, const torch::Tensor& generated, const ImageQualityOptions& o) {
+nlohmann::json mode_section(const torch::Tensor& real_at_size, const torch::Tensor& generated, const ImageQualityOptions& o) {
+  const torch::Tensor& real = o.real_for_modes.defined() ? o.real_for_modes : real_at_size;
+  if (real.size(0) != real_at_size.size(0))
+    fail(ErrorCode::invalid_argument, "image quality: real_for_modes holds " + std::to_string(real.size(0)) +
+         " images, the real set " + std::to_string(real_at_size.size(0)) + ": give the same images");
   const ModeReport r = compute_mode_report(real, generated, o.modes);
   nlohmann::json j = to_json(r, o.modes);
   j["assignment"] = {{"real", r.real_modes}, {"generated", r.generated_modes}};  // each image's mode, in input order
@@ -210,6 +214,10 @@ void print_modes(std::ostream& out, const nlohmann::json& m) {
     out << line;
   }
   out << "  missed modes: " << m["missed_modes"].get<int>() << " (" << m["missed_rule"].get<std::string>() << ")\n";
+  if (m.contains("real_agreement_at_generated_size"))
+    out << "  the real images shrunk to " << m["real_agreement_at_generated_size"]["size"].get<int>()
+        << " px keep their mode in " << fixed(100 * m["real_agreement_at_generated_size"]["share"].get<double>(), 1) << "%"
+        << " of cases (how surely a generated image of that size is assigned)\n";
   if (!m["grid"].is_null()) out << "  grid: " << m["grid"].get<std::string>() << "\n";
 }
 

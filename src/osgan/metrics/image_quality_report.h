@@ -33,6 +33,9 @@ struct ImageQualityOptions {
   std::filesystem::path mode_grid_path;   // when set, the per-mode grid, real | generated, is written here (PNG)
   int mode_grid_per_side = 6;             // images per side and mode in that grid
   int mode_grid_tile = 64;                // tile height in pixels (larger images are shrunk)
+  // The same real images at a higher resolution (M, 1, S2, S2), for the mode fit and the mode grid only: at 32 px the
+  // mode features blur contrasts that 128 px keeps apart. Undefined: `real` itself.
+  torch::Tensor real_for_modes;
 };
 
 // real (M, 1, S, S), generated (N, 1, S, S), both in [-1, 1]. feature_model may be null (no FID/KID/PR).

@@ -81,6 +81,17 @@ ModeReport compute_mode_report(const torch::Tensor& real, const torch::Tensor& g
   r.real_modes = data::assign_modes(r.model, real_images);
   r.generated_modes = data::assign_modes(r.model, to_images(generated));
   r.coverage = compare_modes(r.real_modes, r.generated_modes, r.model.k(), o);
+  r.generated_size = static_cast<int>(generated.size(2));
+  if (generated.size(2) < real.size(2)) {
+    const auto shrunk = torch::nn::functional::interpolate(  // (M, 1, S', S')
+        real.to(torch::kFloat32), torch::nn::functional::InterpolateFuncOptions()
+                                      .size(std::vector<int64_t>{generated.size(2), generated.size(3)})
+                                      .mode(torch::kArea));
+    const auto again = data::assign_modes(r.model, to_images(shrunk));
+    int same = 0;
+    for (std::size_t i = 0; i < again.size(); ++i) same += again[i] == r.real_modes[i];
+    r.real_agreement_at_generated_size = static_cast<double>(same) / static_cast<double>(again.size());
+  }
   return r;
 }
 
@@ -100,6 +111,11 @@ nlohmann::json to_json(const ModeReport& r, const ModeReportOptions& o) {
                       {"modes", modes},
                       {"missed_modes", c.missed_modes},
                       {"missed_rule", rule}};
+  if (r.real_agreement_at_generated_size >= 0)
+    j["real_agreement_at_generated_size"] = {
+        {"size", r.generated_size}, {"share", r.real_agreement_at_generated_size},
+        {"meaning", "share of the real images that keep their mode when shrunk to the generated images' size: how "
+                    "well a generated image of that size can be assigned to a mode"}};
   j.update(data::mode_choice_to_json(r.model));
   return j;
 }

@@ -45,9 +45,16 @@ struct ModeReport {
   data::ModeModel model;  // fitted on the real images
   std::vector<int> real_modes, generated_modes;
   ModeCoverage coverage;
+  // The instrument's own check when the generated images are smaller than the real ones: the real images shrunk to
+  // the generated size (area average) and assigned again; the share that keeps its mode. Near 1: the modes can be
+  // told apart at the generator's resolution; low: a generated image's mode is partly a guess. -1 when the sizes agree.
+  int generated_size = 0;
+  double real_agreement_at_generated_size = -1;
 };
 
-// real (M, 1, S, S) with M >= 4, generated (N, 1, S', S') with N >= 1, both in [-1, 1].
+// real (M, 1, S, S) with M >= 4, generated (N, 1, S', S') with N >= 1, both in [-1, 1]. Fit on the real images at
+// their own size: with S' < S, the modes are those of the sharper images, and real_agreement_at_generated_size says
+// how well images of size S' can be assigned to them.
 ModeReport compute_mode_report(const torch::Tensor& real, const torch::Tensor& generated,
                                const ModeReportOptions& options = {});
 

@@ -24,6 +24,7 @@
 #include "osgan/core/stage_record.h"
 #include "osgan/core/version.h"
 #include "osgan/data/audit.h"
+#include "osgan/data/mode_features.h"
 #include "osgan/data/split.h"
 #include "osgan/io/png_writer.h"
 #include "osgan/pipeline/external_validation.h"
@@ -699,10 +700,13 @@ json run_pipeline(PipelineOptions o) {
   //    space at equal counts, and FID/KID/PR in the domain feature space of the "real" protocol's first classifier
   //    (trained on the real training side only; style-invariant, so blind to contrast).
   const fs::path feature_model_dir = study.out_dir / "real" / ("seed_" + std::to_string(study.seeds.front())) / "model";
+  // The modes are fitted on the training images read at the mode features' own size (128 px), not at the GAN's:
+  // at 32 px the features blur the contrasts apart (docs/one-shot-gan.md, 2026-12-06). Read once, when needed.
+  std::optional<data::Dataset> dataset_for_modes;
   for (const auto& cls : dataset.classes) {
     const fs::path out = o.out_dir / "image_quality" / cls;
     // "modes": runs scored before the mode measure existed are scored again.
-    stages.run("image-quality-" + cls, {{"generated", gen_fp[cls]}, {"study", study_fp}, {"modes", 1}},
+    stages.run("image-quality-" + cls, {{"generated", gen_fp[cls]}, {"study", study_fp}, {"modes", 2}},
                {"image_quality/" + cls + "/metrics.json"},
                [&](bool) {
       remove_tree(out);
@@ -713,6 +717,14 @@ json run_pipeline(PipelineOptions o) {
       if (fs::exists(feature_model_dir / "classifier.json", ec))
         feature_model = std::make_unique<SavedClassifier>(load_classifier(feature_model_dir, device));
       metrics::ImageQualityOptions quality_options;
+      if (!dataset_for_modes) {
+        data::DatasetOptions at_mode_size;
+        at_mode_size.preprocess = preprocess;
+        at_mode_size.preprocess.size = data::kModeFeatureSize;
+        dataset_for_modes = data::load_dataset(o.data, at_mode_size);
+      }
+      quality_options.real_for_modes =
+          samples_to_tensor(*dataset_for_modes, data::select_samples(*dataset_for_modes, split, data::Side::train, cls));
       quality_options.mode_model_path = out / "mode_model.json";  // fitted on this class's training side only
       quality_options.mode_grid_path = out / "mode_grid.png";
       auto report = metrics::compute_image_quality_report(real, generated, feature_model ? &feature_model->model : nullptr,
@@ -839,6 +851,8 @@ json run_pipeline(PipelineOptions o) {
                     {"missed_rule", md["missed_rule"]}, {"feature_space", md["feature_space"]},
                     {"grid", md.value("grid", json())}, {"grid_layout", md.value("grid_layout", json())}};
       q["missed_modes"] = md["missed_modes"];
+      if (md.contains("real_agreement_at_generated_size"))
+        q["modes"]["real_agreement_at_generated_size"] = md["real_agreement_at_generated_size"];
     }
     if (iq.contains("near_twins") && iq["near_twins"].is_object()) {
       const json& nt = iq["near_twins"];

@@ -348,7 +348,17 @@ std::string section_quality_modes(ReportContext& ctx, const json* iq, const std:
                "</td><td class=\"num\">" + fmt(100 * number(find(&r, {"real_share"})), 1) + "%</td><td class=\"num\">" +
                fmt(100 * number(find(&r, {"generated_share"})), 1) + "%</td><td>" + (missed ? "missed" : "") + "</td></tr>\n";
       }
-    out += "</tbody></table>\n<p class=\"meta\">Near twins: generated " + fmt(number(find(q, {"near_twins_generated"})), 2) +
+    out += "</tbody></table>\n";
+    // How surely an image of the generated size can be assigned at all: said beside the counts it qualifies.
+    if (const json* agreement = find(modes, {"real_agreement_at_generated_size"})) {
+      const double share = number(find(agreement, {"share"}));
+      out += std::string("<p class=\"") + (share < 0.75 ? "warning" : "meta") + "\">Fitted on the real images at 128 px. Shrunk to " +
+             fmt_count(number(find(agreement, {"size"}))) + " px, the generated images' size, " + fmt(100 * share, 0) +
+             "% of the real images keep their mode" +
+             (share < 0.75 ? ": at that size a slice's contrast and plane are barely readable, so read the generated "
+                             "shares above as partly a guess." : ".") + "</p>\n";
+    }
+    out += "<p class=\"meta\">Near twins: generated " + fmt(number(find(q, {"near_twins_generated"})), 2) +
            ", real " + fmt(number(find(q, {"near_twins_real"})), 2) + ". Structure space at equal counts, precision / "
            "recall / coverage: " + fmt(number(find(q, {"structure_precision_at_real_count"})), 2) + " / " +
            fmt(number(find(q, {"structure_recall_at_real_count"})), 2) + " / " +

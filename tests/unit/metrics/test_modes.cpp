@@ -155,3 +155,40 @@ TEST(ImageQualityReport, ModesTwinsAndEqualCountsAreReported) {
   const auto few = compute_image_quality_report(real.narrow(0, 0, 3), real, nullptr, torch::kCPU, o);
   EXPECT_TRUE(few["modes"].is_null());
 }
+
+// Generated images smaller than the real ones: the modes are fitted at the real size, and the report says how many
+// real images keep their mode once shrunk to the generated size. T1 and T2 phantoms differ in contrast at any size,
+// so every one keeps it; at equal sizes there is nothing to check.
+TEST(ModeReport, RealAgreementAtTheGeneratedSize) {
+  const auto real = torch::cat({phantom_tensor(PhantomKind::t1, 10, 10, 64), phantom_tensor(PhantomKind::t2, 10, 20, 64)});
+  const auto small = torch::cat({phantom_tensor(PhantomKind::t1, 4, 300, 32), phantom_tensor(PhantomKind::t2, 4, 400, 32)});
+  const auto r = compute_mode_report(real, small, from_two());
+  ASSERT_EQ(r.model.k(), 2);
+  EXPECT_EQ(r.generated_size, 32);
+  EXPECT_DOUBLE_EQ(r.real_agreement_at_generated_size, 1.0);
+  EXPECT_EQ(r.coverage.missed_modes, 0);
+  const auto j = to_json(r, from_two());
+  EXPECT_EQ(j["real_agreement_at_generated_size"]["size"], 32);
+  EXPECT_EQ(j["real_agreement_at_generated_size"]["share"], 1.0);
+
+  const auto same_size = compute_mode_report(real, phantom_tensor(PhantomKind::t1, 4, 500, 64), from_two());
+  EXPECT_EQ(same_size.real_agreement_at_generated_size, -1);
+  EXPECT_FALSE(to_json(same_size, from_two()).contains("real_agreement_at_generated_size"));
+}
+
+// The image-quality report fits the modes on real_for_modes (the same images at a higher resolution) when given,
+// and refuses a set of another length.
+TEST(ImageQualityReport, ModesFittedOnTheHigherResolutionRealImages) {
+  const auto real64 = torch::cat({phantom_tensor(PhantomKind::t1, 10, 10, 64), phantom_tensor(PhantomKind::t2, 10, 20, 64)});
+  const auto real32 = torch::nn::functional::interpolate(
+      real64, torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{32, 32}).mode(torch::kArea));
+  const auto generated = phantom_tensor(PhantomKind::t1, 8, 900, 32);
+  ImageQualityOptions o;
+  o.modes = from_two();
+  o.real_for_modes = real64;
+  const auto j = compute_image_quality_report(real32, generated, nullptr, torch::kCPU, o);
+  EXPECT_EQ(j["modes"]["real_agreement_at_generated_size"]["size"], 32);
+  EXPECT_EQ(j["modes"]["missed_modes"], 1);  // every generated image is a T1: the T2 mode is missed
+  o.real_for_modes = real64.narrow(0, 0, 19);
+  EXPECT_THROW(compute_image_quality_report(real32, generated, nullptr, torch::kCPU, o), osgan::Error);
+}

@@ -246,3 +246,26 @@ TEST(HtmlReport, RatioSectionWithoutTheSweepSaysHowToRunIt) {
     EXPECT_TRUE(result.problems.empty());
   }
 }
+
+// The mode table says how surely a generated image of its size can be assigned: a warning when fewer than 3 in 4
+// real images keep their mode once shrunk to that size, a plain note otherwise, nothing when the check was not made.
+TEST(HtmlReport, ModeTableSaysHowSurelyTheGeneratedSizeCanBeAssigned) {
+  json m;
+  for (const auto& [cls, share] : {std::pair<const char*, double>{"normal", 0.80}, {"tumor", 0.47}}) {
+    auto& modes = m["image_quality"][cls]["modes"];
+    modes["k"] = 2;
+    modes["missed_modes"] = 1;
+    modes["modes"] = json::array({{{"mode", 0}, {"real_share", 0.6}, {"generated_share", 0.99}, {"missed", false}},
+                                  {{"mode", 1}, {"real_share", 0.4}, {"generated_share", 0.01}, {"missed", true}}});
+    modes["real_agreement_at_generated_size"] = {{"size", 32}, {"share", share}};
+  }
+  m["image_quality"]["other"]["modes"] = m["image_quality"]["normal"]["modes"];
+  m["image_quality"]["other"]["modes"].erase("real_agreement_at_generated_size");
+  const auto html = render_report_html(m, {}).html;
+  const std::string section = section_of(html, "quality");
+  EXPECT_NE(section.find("<p class=\"meta\">Fitted on the real images at 128 px. Shrunk to 32 px, the generated images' "
+                         "size, 80% of the real images keep their mode.</p>"), std::string::npos) << section;
+  EXPECT_NE(section.find("<p class=\"warning\">Fitted on the real images at 128 px. Shrunk to 32 px, the generated "
+                         "images' size, 47% of the real images keep their mode: at that size"), std::string::npos) << section;
+  EXPECT_EQ(count(section, "Fitted on the real images at 128 px"), 2);  // not for the class without the check
+}
