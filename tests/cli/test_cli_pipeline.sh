@@ -210,6 +210,15 @@ grep -q 'study: real seed 1: done earlier, reused' "$work/log4" || fail "the rea
 ! grep -q '"third_site"' "$work/run/metrics.json" || fail "a set evaluated with an earlier study stayed in metrics.json"
 grep -q 'third_site.*earlier study.*evaluate-study --run' "$work/log4" || fail "no warning about the left-out set: $(cat "$work/log4")"
 
+# Another positive class redoes the study (the labels flip: no classifier is reused) and what follows it.
+sed 's/^  bootstrap: 50$/  bootstrap: 50\n  positive_class: normal/' "$here/pipeline_tiny.yaml" >"$work/normal_positive.yaml"
+"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$work/normal_positive.yaml" --threads 2 \
+  >"$work/log5" 2>&1 || { cat "$work/log5"; fail "run with positive_class normal failed"; }
+grep -q 'study: running' "$work/log5" || fail "a changed positive class did not redo the study: $(grep study "$work/log5" | head -3)"
+grep -q 'study: real seed 1: training' "$work/log5" || fail "a changed positive class reused a classifier"
+grep -q 'gan-tumor: up to date' "$work/log5" || fail "a changed positive class retrained a GAN"
+grep -q '"classification_positive_class": "normal"' "$work/run/metrics.json" || fail "metrics.json keeps the old positive class"
+
 # Bad input: a missing data folder is a runtime error (1) naming it; a bad preset is a usage error (2).
 set +e
 "$osgan" pipeline --data "$work/nope" --out "$work/run2" 2>"$work/err"; rc=$?

@@ -642,7 +642,7 @@ json run_pipeline(PipelineOptions o) {
   // the real images' percentile scaling (before this key existed) are recomputed, and so are the stages after it.
   json study_inputs = {{"split", split_fp}, {"generated", gen_fp}, {"classifier", to_json(study.classifier)},
                        {"seeds", study.seeds}, {"protocols", study.protocols}, {"bootstrap", study.bootstrap_resamples},
-                       {"synthetic_reading", "generator-output"}};
+                       {"synthetic_reading", "generator-output"}, {"positive_class", study.positive_class}};
   // A workflow trains each classifier as a job of its own (study-<protocol>-seed<s>); the study stage then reuses
   // them (run_study keeps every run whose configuration is unchanged) and adds the statistics. The pipeline alone
   // trains them all inside the study stage.
@@ -653,7 +653,7 @@ json run_pipeline(PipelineOptions o) {
         for (auto seed : study.seeds) {
           json inputs = {{"split", split_fp}, {"generated", synthetic ? json(gen_fp) : json()},
                          {"classifier", to_json(study.classifier)}, {"protocol", protocol}, {"seed", seed},
-                         {"synthetic_reading", "generator-output"}};
+                         {"synthetic_reading", "generator-output"}, {"positive_class", study.positive_class}};
           if (gan > 1) inputs["gan"] = gan;
           const std::string run = "study/" + study_run_folder(protocol, gan, seed).generic_string();
           stages.run(study_run_stage_name(protocol, seed, gan), inputs, {run + "/run.json", run + "/model/classifier.json"},
