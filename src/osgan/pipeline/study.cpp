@@ -307,69 +307,71 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
     std::vector<int> gans = {0};  // the GAN seeds whose images the protocol trains on (1-based), or none
     if (uses_synthetic(protocol)) {
       gans.clear();
-      for (int g = 1; g <= gan_seeds; ++g) gans.push_back(g);
+      for (int g = 1; g <= gan_seeds; ++g)
+        if (options.gans.empty() || std::find(options.gans.begin(), options.gans.end(), g) != options.gans.end())
+          gans.push_back(g);
     }
     for (int gan : gans) {
-    if (gan > 0 && !options.gans.empty() && std::find(options.gans.begin(), options.gans.end(), gan) == options.gans.end())
-      continue;
-    for (auto seed : options.seeds) {
-      LabelledImages train;
-      if (uses_real(protocol)) train = concat(train, train_real);
-      if (gan > 0) train = concat(train, added[gan - 1][protocol]);
-      ClassifierTrainOptions opt = options.classifier;
-      opt.seed = seed;
-      if (!uses_classical(protocol)) opt.augment.prob = 0;
+      for (auto seed : options.seeds) {
+        LabelledImages train;
+        if (uses_real(protocol)) train = concat(train, train_real);
+        if (gan > 0) train = concat(train, added[gan - 1][protocol]);
+        ClassifierTrainOptions opt = options.classifier;
+        opt.seed = seed;
+        if (!uses_classical(protocol)) opt.augment.prob = 0;
 
-      const fs::path run_dir = options.out_dir / study_run_folder(protocol, gan, seed);
-      const std::string name = protocol + (gan > 1 ? " gan " + std::to_string(gan) : "") + " seed " + std::to_string(seed);
-      json config = {{"protocol", protocol}, {"train_images", train.size()}, {"train_sha256", content_sha256(train)},
-                     {"classifier", to_json(opt)}, {"val_ids", val.ids}, {"val_sha256", val_sha256}};
-      if (gan > 1) config["gan"] = gan;  // a study with one GAN seed keeps its fingerprints
-      const std::string fingerprint = sha256_hex(config.dump());
-      StudyRun run;
-      run.protocol = protocol;
-      run.seed = seed;
-      run.gan = gan;
-      run.train_images = train.size();
+        const fs::path run_dir = options.out_dir / study_run_folder(protocol, gan, seed);
+        const std::string name =
+            protocol + (gan > 1 ? " gan " + std::to_string(gan) : "") + " seed " + std::to_string(seed);
+        json config = {{"protocol", protocol}, {"train_images", train.size()}, {"train_sha256", content_sha256(train)},
+                       {"classifier", to_json(opt)}, {"val_ids", val.ids}, {"val_sha256", val_sha256}};
+        if (gan > 1) config["gan"] = gan;  // a study with one GAN seed keeps its fingerprints
+        const std::string fingerprint = sha256_hex(config.dump());
+        StudyRun run;
+        run.protocol = protocol;
+        run.seed = seed;
+        run.gan = gan;
+        run.train_images = train.size();
 
-      const fs::path result_file = run_dir / "run.json";
-      // Every model is kept: external sets can be evaluated later without retraining (evaluate-study), and the
-      // "real" ones define the domain feature space of FID/KID (image quality).
-      std::error_code ec;
-      if (fs::exists(result_file, ec) && fs::exists(run_dir / "model" / "classifier.json", ec)) {
-        try {
-          const auto saved = json::parse(read_text_file(result_file));
-          if (saved.at("fingerprint") == fingerprint) {
-            run.probabilities = saved.at("probabilities").get<std::vector<double>>();
-            run.seconds = saved.value("seconds", 0.0);
-            log_info("study: " + name + ": done earlier, reused");
-            runs.push_back(run);
-            continue;
+        const fs::path result_file = run_dir / "run.json";
+        // Every model is kept: external sets can be evaluated later without retraining (evaluate-study), and the
+        // "real" ones define the domain feature space of FID/KID (image quality).
+        std::error_code ec;
+        if (fs::exists(result_file, ec) && fs::exists(run_dir / "model" / "classifier.json", ec)) {
+          try {
+            const auto saved = json::parse(read_text_file(result_file));
+            if (saved.at("fingerprint") == fingerprint) {
+              run.probabilities = saved.at("probabilities").get<std::vector<double>>();
+              run.seconds = saved.value("seconds", 0.0);
+              log_info("study: " + name + ": done earlier, reused");
+              runs.push_back(run);
+              continue;
+            }
+          } catch (const std::exception&) {
+            // a damaged result is simply recomputed
           }
-        } catch (const std::exception&) {
-          // a damaged result is simply recomputed
         }
+        log_info("study: " + name + ": training on " + std::to_string(train.size()) + " images");
+        const auto start = std::chrono::steady_clock::now();
+        auto result = train_classifier(opt, train);
+        auto evaluation = evaluate_classifier(result.model, val, device);
+        run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        run.probabilities.assign(evaluation.probabilities.data_ptr<double>(),
+                                 evaluation.probabilities.data_ptr<double>() + evaluation.probabilities.numel());
+        fs::create_directories(run_dir);
+        write_predictions_csv(run_dir / "predictions.csv", val, evaluation.probabilities, options.positive_class,
+                              negative_class);
+        log_info("study: " + name + ": " + summarize(evaluation.report) + " (" +
+                 std::to_string(static_cast<int>(run.seconds)) + " s)");
+        json saved = {{"fingerprint", fingerprint}, {"config", config}, {"seconds", run.seconds},
+                      {"probabilities", run.probabilities}, {"report", metrics::to_json(evaluation.report)}};
+        SavedClassifier model_record{
+            result.model, opt.model, options.positive_class, negative_class, preprocess,
+            {{"protocol", protocol}, {"seed", seed}, {"gan", gan}, {"training", to_json(opt)}}};
+        save_classifier(run_dir / "model", model_record);
+        write_text_atomically(result_file, saved.dump(1) + "\n");
+        runs.push_back(run);
       }
-      log_info("study: " + name + ": training on " +
-               std::to_string(train.size()) + " images");
-      const auto start = std::chrono::steady_clock::now();
-      auto result = train_classifier(opt, train);
-      auto evaluation = evaluate_classifier(result.model, val, device);
-      run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      run.probabilities.assign(evaluation.probabilities.data_ptr<double>(),
-                               evaluation.probabilities.data_ptr<double>() + evaluation.probabilities.numel());
-      fs::create_directories(run_dir);
-      write_predictions_csv(run_dir / "predictions.csv", val, evaluation.probabilities, options.positive_class, negative_class);
-      log_info("study: " + name + ": " + summarize(evaluation.report) + " (" +
-               std::to_string(static_cast<int>(run.seconds)) + " s)");
-      json saved = {{"fingerprint", fingerprint}, {"config", config}, {"seconds", run.seconds},
-                    {"probabilities", run.probabilities}, {"report", metrics::to_json(evaluation.report)}};
-      SavedClassifier model_record{result.model, opt.model, options.positive_class, negative_class, preprocess,
-                                   {{"protocol", protocol}, {"seed", seed}, {"gan", gan}, {"training", to_json(opt)}}};
-      save_classifier(run_dir / "model", model_record);
-      write_text_atomically(result_file, saved.dump(1) + "\n");
-      runs.push_back(run);
-    }
     }
   }
 
