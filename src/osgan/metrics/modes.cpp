@@ -37,10 +37,16 @@ std::vector<int64_t> members(const std::vector<int>& modes, int mode, int count)
 io::Image row_of(const torch::Tensor& images, const std::vector<int64_t>& rows, int per_side, int tile) {
   auto tiles = torch::full({per_side, 1, images.size(2), images.size(3)}, -1.0f);  // (per_side, 1, H, W), black
   for (size_t j = 0; j < rows.size(); ++j) tiles[static_cast<int64_t>(j)].copy_(images[rows[j]]);
+  namespace F = torch::nn::functional;
   if (images.size(2) > tile) {
-    namespace F = torch::nn::functional;
     const int64_t width = std::max<int64_t>(1, images.size(3) * tile / images.size(2));
     tiles = F::adaptive_avg_pool2d(tiles, F::AdaptiveAvgPool2dFuncOptions({tile, width}));
+  } else if (const int64_t factor = tile / images.size(2); factor > 1) {
+    // A small image (a 32 px GAN's) is enlarged by a whole factor, nearest neighbour: beside 128 px real slices it
+    // is then seen at the same size, with its own pixels showing rather than smoothed into a false sharpness.
+    tiles = F::interpolate(tiles, F::InterpolateFuncOptions()
+                                      .size(std::vector<int64_t>{images.size(2) * factor, images.size(3) * factor})
+                                      .mode(torch::kNearest));
   }
   return make_image_grid(tiles, /*columns=*/per_side);
 }

@@ -63,7 +63,7 @@ ModeReport compute_mode_report(const torch::Tensor& real, const torch::Tensor& g
 nlohmann::json to_json(const ModeReport& report, const ModeReportOptions& options = {});
 
 // One row per mode: up to `per_side` real images of the mode (spread over its members), a gap, then up to `per_side`
-// generated ones, each shrunk to at most `tile` pixels high; rows are separated by a grey line. A mode with no generated image shows an empty (black) right side;
+// generated ones, each shrunk to at most `tile` pixels high (smaller ones enlarged by a whole factor, nearest neighbour); rows are separated by a grey line. A mode with no generated image shows an empty (black) right side;
 // an undefined or empty `generated` gives the real side only. Returns a grey 0..255 image (io::write_png_grey8).
 io::Image make_mode_grid(const torch::Tensor& real, const std::vector<int>& real_modes, const torch::Tensor& generated,
                          const std::vector<int>& generated_modes, int k, int per_side = 6, int tile = 64);

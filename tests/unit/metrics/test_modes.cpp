@@ -70,12 +70,22 @@ TEST(ModeReport, GridHasARowPerMode) {
   const auto real = torch::cat({phantom_tensor(PhantomKind::t1, 6, 10, 32), phantom_tensor(PhantomKind::t2, 6, 20, 32)});
   const auto generated = phantom_tensor(PhantomKind::t1, 3, 30, 32);
   const std::vector<int> real_modes = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, generated_modes = {0, 0, 0};
-  // A side of 4 tiles of 32 px with 2 px padding is 4 * 34 + 2 = 138 wide and 36 high; sides 12 apart, rows 2 apart.
+  // 32 px images with the default 64 px tile are enlarged 2x: a side of 4 tiles of 64 px with 2 px padding is
+  // 4 * 66 + 2 = 266 wide and 68 high; sides 12 apart, rows 2 apart.
   const auto grid = make_mode_grid(real, real_modes, generated, generated_modes, 2, 4);
-  EXPECT_EQ(grid.width, 138 + 12 + 138);
-  EXPECT_EQ(grid.height, 36 + 2 + 36);
+  EXPECT_EQ(grid.width, 266 + 12 + 266);
+  EXPECT_EQ(grid.height, 68 + 2 + 68);
   const auto real_only = make_mode_grid(real, real_modes, torch::Tensor(), {}, 2, 4);
-  EXPECT_EQ(real_only.width, 138);
+  EXPECT_EQ(real_only.width, 266);
+  // Nearest neighbour: each pixel of a 32 px image becomes a 2x2 block of one value.
+  EXPECT_EQ(real_only.at(2, 2 + 2 * 10), real_only.at(3, 3 + 2 * 10));
+  // At their native 32 px (tile 32), 4 * 34 + 2 = 138 per side; 128 px real slices shrunk to 64 px tiles sit beside
+  // 32 px generated ones enlarged to 64 px in rows of one height.
+  EXPECT_EQ(make_mode_grid(real, real_modes, generated, generated_modes, 2, 4, /*tile=*/32).width, 138 + 12 + 138);
+  const auto real128 = torch::cat({phantom_tensor(PhantomKind::t1, 6, 10, 128), phantom_tensor(PhantomKind::t2, 6, 20, 128)});
+  const auto mixed = make_mode_grid(real128, real_modes, generated, generated_modes, 2, 4);
+  EXPECT_EQ(mixed.width, 266 + 12 + 266);
+  EXPECT_EQ(mixed.height, 68 + 2 + 68);
   EXPECT_THROW(make_mode_grid(real, {0, 1}, generated, generated_modes, 2, 4), osgan::Error);
   EXPECT_THROW(make_mode_grid(real, real_modes, generated, generated_modes, 2, 4, /*tile=*/4), osgan::Error);
   // Larger images are shrunk to the tile size: 16 px tiles, 4 * 18 + 2 = 74 per side.
