@@ -11,3 +11,7 @@ set_tests_properties(cli_pipeline_anatomy PROPERTIES ENVIRONMENT "OMP_WAIT_POLIC
 add_test(NAME cli_pipeline_gan_seeds COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_pipeline_gan_seeds.sh
          $<TARGET_FILE:osgan_cli> ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(cli_pipeline_gan_seeds PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE" TIMEOUT 900)
+# gan.per_mode: one GAN per mode of each class, drawn in the modes' shares.
+add_test(NAME cli_pipeline_per_mode COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_pipeline_per_mode.sh
+         $<TARGET_FILE:osgan_cli> ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(cli_pipeline_per_mode PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE" TIMEOUT 900)

@@ -43,11 +43,8 @@ void run(Args& a) {
   const auto load_real = [&](const data::PreprocessOptions& at, std::string* description) {
     if (!a.split.empty()) {
       auto r = load_real_images({a.real, a.split, "train", a.class_name}, at);
-      std::vector<int64_t> keep;
-      for (int64_t i = 0; i < r.images.size(); ++i)
-        if (r.images.labels[i].item<float>() > 0.5f) keep.push_back(i);
       if (description) *description = "train side of " + a.split + ", class " + a.class_name;
-      return subset(r.images, keep);
+      return with_label(r.images, true);
     }
     const fs::path folder = fs::is_directory(fs::path(a.real) / a.class_name) ? fs::path(a.real) / a.class_name : fs::path(a.real);
     if (description) *description = folder.string();

@@ -100,13 +100,10 @@ void run(Args& a) {
     if (a.synthetic_ratio > 0) {  // the study's ratio sweep (ratio_protocol.h), against this class's real training side
       if (real_side.size() == 0)
         fail(ErrorCode::invalid_argument, "--synthetic-ratio: needs the real training images (--data)");
-      std::vector<int64_t> rows;
-      const float label = cls == a.positive ? 1.f : 0.f;
-      for (int64_t i = 0; i < real_side.size(); ++i)
-        if (real_side.labels[i].item<float>() == label) rows.push_back(i);
-      const auto count = static_cast<int64_t>(std::llround(a.synthetic_ratio * static_cast<double>(rows.size())));
+      const auto real_of_class = with_label(real_side, cls == a.positive);
+      const auto count = static_cast<int64_t>(std::llround(a.synthetic_ratio * static_cast<double>(real_of_class.size())));
       try {
-        set = subset(set, select_synthetic(set.images, subset(real_side, rows).images, count, a.synthetic_filter));
+        set = subset(set, select_synthetic(set.images, real_of_class.images, count, a.synthetic_filter));
       } catch (const Error& e) {
         fail(e.code(), "--synthetic " + spec + ": " + e.what());
       }

@@ -14,10 +14,11 @@ struct GanJob {
   GanTrainOptions options;  // out_dir must be set; resume is honoured
 };
 
-// Starts every job at once with `threads_each` LibTorch threads, shows one combined progress line (unless quiet),
-// and returns when all have ended: one entry per job, empty when it succeeded, else the reason (exit status and the
+// Starts the jobs with `threads_each` LibTorch threads each, at most `max_at_once` at a time (0: all at once; the
+// others wait in order), shows one combined progress line (unless quiet), and returns when all have ended: one entry per job, empty when it succeeded, else the reason (exit status and the
 // last line of its log, RUN/.../train.log). Ctrl-C or SIGTERM stops every child cleanly (each saves a checkpoint)
 // and then throws osgan::Error(interrupted).
-std::vector<std::string> train_gans_in_parallel(const std::vector<GanJob>& jobs, int threads_each, bool quiet);
+std::vector<std::string> train_gans_in_parallel(const std::vector<GanJob>& jobs, int threads_each, bool quiet,
+                                                int max_at_once = 0);
 
 }  // namespace osgan

@@ -27,12 +27,13 @@
 #include "osgan/data/mode_features.h"
 #include "osgan/data/split.h"
 #include "osgan/io/png_writer.h"
-#include "osgan/pipeline/external_validation.h"
-#include "osgan/pipeline/parallel_gan_training.h"
-#include "osgan/report/ratio_protocol.h"
-#include "osgan/pipeline/stage_plan.h"
 #include "osgan/metrics/image_quality_report.h"
+#include "osgan/pipeline/external_validation.h"
+#include "osgan/pipeline/mode_gans.h"
+#include "osgan/pipeline/parallel_gan_training.h"
+#include "osgan/pipeline/stage_plan.h"
 #include "osgan/report/html_report.h"
+#include "osgan/report/ratio_protocol.h"
 #include "osgan/runtime/device.h"
 #include "osgan/torch_info.h"
 #include "osgan/train/classifier_checkpoint.h"
@@ -134,10 +135,16 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
       else for (const auto& item : n) o.external.push_back(item.as<std::string>());
     }
     if (auto n = root["gan"]) {
-      // anatomy_steps belongs to the pipeline (it adds a stage); every other key is train-gan's.
+      // anatomy_steps and per_mode belong to the pipeline (they add or split stages); every other key is train-gan's.
       read_key(n, "anatomy_steps", o.anatomy_steps, source, "gan");
+      read_key(n, "per_mode", o.per_mode, source, "gan");
       YAML::Node train_gan_keys = YAML::Clone(n);
       train_gan_keys.remove("anatomy_steps");
+      train_gan_keys.remove("per_mode");
+      // The pipeline chooses each GAN's images; a list in the config would be silently replaced.
+      if (train_gan_keys["samples"])
+        fail(ErrorCode::invalid_argument, source + ": gan.samples is chosen by the pipeline (gan.per_mode splits each "
+             "class by mode); remove it, or run osgan train-gan with it");
       apply_yaml(train_gan_keys, o.gan, source);
     }
     if (auto n = root["split"]) read_key(n, "val_fraction", o.val_fraction, source, "split");
@@ -409,10 +416,8 @@ void check_ratio_sweep_fits(const PipelineOptions& o, const data::Dataset& datas
     for (const auto& cls : dataset.classes) {
       const auto real = data::select_samples(dataset, split, data::Side::train, cls).size();
       const auto wanted = std::llround(point->ratio * static_cast<double>(real));
-      std::ostringstream ratio;
-      ratio << point->ratio;
       if (wanted > o.generate_count)
-        fail(ErrorCode::invalid_argument, "study.ratios: ratio " + ratio.str() + " asks for " +
+        fail(ErrorCode::invalid_argument, "study.ratios: ratio " + ratio_text(point->ratio) + " asks for " +
              std::to_string(wanted) + " generated " + cls + " images (" + std::to_string(real) + " real training "
              "images), but generate.count is " + std::to_string(o.generate_count) + ": lower the ratio or raise the count");
     }
@@ -476,7 +481,7 @@ json run_pipeline(PipelineOptions o) {
                         "# osgan pipeline, resolved configuration (preset " + o.preset + ")\ndata: \"" +
                         o.data.string() + "\"\nseed: " + std::to_string(o.seed) + "\nval_fraction: " +
                         std::to_string(o.val_fraction) + "\ngenerate_count: " + std::to_string(o.generate_count) +
-                        "\ngan_seeds: " + std::to_string(o.gan_seeds) +
+                        "\ngan_seeds: " + std::to_string(o.gan_seeds) + "\nper_mode: " + (o.per_mode ? "true" : "false") +
                         "\nclassifier: " + to_json(o.study.classifier).dump() + "\nexternal: " + [&] {
                           json list = json::array();
                           for (const auto& e : o.external) list.push_back(e.string());
@@ -551,7 +556,6 @@ json run_pipeline(PipelineOptions o) {
   // 3. One GAN per class, on that class's training side only. On the CPU the classes train at once, one child
   // process per core (each deterministic on its own); on a GPU, or with one core, one after the other.
   std::map<std::string, std::string> gan_fp;
-  std::vector<StageRunner::Started> gan_stages;
   std::vector<GanJob> gan_jobs;
   // With --gan-seeds N, each class has N GANs that differ only in their seed (gan_run_name: "tumor", "tumor-gan2").
   // The anatomy stage is shared by all of them, so the GAN seeds' spread leaves out that stage's own variance.
@@ -572,43 +576,99 @@ json run_pipeline(PipelineOptions o) {
     if (anatomy) g.init_from = anatomy_checkpoint.string();
     return g;
   };
-  std::vector<ClassGan> trained;
+  // With gan.per_mode, a class's stage fits the modes of its training side (at the mode features' 128 px) and
+  // fine-tunes one GAN per mode on that mode's slices, in gan/<name>/mode_<k>; gan/<name>/modes.json says which.
+  std::optional<data::Dataset> dataset_for_modes;  // read once, when needed
+  auto at_mode_size = [&]() -> const data::Dataset& {
+    if (!dataset_for_modes) {
+      data::DatasetOptions options;
+      options.preprocess = preprocess;
+      options.preprocess.size = data::kModeFeatureSize;
+      dataset_for_modes = data::load_dataset(o.data, options);
+    }
+    return *dataset_for_modes;
+  };
+  struct StartedClassGan {
+    ClassGan gan;
+    StageRunner::Started stage;
+    std::vector<std::size_t> jobs;  // indices into gan_jobs
+  };
+  std::vector<StartedClassGan> trained;
   for (const auto& c : class_gans) {
     GanTrainOptions g = class_gan_options(c);
     json inputs = {{"split", split_fp}, {"options", to_yaml(fingerprint_view(g))}};
     if (anatomy) inputs["anatomy"] = anatomy_fp;
-    std::vector<std::string> outputs = {"gan/" + c.name + "/checkpoints/latest.pt", "gan/" + c.name + "/summary.json"};
-    for (const auto& path : snapshot_checkpoints(g)) outputs.push_back(relative_to(path, o.out_dir));
+    if (o.per_mode) inputs["per_mode"] = 1;
+    std::vector<std::string> outputs = {"gan/" + c.name + "/summary.json"};
+    if (!o.per_mode) {
+      outputs.push_back("gan/" + c.name + "/checkpoints/latest.pt");
+      for (const auto& path : snapshot_checkpoints(g)) outputs.push_back(relative_to(path, o.out_dir));
+    }
     auto started = stages.begin("gan-" + c.name, inputs, outputs, gan_fp[c.name]);
     if (!started) continue;
-    if (started->resuming && fs::exists(fs::path(g.out_dir) / "checkpoints" / "latest.pt", ec)) {
-      g.resume = true;
+    const fs::path modes_file = fs::path(g.out_dir) / "modes.json";
+    const bool resuming = started->resuming &&
+                          fs::exists(o.per_mode ? modes_file : fs::path(g.out_dir) / "checkpoints" / "latest.pt", ec);
+    if (!resuming) remove_tree(g.out_dir);  // a run with another config, or a forced redo
+    StartedClassGan t{c, *started, {}};
+    if (!o.per_mode) {
+      g.resume = resuming;
+      t.jobs.push_back(gan_jobs.size());
+      gan_jobs.push_back({c.name, g});
     } else {
-      remove_tree(g.out_dir);  // a run with another config, or a forced redo
+      ClassModes modes;
+      if (resuming) {
+        modes = load_class_modes(modes_file);
+      } else {
+        modes = split_class_into_modes(at_mode_size(), split, c.cls);
+        fs::create_directories(g.out_dir);
+        save_class_modes(modes_file, modes);
+      }
+      t.stage.outputs.push_back("gan/" + c.name + "/modes.json");
+      for (int k = 0; k < static_cast<int>(modes.members.size()); ++k) {
+        GanTrainOptions m = g;
+        m.samples = modes.members[static_cast<std::size_t>(k)];
+        m.out_dir = (fs::path(g.out_dir) / mode_run_name(k)).string();
+        m.seed = class_seed(o.seed, c.name + "/" + mode_run_name(k));
+        m.resume = resuming && fs::exists(fs::path(m.out_dir) / "checkpoints" / "latest.pt", ec);
+        t.stage.outputs.push_back(relative_to(fs::path(m.out_dir) / "checkpoints" / "latest.pt", o.out_dir));
+        for (const auto& path : snapshot_checkpoints(m)) t.stage.outputs.push_back(relative_to(path, o.out_dir));
+        t.jobs.push_back(gan_jobs.size());
+        gan_jobs.push_back({c.name + "/" + mode_run_name(k), m});
+      }
     }
-    gan_stages.push_back(*started);
-    gan_jobs.push_back({c.name, g});
-    trained.push_back(c);
+    trained.push_back(t);
   }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int total_threads = o.threads > 0 ? o.threads : cores;
   const bool in_parallel = gan_jobs.size() > 1 && device.is_cpu() && total_threads >= 2 && o.gan_in_parallel;
   std::vector<std::string> gan_failures(gan_jobs.size());
   if (in_parallel) {
-    const int each = std::max(1, total_threads / static_cast<int>(gan_jobs.size()));
-    log_info("  training " + std::to_string(gan_jobs.size()) + " GANs at once, " + std::to_string(each) +
-             " thread(s) each; logs in RUN/gan/<class>/train.log");
-    gan_failures = train_gans_in_parallel(gan_jobs, each, o.quiet);
+    const int at_once = std::min(static_cast<int>(gan_jobs.size()), total_threads);
+    const int each = std::max(1, total_threads / at_once);
+    log_info("  training " + std::to_string(gan_jobs.size()) + " GANs, " + std::to_string(at_once) + " at a time, " +
+             std::to_string(each) + " thread(s) each; logs in RUN/gan/<class>/train.log" +
+             (o.per_mode ? " (RUN/gan/<class>/mode_<k>/train.log)" : ""));
+    gan_failures = train_gans_in_parallel(gan_jobs, each, o.quiet, at_once);
   } else {
     for (auto& job : gan_jobs) train_gan(job.options);
   }
-  for (std::size_t i = 0; i < gan_jobs.size(); ++i) {
-    if (!gan_failures[i].empty()) continue;
+  for (const auto& t : trained) {
+    if (std::any_of(t.jobs.begin(), t.jobs.end(), [&](std::size_t j) { return !gan_failures[j].empty(); })) continue;
+    const fs::path dir = o.out_dir / "gan" / t.gan.name;
+    if (o.per_mode) {  // the class's summary: what the report and metrics.json read, plus each mode's run
+      json modes = json::array();
+      for (const auto j : t.jobs)
+        modes.push_back({{"run", relative_to(gan_jobs[j].options.out_dir, o.out_dir)},
+                         {"training_images", gan_jobs[j].options.samples.size()}});
+      write_text_atomically(dir / "summary.json", json({{"steps", o.gan.steps}, {"class", t.gan.cls},
+                                                        {"per_mode", true}, {"modes", modes}}).dump(1) + "\n");
+    }
     // A grid of real training images to show beside the generated ones.
-    auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, trained[i].cls));
+    auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, t.gan.cls));
     const auto n = std::min<int64_t>(real.size(0), 36);
-    io::write_png_grey8(o.out_dir / "gan" / trained[i].name / "real_grid.png", make_image_grid(real.slice(0, 0, n)));
-    stages.finish(gan_stages[i]);
+    io::write_png_grey8(dir / "real_grid.png", make_image_grid(real.slice(0, 0, n)));
+    stages.finish(t.stage);
   }
   for (const auto& failure : gan_failures)
     if (!failure.empty()) fail(ErrorCode::numerical, failure);  // the other classes' finished runs are recorded
@@ -618,7 +678,18 @@ json run_pipeline(PipelineOptions o) {
   std::map<std::string, std::string> gen_fp;
   for (const auto& c : class_gans) {
     GenerateOptions gen;
-    gen.checkpoints = snapshot_checkpoints(class_gan_options(c));  // the last step's, or the run's snapshots
+    const auto g = class_gan_options(c);
+    if (!o.per_mode) {
+      gen.checkpoints = snapshot_checkpoints(g);  // the last step's, or the run's snapshots
+    } else {  // each mode's GAN draws that mode's share of the class's training slices
+      const auto modes = load_class_modes(fs::path(g.out_dir) / "modes.json");
+      const auto shares = modes.shares();
+      for (std::size_t k = 0; k < shares.size(); ++k) {
+        GanTrainOptions m = g;
+        m.out_dir = (fs::path(g.out_dir) / mode_run_name(static_cast<int>(k))).string();
+        gen.mixture.push_back({snapshot_checkpoints(m), shares[k]});
+      }
+    }
     gen.count = o.generate_count;
     gen.out_dir = o.out_dir / "generated" / c.name;
     gen.seed = class_seed(o.seed, c.name);
@@ -701,8 +772,7 @@ json run_pipeline(PipelineOptions o) {
   //    (trained on the real training side only; style-invariant, so blind to contrast).
   const fs::path feature_model_dir = study.out_dir / "real" / ("seed_" + std::to_string(study.seeds.front())) / "model";
   // The modes are fitted on the training images read at the mode features' own size (128 px), not at the GAN's:
-  // at 32 px the features blur the contrasts apart (docs/one-shot-gan.md, 2026-12-06). Read once, when needed.
-  std::optional<data::Dataset> dataset_for_modes;
+  // at 32 px the features blur the contrasts apart (docs/one-shot-gan.md, 2026-12-06).
   for (const auto& cls : dataset.classes) {
     const fs::path out = o.out_dir / "image_quality" / cls;
     // "modes": runs scored before the mode measure existed are scored again.
@@ -717,14 +787,8 @@ json run_pipeline(PipelineOptions o) {
       if (fs::exists(feature_model_dir / "classifier.json", ec))
         feature_model = std::make_unique<SavedClassifier>(load_classifier(feature_model_dir, device));
       metrics::ImageQualityOptions quality_options;
-      if (!dataset_for_modes) {
-        data::DatasetOptions at_mode_size;
-        at_mode_size.preprocess = preprocess;
-        at_mode_size.preprocess.size = data::kModeFeatureSize;
-        dataset_for_modes = data::load_dataset(o.data, at_mode_size);
-      }
       quality_options.real_for_modes =
-          samples_to_tensor(*dataset_for_modes, data::select_samples(*dataset_for_modes, split, data::Side::train, cls));
+          samples_to_tensor(at_mode_size(), data::select_samples(at_mode_size(), split, data::Side::train, cls));
       quality_options.mode_model_path = out / "mode_model.json";  // fitted on this class's training side only
       quality_options.mode_grid_path = out / "mode_grid.png";
       auto report = metrics::compute_image_quality_report(real, generated, feature_model ? &feature_model->model : nullptr,
@@ -802,11 +866,19 @@ json run_pipeline(PipelineOptions o) {
   for (const auto& cls : dataset.classes) {
     const fs::path gan_dir = o.out_dir / "gan" / cls;
     const json summary = json::parse(read_text_file(gan_dir / "summary.json"));
+    // One GAN per mode: the curves shown are those of mode 0, the class's largest.
+    const bool per_mode = summary.value("per_mode", false);
+    const std::string curves = per_mode ? "gan/" + cls + "/" + mode_run_name(0) : "gan/" + cls;
     m["gan"][cls] = {{"steps", summary.value("steps", 0)}, {"seconds", timing["gan-" + cls].value("seconds", 0.0)},
                      {"arch", o.gan.gan.arch}, {"image_size", o.gan.gan.image_size},
-                     {"losses_csv", "gan/" + cls + "/losses.csv"},
+                     {"losses_csv", curves + "/losses.csv"},
                      {"samples_grid", "generated/" + cls + "/preview/grid.png"}, {"real_grid", "gan/" + cls + "/real_grid.png"}};
-    if (fs::exists(gan_dir / "quality.csv")) m["gan"][cls]["quality_csv"] = "gan/" + cls + "/quality.csv";
+    if (per_mode) {
+      json training_images = json::array();
+      for (const auto& mode : summary.value("modes", json::array())) training_images.push_back(mode.value("training_images", 0));
+      m["gan"][cls]["per_mode"] = {{"modes", training_images.size()}, {"training_images", training_images}};
+    }
+    if (fs::exists(o.out_dir / curves / "quality.csv")) m["gan"][cls]["quality_csv"] = curves + "/quality.csv";
     int count = 0;
     for (const auto& f : fs::directory_iterator(o.out_dir / "generated" / cls))
       if (f.path().filename().string().rfind("synthetic_", 0) == 0) ++count;

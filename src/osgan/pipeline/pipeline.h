@@ -44,6 +44,10 @@ struct PipelineOptions {
   // alone. 0: each class's GAN starts from fresh weights. Config: gan.anatomy_steps. Preset cpu: 5,000 (then
   // 6,000 per class, generating from 5 snapshots of each: gan.snapshots); smoke and paper: 0.
   int anatomy_steps = 0;
+  // One GAN per mode of each class (pipeline/mode_gans.h): the class's training side is split into its modes
+  // (contrast and plane), each mode's slices fine-tune their own GAN (from the anatomy stage when there is one), and
+  // generation draws each mode in its share of the class's training slices. Config: gan.per_mode. Off in every preset.
+  bool per_mode = false;
   int generate_count = 700;       // per class (seed.md, BrainGAN)
   // GANs per class, each with its own seed (--gan-seeds, config study.gan_seeds): the study trains every protocol
   // with generated images once per GAN seed, and its intervals resample the GAN seeds too. 1 in every preset.

@@ -275,12 +275,8 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
       if (const auto point = parse_ratio_protocol(protocol)) {
         LabelledImages chosen;
         for (const auto& cls : classes) {
-          const float label = cls == options.positive_class ? 1.f : 0.f;
-          std::vector<int64_t> rows;
-          for (int64_t i = 0; i < train_real.size(); ++i)
-            if (train_real.labels[i].item<float>() == label) rows.push_back(i);
-          const auto real_of_class = subset(train_real, rows);
-          const auto count = static_cast<int64_t>(std::llround(point->ratio * static_cast<double>(rows.size())));
+          const auto real_of_class = with_label(train_real, cls == options.positive_class);
+          const auto count = static_cast<int64_t>(std::llround(point->ratio * static_cast<double>(real_of_class.size())));
           try {
             chosen = concat(chosen, subset(pool[g][cls], select_synthetic(pool[g][cls].images, real_of_class.images,
                                                                           count, point->filter)));

@@ -15,13 +15,6 @@ namespace {
 const std::string kPrefix = "real_synthetic_r";
 const char* const kMetrics[] = {"accuracy", "auc", "f1", "sensitivity", "specificity"};
 
-std::string ratio_text(double ratio) {
-  std::ostringstream s;
-  s.precision(6);
-  s << ratio;
-  return s.str();
-}
-
 // A summary entry cut to what the sweep table shows: each metric's mean and ci95 and the paired deltas.
 json table_entry(const json& summary_entry, const std::string& protocol, const json& synthetic_counts) {
   json e = {{"protocol", protocol}, {"synthetic_per_class", synthetic_counts}};
@@ -37,6 +30,13 @@ json table_entry(const json& summary_entry, const std::string& protocol, const j
 }
 
 }  // namespace
+
+std::string ratio_text(double ratio) {
+  std::ostringstream s;
+  s.precision(6);
+  s << ratio;
+  return s.str();
+}
 
 std::vector<std::string> ratio_filter_names() { return {"none", "nearest"}; }
 

@@ -25,6 +25,9 @@ std::vector<std::string> ratio_filter_names();  // {"none", "nearest"}
 // "real_synthetic_r0.25_nearest"; the ratio is written with up to 6 significant digits ("0.25", "1", "0.333333").
 std::string ratio_protocol_name(const RatioProtocol& protocol);
 
+// A ratio as protocol names and messages write it: up to 6 significant digits ("0.25", "1", "0.333333").
+std::string ratio_text(double ratio);
+
 // The inverse of ratio_protocol_name; nullopt for any other name (a standard protocol, or a bad ratio or filter).
 std::optional<RatioProtocol> parse_ratio_protocol(const std::string& protocol);
 

@@ -296,6 +296,15 @@ std::string section_gan(ReportContext& ctx) {
     out += "<div class=\"block\"><h3>" + esc(c) + "</h3><p class=\"meta\">" + esc(text(find(g, {"arch"}))) +
            (find(g, {"arch"}) ? " &middot; " : "") + fmt_count(number(find(g, {"steps"}))) + " steps &middot; " +
            fmt_seconds(number(find(g, {"seconds"}))) + "</p>\n";
+    if (const json* per_mode = find(g, {"per_mode"}); per_mode && per_mode->is_object()) {
+      std::string counts;
+      for (const auto& n : per_mode->value("training_images", json::array()))
+        counts += (counts.empty() ? "" : " / ") + fmt_count(n.is_number() ? n.get<double>() : 0.0);
+      out += "<p class=\"meta\">One GAN per mode of this class (contrast and plane): " +
+             fmt_count(number(find(per_mode, {"modes"}))) + " modes of " + counts + " training slices, each GAN trained on "
+             "its mode's slices alone; the generated images are drawn from them in those shares. The curves below are "
+             "mode 0's, the largest.</p>\n";
+    }
     const std::string csv = text(find(g, {"losses_csv"}));
     if (csv.empty()) {
       out += ctx.notice("loss curves of class \"" + c + "\" not shown: gan." + c + ".losses_csv is missing");

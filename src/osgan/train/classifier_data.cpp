@@ -136,6 +136,13 @@ LabelledImages subset(const LabelledImages& set, const std::vector<int64_t>& ind
   return out;
 }
 
+LabelledImages with_label(const LabelledImages& set, bool positive) {
+  std::vector<int64_t> rows;
+  for (int64_t i = 0; i < set.size(); ++i)
+    if ((set.labels[i].item<float>() > 0.5f) == positive) rows.push_back(i);
+  return subset(set, rows);
+}
+
 std::pair<LabelledImages, LabelledImages> stratified_holdout(const LabelledImages& set, double fraction, std::uint64_t seed) {
   if (!(fraction > 0 && fraction < 1))
     fail(ErrorCode::invalid_argument, "holdout fraction: expected a value in (0, 1), got " + std::to_string(fraction));

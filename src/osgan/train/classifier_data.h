@@ -38,6 +38,9 @@ LabelledImages concat(const LabelledImages& a, const LabelledImages& b);
 // The rows `indices` of a set.
 LabelledImages subset(const LabelledImages& set, const std::vector<int64_t>& indices);
 
+// The rows of one class: the positive ones (label 1) or the others.
+LabelledImages with_label(const LabelledImages& set, bool positive);
+
 // A stratified random split of `set` into (rest, held_out) with `fraction` of each class held out (at least one
 // per class when a class has 2 or more images). Deterministic for a seed.
 std::pair<LabelledImages, LabelledImages> stratified_holdout(const LabelledImages& set, double fraction, std::uint64_t seed);

@@ -68,6 +68,18 @@ const std::vector<Field>& fields() {
       field("class", true, [](O& o) -> std::string& { return o.class_name; }),
       field("split", true, [](O& o) -> std::string& { return o.split_file; }),
       field("image", true, [](O& o) -> std::string& { return o.image_file; }),
+      {"samples", true,
+       [](const O& o, YAML::Emitter& out) {
+         out << YAML::Key << "samples" << YAML::Value << YAML::BeginSeq;
+         for (const auto& id : o.samples) out << id;
+         out << YAML::EndSeq;
+       },
+       [](O& o, const YAML::Node& n) {
+         if (!n.IsSequence()) fail(ErrorCode::invalid_argument, "samples: expected a list of sample ids");
+         o.samples.clear();
+         for (const auto& item : n) o.samples.push_back(item.as<std::string>());
+       },
+       [](const O& a, const O& b) { return a.samples == b.samples; }},
       {"scaling", true,
        [](const O& o, YAML::Emitter& out) { out << YAML::Key << "scaling" << YAML::Value << scaling_name(o.preprocess.scaling); },
        [](O& o, const YAML::Node& n) {
@@ -154,6 +166,7 @@ void validate(const GanTrainOptions& o) {
   require(!from_image || o.data_dir.empty(), "train-gan: give either --data or --image, not both");
   require(from_image || !o.class_name.empty(), "train-gan: --data needs --class NAME (which class to learn)");
   require(!o.out_dir.empty(), "train-gan: expected --out RUN (the run folder)");
+  require(o.samples.empty() || !from_image, "samples: a list of sample ids needs --data, not --image");
   require(o.steps >= 1, "--steps: expected 1 or more, got " + std::to_string(o.steps));
   require(o.batch_size >= 1, "--batch: expected 1 or more, got " + std::to_string(o.batch_size));
   require(o.checkpoint_every >= 1, "--checkpoint-every: expected 1 or more, got " + std::to_string(o.checkpoint_every));
@@ -204,6 +217,7 @@ std::string to_yaml(const GanTrainOptions& options) {
     // Keys added later are written only when set, so that configs (and pipeline fingerprints) made before them stay
     // as they were.
     if (f.key == "init_from" && options.init_from.empty()) continue;
+    if (f.key == "samples" && options.samples.empty()) continue;
     if (f.key == "snapshots" && options.snapshots == 1) continue;
     f.emit(options, out);
   }

@@ -21,6 +21,10 @@ struct GanTrainOptions {
   std::string data_dir;    // folder with one subfolder per class, or a CSV (see data::load_dataset)
   std::string class_name;  // which class to learn
   std::string split_file;  // split.json; empty = every sample of the class (no held-out side)
+  // Sample ids (as in split.json) to learn from, out of the class's training side; empty = all of it. How the
+  // pipeline trains one GAN per mode of a class (data/mode_model.h). An id that is not a training image of the
+  // class is an error, never silently dropped.
+  std::vector<std::string> samples;
   std::string image_file;  // instead of data_dir + class_name: learn from this one image
   data::PreprocessOptions preprocess;  // preprocess.size is always gan.image_size
 

@@ -13,12 +13,15 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/error.h"
 #include "osgan/core/log.h"
+#include "osgan/core/one_line.h"
 #include "osgan/data/dataset.h"
 #include "osgan/data/split.h"
 #include "osgan/io/png_writer.h"
@@ -96,6 +99,25 @@ std::vector<std::string> pooled_classes(const std::string& class_list) {
   return classes;
 }
 
+// The listed samples of `indices`, in the list's order. Every id must be one of them: a mode's list that names an
+// image outside the class's training side would leak a held-out image into the GAN.
+std::vector<std::size_t> only_listed_samples(const data::Dataset& dataset, const std::vector<std::size_t>& indices,
+                                             const GanTrainOptions& options) {
+  std::map<std::string, std::size_t> by_id;
+  for (const auto i : indices) by_id[dataset.samples[i].id] = i;
+  std::vector<std::size_t> kept;
+  std::set<std::string> seen;
+  for (const auto& id : options.samples) {
+    const auto found = by_id.find(id);
+    if (found == by_id.end())
+      fail(ErrorCode::invalid_argument, "samples: \"" + one_line(id) + "\" is not a training image of class \"" +
+           options.class_name + "\" in " + options.data_dir + (options.split_file.empty() ? "" : " (split " +
+           options.split_file + ")") + ". Hint: list ids as split.json writes them, from the class's training side.");
+    if (seen.insert(id).second) kept.push_back(found->second);
+  }
+  return kept;
+}
+
 torch::Tensor load_training_images(const GanTrainOptions& options) {
   auto preprocess = options.preprocess;
   preprocess.size = options.gan.image_size;
@@ -128,6 +150,7 @@ torch::Tensor load_training_images(const GanTrainOptions& options) {
            (options.split_file.empty() ? "" : " in " + options.split_file));
     indices.insert(indices.end(), of_class.begin(), of_class.end());
   }
+  if (!options.samples.empty()) indices = only_listed_samples(dataset, indices, options);
   if (!split)
     log_warning("train-gan: no --split given, so the GAN sees ALL " + std::to_string(indices.size()) + " images of \"" +
                 options.class_name + "\"; do not evaluate a classifier on any of them with its synthetic images");

@@ -3,6 +3,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -67,8 +69,49 @@ std::vector<std::filesystem::path> checkpoints_of(const std::filesystem::path& f
   return {latest};
 }
 
+std::vector<int> mixture_counts(const std::vector<double>& shares, int count) {
+  if (shares.empty()) fail(ErrorCode::invalid_argument, "generate: a mixture needs at least one component");
+  double total = 0;
+  for (const double s : shares) {
+    if (!std::isfinite(s) || s < 0)
+      fail(ErrorCode::invalid_argument, "generate: a mixture share must be a finite number >= 0, got " + std::to_string(s));
+    total += s;
+  }
+  if (!(total > 0)) fail(ErrorCode::invalid_argument, "generate: the mixture's shares are all 0");
+  std::vector<int> counts(shares.size());
+  std::vector<std::pair<double, std::size_t>> remainders;  // (remainder, component)
+  int given = 0;
+  for (std::size_t c = 0; c < shares.size(); ++c) {
+    const double exact = static_cast<double>(count) * shares[c] / total;
+    counts[c] = static_cast<int>(std::floor(exact));
+    given += counts[c];
+    remainders.emplace_back(exact - counts[c], c);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t r = 0; given < count; ++r, ++given) ++counts[remainders[r % remainders.size()].second];
+  return counts;
+}
+
+std::vector<int> mixture_order(const std::vector<int>& counts) {
+  std::vector<std::pair<double, int>> places;  // (position in [0, 1), component)
+  for (std::size_t c = 0; c < counts.size(); ++c)
+    for (int j = 0; j < counts[c]; ++j)
+      places.emplace_back((j + 0.5) / counts[c], static_cast<int>(c));
+  std::stable_sort(places.begin(), places.end());
+  std::vector<int> order;
+  for (const auto& p : places) order.push_back(p.second);
+  return order;
+}
+
 GenerateSummary generate_images(const GenerateOptions& options) {
-  if (options.checkpoints.empty()) fail(ErrorCode::invalid_argument, "generate: expected --checkpoint FILE (one or more)");
+  if (!options.mixture.empty() && !options.checkpoints.empty())
+    fail(ErrorCode::invalid_argument, "generate: give either checkpoints or a mixture of GANs, not both");
+  const bool mixture = !options.mixture.empty();
+  if (mixture)
+    for (const auto& c : options.mixture)
+      if (c.checkpoints.empty()) fail(ErrorCode::invalid_argument, "generate: a mixture component without checkpoints");
+  if (!mixture && options.checkpoints.empty())
+    fail(ErrorCode::invalid_argument, "generate: expected --checkpoint FILE (one or more)");
   if (options.count < 1)
     fail(ErrorCode::invalid_argument, "--count: expected 1 or more, got " + std::to_string(options.count));
   if (options.batch_size < 1)
@@ -78,11 +121,30 @@ GenerateSummary generate_images(const GenerateOptions& options) {
   if (options.out_dir.empty()) fail(ErrorCode::invalid_argument, "generate: expected --out DIR");
   const auto device = parse_device(options.device);
 
+  // The checkpoints of every component, one list (component c's are [begin[c], begin[c + 1])), and for each image
+  // the checkpoint it comes from.
+  std::vector<MixtureComponent> components = mixture ? options.mixture : std::vector<MixtureComponent>{{options.checkpoints, 1}};
+  std::vector<double> shares;
+  for (const auto& c : components) shares.push_back(c.share);
+  const auto order = mixture ? mixture_order(mixture_counts(shares, options.count)) : std::vector<int>(options.count, 0);
+  std::vector<std::filesystem::path> checkpoints;
+  std::vector<int> begin;
+  for (const auto& c : components) {
+    begin.push_back(static_cast<int>(checkpoints.size()));
+    checkpoints.insert(checkpoints.end(), c.checkpoints.begin(), c.checkpoints.end());
+  }
+  std::vector<int> source(options.count);  // image -> index into checkpoints
+  std::vector<int> rank(components.size(), 0);
+  for (int i = 0; i < options.count; ++i) {
+    const int c = order[i];
+    source[i] = begin[c] + rank[c]++ % static_cast<int>(components[c].checkpoints.size());
+  }
+
   // Every checkpoint is read before anything is written: the snapshots must draw the same kind of image.
   GenerateSummary summary;
-  const auto& first_path = options.checkpoints.front();
+  const auto& first_path = checkpoints.front();
   const auto first = options_from_yaml_text(read_checkpoint_info(first_path).config_yaml, first_path.string());
-  for (const auto& path : options.checkpoints) {
+  for (const auto& path : checkpoints) {
     const auto info = read_checkpoint_info(path);
     const auto o = options_from_yaml_text(info.config_yaml, path.string());
     if (o.gan.arch != first.gan.arch || o.gan.image_size != first.gan.image_size || o.gan.noise_dim != first.gan.noise_dim)
@@ -96,7 +158,7 @@ GenerateSummary generate_images(const GenerateOptions& options) {
   summary.arch = first.gan.arch;
   std::filesystem::create_directories(options.out_dir);
 
-  const auto k_count = static_cast<int>(options.checkpoints.size());
+  const auto k_count = static_cast<int>(checkpoints.size());
   const std::vector<std::pair<std::string, std::string>> text = {
       {"Description", "SYNTHETIC image generated by osgan (a GAN); not a patient image"},
       {"osgan:synthetic", "true"},
@@ -107,12 +169,17 @@ GenerateSummary generate_images(const GenerateOptions& options) {
   summary.files.resize(options.count);
   std::map<int, torch::Tensor> grid_images;  // index -> (1, S, S), the first grid_count images
   for (int k = 0; k < k_count; ++k) {
-    auto gan = load_gan_from_checkpoint(options.checkpoints[k], device);
+    std::vector<int> indices;  // this checkpoint's images (one run's snapshots: k, k + K, k + 2K, ...)
+    for (int i = 0; i < options.count; ++i) if (source[i] == k) indices.push_back(i);
+    if (indices.empty()) continue;
+    auto gan = load_gan_from_checkpoint(checkpoints[k], device);
     auto tagged = text;
     tagged.emplace_back("osgan:checkpoint_sha256", summary.checkpoint_sha256[k]);
     tagged.emplace_back("osgan:checkpoint_step", std::to_string(summary.checkpoint_step[k]));
-    std::vector<int> indices;  // this checkpoint's images: k, k + K, k + 2K, ...
-    for (int i = k; i < options.count; i += k_count) indices.push_back(i);
+    if (mixture) {
+      const auto c = std::upper_bound(begin.begin(), begin.end(), k) - begin.begin() - 1;
+      tagged.emplace_back("osgan:mixture_component", std::to_string(c));
+    }
     for (std::size_t b = 0; b < indices.size(); b += options.batch_size) {
       const auto n = std::min<std::size_t>(options.batch_size, indices.size() - b);
       std::vector<torch::Tensor> noise;
@@ -140,7 +207,8 @@ GenerateSummary generate_images(const GenerateOptions& options) {
   std::string steps;
   for (const auto step : summary.checkpoint_step) steps += (steps.empty() ? "" : ", ") + std::to_string(step);
   log_info("[generate] " + std::to_string(options.count) + " synthetic images from " +
-           (k_count == 1 ? first_path.string() : std::to_string(k_count) + " snapshots") + " (" + summary.arch +
+           (mixture ? std::to_string(components.size()) + " GANs (" + std::to_string(k_count) + " checkpoints)"
+                    : k_count == 1 ? first_path.string() : std::to_string(k_count) + " snapshots") + " (" + summary.arch +
            ", step " + steps + ") in " + options.out_dir.string());
   return summary;
 }

@@ -14,8 +14,18 @@
 
 namespace osgan {
 
+// One generator of a mixture: a run's snapshots (or one checkpoint) and the share of the images it draws.
+struct MixtureComponent {
+  std::vector<std::filesystem::path> checkpoints;
+  double share = 1;  // relative; the shares are normalised
+};
+
 struct GenerateOptions {
   std::vector<std::filesystem::path> checkpoints;  // one, or a run's snapshots (same architecture)
+  // Instead of `checkpoints`: several GANs (the pipeline's one GAN per mode of a class), each drawing its share of
+  // the images. Image i comes from component mixture_order(...)[i], and within it from checkpoint j mod K of that
+  // component's K, j being its rank among the component's images; its noise is still seeded by (seed, i).
+  std::vector<MixtureComponent> mixture;
   int count = 100;
   std::filesystem::path out_dir;
   std::uint64_t seed = 1;
@@ -43,6 +53,16 @@ torch::Tensor noise_for_index(std::uint64_t seed, std::int64_t index, int noise_
 // "snapshots" of RUN/summary.json, see GanTrainOptions::snapshots), or RUN/checkpoints/latest.pt when it has none.
 // Throws osgan::Error naming the folder when it holds neither.
 std::vector<std::filesystem::path> checkpoints_of(const std::filesystem::path& file_or_run);
+
+// How many of `count` images each component draws: count x share (normalised), rounded by the largest remainder
+// (ties to the earlier component), so the counts add up to `count`. Throws osgan::Error for no shares, a negative
+// or non-finite share, or all zero.
+std::vector<int> mixture_counts(const std::vector<double>& shares, int count);
+
+// The component of each image (sum of counts entries): the components interleaved evenly, the j-th image of
+// component c placed at (j + 0.5) / counts[c] of the way (ties to the earlier component), so that any first n
+// images hold each component in about its share (the study's ratio sweep takes the first ones).
+std::vector<int> mixture_order(const std::vector<int>& counts);
 
 // Throws osgan::Error naming the checkpoint or folder on bad input. Every file is written atomically.
 GenerateSummary generate_images(const GenerateOptions& options);

@@ -100,3 +100,20 @@ TEST(PipelineOptions, GanSeedsFromTheFlagOrTheConfig) {
     }
   }
 }
+
+// gan.per_mode: read from the config file (a pipeline key, not train-gan's); the pipeline, not the config, chooses
+// each GAN's images.
+TEST(PipelineOptions, PerModeIsAPipelineKeyAndSamplesAreRefused) {
+  EXPECT_TRUE(resolved("smoke", "gan:\n  per_mode: true\n  steps: 7\n").per_mode);
+  EXPECT_FALSE(resolved("smoke", "gan:\n  per_mode: false\n").per_mode);
+  EXPECT_FALSE(resolved("smoke").per_mode);
+  EXPECT_FALSE(resolved("paper").per_mode);
+  EXPECT_EQ(resolved("smoke", "gan:\n  per_mode: true\n  steps: 7\n").gan.steps, 7);
+  EXPECT_THROW(resolved("smoke", "gan:\n  per_mode: often\n"), osgan::Error);
+  try {
+    resolved("smoke", "gan:\n  samples: [tumor/a.png]\n");
+    FAIL() << "expected an error";
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("gan.samples is chosen by the pipeline"), std::string::npos) << e.what();
+  }
+}

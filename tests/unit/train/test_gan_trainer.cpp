@@ -471,3 +471,41 @@ TEST(GanTrainer, CommaSeparatedClassesPoolTheirTrainingImages) {
   o.class_name = "tumor,,normal";
   expect_error_containing([&] { osgan::load_training_images(o); }, {"an empty class name"});
 }
+
+TEST(GanTrainer, SamplesKeepOnlyTheListedTrainingImagesAndRefuseAnyOther) {
+  ScratchDir dir("trainer");
+  // Three tumour images that differ (bright left half, top half, one corner) and a normal one.
+  fs::create_directories(dir / "data" / "tumor");
+  for (int k = 0; k < 3; ++k) {
+    osgan::io::Image image(8, 8, 0.f);
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 8; ++x) image.at(y, x) = (k == 0 ? x < 4 : k == 1 ? y < 4 : x < 2 && y < 2) ? 250.f : 5.f;
+    osgan::io::write_png_grey8(dir / "data" / "tumor" / (std::string(1, static_cast<char>('a' + k)) + ".png"), image);
+  }
+  osgan::test::write_tiny_png(dir / "data" / "normal" / "d.png");
+  auto o = osgan::test::tiny_options(dir / "run");
+  o.image_file.clear();
+  o.data_dir = (dir / "data").string();
+  o.quiet = true;
+  o.class_name = "tumor";
+  const auto all = osgan::load_training_images(o);  // (3, 1, S, S), a b c in path order
+  o.samples = {"tumor/c.png", "tumor/a.png", "tumor/c.png"};  // a repeat is kept once
+  const auto listed = osgan::load_training_images(o);
+  ASSERT_EQ(listed.size(0), 2);
+  ASSERT_FALSE(torch::equal(all[0], all[2]));
+  EXPECT_TRUE(torch::equal(listed[0], all[2]) && torch::equal(listed[1], all[0]));
+  // Another class's image, or one that does not exist: refused, naming it (a mode list must never leak images).
+  o.samples = {"tumor/a.png", "normal/d.png"};
+  expect_error_containing([&] { osgan::load_training_images(o); }, {"samples: \"normal/d.png\"", "not a training image of class \"tumor\""});
+  o.samples = {"tumor/z.png"};
+  expect_error_containing([&] { osgan::load_training_images(o); }, {"\"tumor/z.png\""});
+  // The list travels with the saved configuration, so a resumed or init_from run sees the same images.
+  o.samples = {"tumor/b.png"};
+  const auto again = osgan::options_from_yaml_text(osgan::to_yaml(o), "config.yaml");
+  EXPECT_EQ(again.samples, o.samples);
+  EXPECT_EQ(osgan::to_yaml(osgan::options_from_yaml_text("samples: []\n", "c")).find("samples"), std::string::npos);
+  EXPECT_FALSE(osgan::resume_mismatches(o, again).size());
+  auto other = again;
+  other.samples = {"tumor/a.png"};
+  EXPECT_EQ(osgan::resume_mismatches(o, other), (std::vector<std::string>{"samples"}));
+}

@@ -249,3 +249,68 @@ TEST(Generate, ACheckpointArgumentIsAFileOrARunFoldersSnapshots) {
   osgan::write_text_atomically(run / "summary.json", "{not json");
   EXPECT_THROW(osgan::checkpoints_of(run), osgan::Error);
 }
+
+TEST(GenerateMixture, CountsFollowTheSharesByTheLargestRemainder) {
+  // The normal class's four modes of 2026-12-06 (64, 26, 17, 12 of 119 training slices) at 700 images.
+  EXPECT_EQ(osgan::mixture_counts({64, 26, 17, 12}, 700), (std::vector<int>{376, 153, 100, 71}));
+  EXPECT_EQ(osgan::mixture_counts({1, 1, 1}, 10), (std::vector<int>{4, 3, 3}));  // tie: the earlier component
+  EXPECT_EQ(osgan::mixture_counts({0.5, 0.5}, 1), (std::vector<int>{1, 0}));
+  EXPECT_EQ(osgan::mixture_counts({3}, 7), (std::vector<int>{7}));
+  EXPECT_EQ(osgan::mixture_counts({0, 2}, 5), (std::vector<int>{0, 5}));
+  EXPECT_THROW(osgan::mixture_counts({}, 5), osgan::Error);
+  EXPECT_THROW(osgan::mixture_counts({1, -1}, 5), osgan::Error);
+  EXPECT_THROW(osgan::mixture_counts({0, 0}, 5), osgan::Error);
+  EXPECT_THROW(osgan::mixture_counts({1, std::nan("")}, 5), osgan::Error);
+}
+
+TEST(GenerateMixture, TheOrderInterleavesSoThatAPrefixHoldsEachShare) {
+  // Places (j + 0.5) / n: component 0 at 1/12, 3/12, ...; 1 at 1/6, 1/2, 5/6; 2 at 1/2 (after 1 on the tie).
+  EXPECT_EQ(osgan::mixture_order({6, 3, 1}), (std::vector<int>{0, 1, 0, 0, 1, 2, 0, 0, 1, 0}));
+  EXPECT_EQ(osgan::mixture_order({0, 2}), (std::vector<int>{1, 1}));
+  // 700 images in the shares above: every prefix of 100 or more is within 2 images of each mode's share.
+  const std::vector<int> counts = {376, 153, 100, 71};
+  const auto order = osgan::mixture_order(counts);
+  ASSERT_EQ(order.size(), 700u);
+  std::vector<int> seen(4, 0);
+  for (std::size_t n = 1; n <= order.size(); ++n) {
+    ++seen[static_cast<std::size_t>(order[n - 1])];
+    if (n < 100) continue;
+    for (std::size_t c = 0; c < 4; ++c)
+      EXPECT_NEAR(seen[c], counts[c] * static_cast<double>(n) / 700.0, 2.0) << "prefix " << n << ", component " << c;
+  }
+}
+
+TEST(GenerateMixture, EachImageIsItsComponentsOutputAtItsOwnIndexAndSaysWhichComponent) {
+  ScratchDir dir("generate");
+  // Component 0: two snapshots of one run; component 1: one checkpoint of another.
+  const std::vector<fs::path> first = {make_checkpoint(dir, "vanilla", 2, "a2.pt"), make_checkpoint(dir, "vanilla", 40, "a40.pt")};
+  const fs::path second = make_checkpoint(dir, "vanilla", 12, "b12.pt");
+  osgan::GenerateOptions options = cpu_options({}, dir / "mix", 9, 4);
+  options.mixture = {{first, 2.0}, {{second}, 1.0}};  // 6 and 3 images
+  options.batch_size = 2;
+  const auto summary = osgan::generate_images(options);
+  ASSERT_EQ(summary.files.size(), 9u);
+  const auto order = osgan::mixture_order({6, 3});
+  std::vector<std::unique_ptr<osgan::Gan>> gans;  // a2, a40, b12
+  for (const auto& p : {first[0], first[1], second}) gans.push_back(osgan::load_gan_from_checkpoint(p, torch::kCPU));
+  const auto z = noise_of_first_images(options.seed, options.count, gans[0]->config().noise_dim);
+  osgan::data::PreprocessOptions preprocess;
+  preprocess.size = 16;
+  const auto read = osgan::load_labelled_folder(options.out_dir, 1, preprocess, "synthetic").images;
+  int rank0 = 0;
+  for (int i = 0; i < options.count; ++i) {
+    // Within component 0 the snapshots take turns by the image's rank in the component.
+    const int source = order[i] == 0 ? rank0++ % 2 : 2;
+    const auto zi = z.slice(0, i, i + 1);
+    EXPECT_LE((read[i] - gans[source]->generate(zi, true)[0]).abs().max().item<float>(), 0.5f / 127.5f + 1e-5f) << i;
+    const auto text = osgan::io::read_png_text(summary.files[i]);
+    EXPECT_EQ(text.at("osgan:mixture_component"), std::to_string(order[i])) << i;
+    EXPECT_EQ(text.at("osgan:checkpoint_step"), source == 0 ? "2" : source == 1 ? "40" : "12") << i;
+  }
+  // Both a mixture and plain checkpoints, or an empty component: refused.
+  options.checkpoints = {second};
+  EXPECT_THROW(osgan::generate_images(options), osgan::Error);
+  options.checkpoints.clear();
+  options.mixture = {{first, 1.0}, {{}, 1.0}};
+  EXPECT_THROW(osgan::generate_images(options), osgan::Error);
+}

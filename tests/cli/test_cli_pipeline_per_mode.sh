@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The pipeline's gan.per_mode: each class's GAN stage fits the modes of its training side, fine-tunes one GAN per
+# mode on that mode's slices (from the anatomy stage), and generation draws each mode in its real share.
+# Usage: test_cli_pipeline_per_mode.sh OSGAN_BINARY TESTS_CLI_DIR
+set -euo pipefail
+osgan=$1; here=$2
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+python3 "$here/make_toy_discs.py" "$work/data" 12 5 64
+config() {  # the tiny pipeline, anatomy stage of 3 steps, per_mode $1, a one-protocol, one-seed study
+  sed 's/^gan:$/gan:\n  anatomy_steps: 3\n  per_mode: '"$1"'/; s/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [synthetic]/; /^  ratios:/d' \
+    "$here/pipeline_tiny.yaml" >"$work/per_mode_$1.yaml"
+  echo "$work/per_mode_$1.yaml"
+}
+run() {  # run LOG CONFIG
+  "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$2" --threads 2 >"$work/$1" 2>&1 \
+    || { cat "$work/$1"; fail "pipeline ($1) exited non-zero"; }
+}
+
+run log1 "$(config true)"
+grep -q 'GANs, 2 at a time, 1 thread(s) each' "$work/log1" || { cat "$work/log1"; fail "the mode GANs were not queued two at a time"; }
+python3 - "$work/run" <<'PY' || fail "the per-mode GANs or their images are not what was asked"
+import glob, json, re, sys, zlib
+run = sys.argv[1]
+split = json.load(open(f"{run}/split.json"))
+train = {c: sorted(s["id"] for s in split["samples"] if s["label"] == c and s["side"] == "train") for c in ("normal", "tumor")}
+
+def png_text(path):  # tEXt chunks of a PNG, key -> value
+    data, text, at = open(path, "rb").read(), {}, 8
+    while at < len(data):
+        n = int.from_bytes(data[at:at + 4], "big"); tag = data[at + 4:at + 8]; body = data[at + 8:at + 8 + n]
+        if tag == b"tEXt":
+            k, v = body.split(b"\0", 1); text[k.decode()] = v.decode()
+        at += 12 + n
+    return text
+
+m = json.load(open(f"{run}/metrics.json"))
+for c in ("normal", "tumor"):
+    modes = json.load(open(f"{run}/gan/{c}/modes.json"))
+    k = modes["k"]
+    assert modes["format"] == "osgan-class-modes" and modes["class"] == c and k >= 3 and len(modes["members"]) == k, modes
+    # The modes partition the class's training side: every training slice once, nothing of the held-out side.
+    assert sorted(i for ms in modes["members"] for i in ms) == train[c], (modes["members"], train[c])
+    for j, members in enumerate(modes["members"]):
+        s = json.load(open(f"{run}/gan/{c}/mode_{j}/summary.json"))
+        assert s["training_images"] == len(members) and s["steps"] == 6, (j, s)
+        assert s["init_from"].endswith("gan/_anatomy/checkpoints/latest.pt"), s
+        cfg = open(f"{run}/gan/{c}/mode_{j}/config.yaml").read()
+        assert all(i in cfg for i in members), (j, "config.yaml does not list the mode's slices")
+    summary = json.load(open(f"{run}/gan/{c}/summary.json"))
+    assert summary["per_mode"] and len(summary["modes"]) == k, summary
+    assert m["gan"][c]["per_mode"]["modes"] == k and m["gan"][c]["losses_csv"] == f"gan/{c}/mode_0/losses.csv", m["gan"][c]
+    # 12 images, each mode in its share of the training slices (largest remainder), interleaved in file order.
+    files = sorted(glob.glob(f"{run}/generated/{c}/synthetic_*.png"))
+    assert len(files) == 12, len(files)
+    comps = [int(png_text(f)["osgan:mixture_component"]) for f in files]
+    n = [len(ms) for ms in modes["members"]]
+    exact = [12 * x / sum(n) for x in n]
+    counts = [comps.count(j) for j in range(k)]
+    assert all(abs(counts[j] - exact[j]) < 1 for j in range(k)) and sum(counts) == 12, (counts, exact)
+    assert comps[0] == max(range(k), key=lambda j: (n[j], -j)), comps  # the largest mode leads
+PY
+grep -q 'One GAN per mode of this class (contrast and plane): [0-9]* modes of [0-9 /]* training slices' "$work/run/report.html" \
+  || fail "the report does not say that each class has one GAN per mode"
+
+# Unchanged: every stage is skipped.
+run log2 "$(config true)"
+! grep -q ': running' "$work/log2" || { cat "$work/log2"; fail "an unchanged per-mode run redid a stage"; }
+
+# Off again: the class GANs (and what follows them) are redone as one GAN per class.
+run log3 "$(config false)"
+for stage in gan-normal gan-tumor generate-normal generate-tumor; do
+  grep -q "$stage: running" "$work/log3" || { cat "$work/log3"; fail "$stage was not redone after per_mode changed"; }
+done
+grep -q 'gan-_anatomy: up to date' "$work/log3" || fail "the anatomy stage was redone though only per_mode changed"
+[ -f "$work/run/gan/tumor/checkpoints/latest.pt" ] && [ ! -e "$work/run/gan/tumor/modes.json" ] \
+  || fail "gan/tumor is not a single GAN after per_mode: false"
+
+# The pipeline chooses each GAN's images: a samples list in the config is refused.
+printf 'gan:\n  per_mode: true\n  samples: [tumor/x.png]\n' >"$work/bad.yaml"
+set +e
+"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$work/bad.yaml" 2>"$work/err"; rc=$?
+set -e
+[ $rc = 2 ] && grep -q "gan.samples is chosen by the pipeline" "$work/err" || fail "gan.samples: rc $rc, $(cat "$work/err")"
+echo "cli_pipeline_per_mode: all checks passed"
