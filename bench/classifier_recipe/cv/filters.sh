@@ -7,24 +7,12 @@
 # part. The GANs saw every training image, so each fold's validation images are not unseen by the generator: this
 # compares the filters with each other, not with real images the GAN never met. Resumable; the folds are run.sh's.
 #   bench/classifier_recipe/cv/filters.sh RUN OUT [K]      RUN: a pipeline run folder (split.json, generated/)
-set -euo pipefail
-run=$1; out=$2; k=${3:-5}
-here=$(cd "$(dirname "$0")" && pwd)
-osgan=${OSGAN:-$here/../../../build/bin/osgan}
-data=${DATA:-$here/../../../../shared/data/mri_based_brain_tumor_images}
-size=${SIZE:-32}
-export OMP_WAIT_POLICY=PASSIVE
-mkdir -p "$out"
-[ -f "$out/fold_0.json" ] || /usr/bin/python3 "$here/make_folds.py" "$run/split.json" "$data" "$out" "$k" 1
+source "$(dirname "$0")/settings.sh"
 point() {  # NAME [RATIO FILTER]: no ratio, the real images alone (run.sh's "cpu" recipe)
   local name=$1 synthetic=()
   [ $# -eq 1 ] || synthetic=(--synthetic "normal=$run/generated/normal" --synthetic "tumor=$run/generated/tumor"
                              --synthetic-ratio "$2" --synthetic-filter "$3")
-  for ((fold = 0; fold < k; fold++)); do
-    [ -f "$out/$name/fold_$fold/predictions.csv" ] || "$osgan" train-classifier --data "$out/train_side.csv" \
-      --split "$out/fold_$fold.json" --out "$out/$name/fold_$fold" --image-size "$size" --seed 1 \
-      --threads "${THREADS:-1}" --quiet --preset cpu --augment-prob 0 "${synthetic[@]}" > "$out/$name.fold_$fold.log" 2>&1
-  done
+  fold_runs "$name" --preset cpu --augment-prob 0 "${synthetic[@]}"
 }
 point cpu
 for ratio in 0.25 1; do
