@@ -64,6 +64,22 @@ PY
 grep -q 'One GAN per mode of this class (contrast and plane): [0-9]* modes of [0-9 /]* training slices' "$work/run/report.html" \
   || fail "the report does not say that each class has one GAN per mode"
 
+# osgan generate on the class folder draws the modes as the generate stage did: the same images, bit for bit.
+seed=$(python3 - "$work/run/generated/tumor/synthetic_00001.png" <<'PY'
+import sys
+data, at = open(sys.argv[1], "rb").read(), 8
+while at < len(data):  # the PNG's chunks: the tEXt "osgan:seed" holds the seed the pipeline drew with
+    n = int.from_bytes(data[at:at + 4], "big"); tag = data[at + 4:at + 8]; body = data[at + 8:at + 8 + n]
+    if tag == b"tEXt" and body.startswith(b"osgan:seed\0"): print(body.split(b"\0", 1)[1].decode())
+    at += 12 + n
+PY
+)
+"$osgan" generate --checkpoint "$work/run/gan/tumor" --count 12 --out "$work/again" --seed "$seed" --threads 2 \
+  >"$work/gen.log" 2>&1 || { cat "$work/gen.log"; fail "generate on a per-mode class folder failed"; }
+for f in "$work/run/generated/tumor"/synthetic_*.png; do
+  cmp -s "$f" "$work/again/$(basename "$f")" || fail "generate on the class folder drew another $(basename "$f") than the pipeline"
+done
+
 # Unchanged: every stage is skipped.
 run log2 "$(config true)"
 ! grep -q ': running' "$work/log2" || { cat "$work/log2"; fail "an unchanged per-mode run redid a stage"; }

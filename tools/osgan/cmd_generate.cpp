@@ -1,4 +1,5 @@
 // osgan generate: synthetic PNGs (marked SYNTHETIC) from a train-gan checkpoint, or a run's snapshots.
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -6,6 +7,7 @@
 
 #include "commands.h"
 #include "common_options.h"
+#include "osgan/pipeline/mode_gans.h"
 #include "osgan/train/generate.h"
 
 namespace osgan::cli {
@@ -18,7 +20,8 @@ void register_generate(CLI::App& app) {
   auto given = std::make_shared<std::vector<std::string>>();
   cmd->add_option("--checkpoint", *given,
                   "checkpoint file(s) (RUN/checkpoints/step_XXXXXX.pt), or a train-gan run folder: its snapshots, "
-                  "or its latest.pt; several: image i comes from the (i mod K)-th")
+                  "or its latest.pt; several: image i comes from the (i mod K)-th; a pipeline class folder trained "
+                  "with gan.per_mode (RUN/gan/<class>, with modes.json): each mode's GAN in its share")
       ->required();
   cmd->add_option("--count", options->count, "number of images")->required();
   cmd->add_option("--out", options->out_dir, "output folder (synthetic_00001.png, ..., and preview/grid.png)")->required();
@@ -32,8 +35,19 @@ void register_generate(CLI::App& app) {
   cmd->callback([options, compute, given] {
     apply_compute_options(*compute);
     options->checkpoints.clear();
-    for (const auto& path : *given)
-      for (const auto& checkpoint : checkpoints_of(path)) options->checkpoints.push_back(checkpoint);
+    options->mixture.clear();
+    namespace fs = std::filesystem;
+    if (given->size() == 1 && fs::is_regular_file(fs::path(given->front()) / "modes.json")) {
+      // One GAN per mode (the pipeline's gan.per_mode): draw each mode as the pipeline's generate stage does.
+      const fs::path folder = given->front();
+      const auto modes = load_class_modes(folder / "modes.json");
+      const auto shares = modes.shares();
+      for (std::size_t k = 0; k < shares.size(); ++k)
+        options->mixture.push_back({checkpoints_of(folder / mode_run_name(static_cast<int>(k))), shares[k]});
+    } else {
+      for (const auto& path : *given)
+        for (const auto& checkpoint : checkpoints_of(path)) options->checkpoints.push_back(checkpoint);
+    }
     options->seed = compute->seed;
     options->device = compute->device;
     const auto summary = generate_images(*options);
