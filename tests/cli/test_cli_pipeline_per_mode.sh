@@ -62,6 +62,7 @@ for c in ("normal", "tumor"):
     assert comps[0] == max(range(k), key=lambda j: (n[j], -j)), comps  # the largest mode leads
 PY
 grep -q 'One GAN per mode of this class (contrast and plane): [0-9]* modes of [0-9 /]* training slices' "$work/run/report.html" \
+  && grep -q 'One GAN per mode of each class (One-Shot GAN' "$work/run/report.html" \
   || fail "the report does not say that each class has one GAN per mode"
 
 # osgan generate on the class folder draws the modes as the generate stage did: the same images, bit for bit.

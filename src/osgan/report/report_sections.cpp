@@ -270,8 +270,12 @@ std::string section_gan(ReportContext& ctx) {
   std::string out = open_section("gan", "One-Shot GAN training");
   const json* gan = find(ctx.metrics(), {"gan"});
   if (!gan || !gan->is_object()) return out + not_run("gan") + "</section>\n";
-  out += "<p class=\"meta\">One GAN per class (One-Shot GAN, Sushko et al., CVPR Workshops 2021). Faint lines are the "
-         "logged values, solid lines their moving average.</p>\n";
+  bool per_mode = false;  // gan.per_mode: one GAN per mode of each class
+  for (const auto& c : class_names(ctx, gan))
+    if (const json* g = find(gan, {c.c_str()}); g && find(g, {"per_mode"})) per_mode = true;
+  out += std::string("<p class=\"meta\">One GAN per ") + (per_mode ? "mode of each class" : "class") +
+         " (One-Shot GAN, Sushko et al., CVPR Workshops 2021). Faint lines are the logged values, solid lines their "
+         "moving average.</p>\n";
   if (const json* a = find(ctx.metrics(), {"gan_anatomy"})) {
     // The stage every class's GAN started from: what it learned is what fine-tuning had to build on.
     std::string classes = text(find(a, {"classes"}));  // "normal,tumor" as given to --class
