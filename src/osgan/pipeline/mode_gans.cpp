@@ -57,7 +57,15 @@ ClassModes load_class_modes(const std::filesystem::path& path) {
   } catch (const json::exception& e) {
     fail(ErrorCode::bad_format, source + ": not valid JSON (" + one_line(e.what()) + ")");
   }
-  if (!j.is_object() || j.value("format", "") != "osgan-class-modes" || j.value("version", 0) != 1)
+  // A "format" or "version" of another JSON type is a file of another kind, not a type error of nlohmann's.
+  const auto is_class_modes = [&j] {
+    try {
+      return j.is_object() && j.value("format", "") == "osgan-class-modes" && j.value("version", 0) == 1;
+    } catch (const json::exception&) {
+      return false;
+    }
+  };
+  if (!is_class_modes())
     fail(ErrorCode::bad_format, source + ": expected an osgan-class-modes file of version 1. Hint: it is written by "
          "the pipeline's GAN stage with gan.per_mode; rerun that stage (--force gan-<class>)");
   ClassModes modes;

@@ -102,6 +102,9 @@ TEST(ModeGans, TheModesFileRoundTripsAndABadOneIsNamed) {
   };
   expect_refused("{", "not valid JSON");
   expect_refused("{\"format\": \"osgan-mode-model\", \"version\": 1}", "expected an osgan-class-modes file");
+  expect_refused("{\"format\": 7, \"version\": 1}", "expected an osgan-class-modes file");
+  expect_refused("{\"format\": \"osgan-class-modes\", \"version\": [1]}", "expected an osgan-class-modes file");
+  expect_refused("[1, 2]", "expected an osgan-class-modes file");
   auto j = nlohmann::json::parse(osgan::read_text_file(dir / "modes.json"));
   j["members"].erase(0);
   expect_refused(j.dump(), "member lists for a model of");
