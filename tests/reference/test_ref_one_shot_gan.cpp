@@ -10,22 +10,19 @@
 #include <string>
 
 #include "osgan/train/one_shot_gan.h"
+#include "ref_support.h"
 
 namespace {
 using namespace osgan;
 using namespace osgan::one_shot;
 
-// Tolerances, |got - ref| <= atol + rtol |ref| elementwise. Both sides run the same ATen CPU kernels in fp32 on one
-// thread, so most tensors agree to a few ulp; the margins cover reassociation in fused ops (conv backward).
-struct Tolerance {
-  double atol, rtol;
-};
-// Forward activations and augmentation outputs: values O(1), a chain of ~20 convs accumulates ~1e-6.
-constexpr Tolerance kForward{1e-5, 1e-4};
-// Loss scalars are means of the outputs above.
-constexpr Tolerance kLoss{1e-5, 1e-4};
-// Gradients: O(1e-3..1); backward sums in a different order in places, so allow relative 1e-3 with a small floor.
-constexpr Tolerance kGrad{1e-6, 1e-3};
+// Tolerances: kForward (also the augmentation outputs), kLoss and kGrad from ref_support.h, and for parameters:
+using ref::check;
+using ref::kForward;
+using ref::kGrad;
+using ref::kLoss;
+using ref::state_of;
+using ref::Tolerance;
 // Parameters after Adam steps: an update is lr * m / (sqrt(v) + eps) ~ lr * sign(g), so a gradient entry near 0
 // whose sign differs by rounding could move by up to 2 lr per step; entries are ~0.02 with lr 2e-4. 1e-5 is 20x
 // below one Adam step, so a wrong update anywhere (wrong lr, betas, or gradient) is still caught.
@@ -35,50 +32,9 @@ constexpr Tolerance kParams{1e-5, 1e-4};
 // ~lr with a random sign. Such a weight cannot change D's output; allow 2 lr per step over the 3 steps.
 constexpr Tolerance kScaleFreeParams{3 * 2 * 2e-4, 0.0};
 
-std::string key(std::string name) {
-  for (std::size_t p = name.find('.'); p != std::string::npos; p = name.find('.', p)) name.replace(p, 1, "__");
-  return name;
-}
-
-class Refs {
- public:
-  Refs() : module_(torch::jit::load(OSGAN_REF_FILE)) {}
-  bool has(const std::string& name) const { return module_.hasattr(key(name)); }
-  torch::Tensor get(const std::string& name) const {
-    if (!has(name)) ADD_FAILURE() << "reference file has no tensor \"" << name << "\" (regenerate with make_refs.py)";
-    return has(name) ? module_.attr(key(name)).toTensor() : torch::Tensor();
-  }
-
- private:
-  torch::jit::Module module_;
-};
-
-const Refs& refs() {
-  static const Refs r;
+const ref::Refs& refs() {
+  static const ref::Refs r(OSGAN_REF_FILE);
   return r;
-}
-
-// Compares and prints one tensor; returns false (and records a test failure) on any mismatch.
-bool check(const std::string& name, const torch::Tensor& got, const torch::Tensor& ref, Tolerance tol) {
-  if (!got.defined() || !ref.defined() || got.sizes() != ref.sizes()) {
-    ADD_FAILURE() << name << ": shape mismatch or missing tensor";
-    return false;
-  }
-  auto g = got.detach().to(torch::kFloat64).cpu(), r = ref.detach().to(torch::kFloat64).cpu();
-  auto err = (g - r).abs();
-  const double max_abs = err.max().item<double>();
-  const double max_rel = (err / r.abs().clamp_min(1e-12)).max().item<double>();
-  const bool ok = (err <= tol.atol + tol.rtol * r.abs()).all().item<bool>();
-  std::printf("%-4s %-60s max_abs %.3e  max_rel %.3e\n", ok ? "ok" : "FAIL", name.c_str(), max_abs, max_rel);
-  if (!ok) {
-    auto flat_g = g.flatten(), flat_r = r.flatten();
-    const auto worst = (flat_g - flat_r).abs().argmax().item<int64_t>();
-    ADD_FAILURE() << name << ": max abs error " << max_abs << " (atol " << tol.atol << ", rtol " << tol.rtol
-                  << "); worst element " << worst << ": got " << flat_g[worst].item<double>() << ", ref "
-                  << flat_r[worst].item<double>() << "; first values got " << flat_g.slice(0, 0, 4) << " ref "
-                  << flat_r.slice(0, 0, 4);
-  }
-  return ok;
 }
 
 GanConfig ref_config() {
@@ -103,18 +59,7 @@ GanConfig ref_config() {
 }
 int steps() { return static_cast<int>(refs().get("config")[8].item<int64_t>()); }
 
-// Every parameter and buffer, by registered name.
-std::vector<std::pair<std::string, torch::Tensor>> state_of(torch::nn::Module& module) {
-  std::vector<std::pair<std::string, torch::Tensor>> out;
-  for (const auto& item : module.named_parameters()) out.emplace_back(item.key(), item.value());
-  for (const auto& item : module.named_buffers()) out.emplace_back(item.key(), item.value());
-  return out;
-}
-
-void load_state(torch::nn::Module& module, const std::string& prefix) {
-  torch::NoGradGuard no_grad;
-  for (auto& [name, t] : state_of(module)) t.copy_(refs().get(prefix + name));
-}
+void load_state(torch::nn::Module& module, const std::string& prefix) { ref::load_state(module, refs(), prefix); }
 
 int check_state(torch::nn::Module& module, const std::string& prefix, Tolerance tol) {
   int failures = 0;

@@ -31,6 +31,9 @@ void register_generate(CLI::App& app) {
   cmd->add_option("--noise-scale", options->noise_scale,
                   "noise standard deviation (training used 1); above 1 trades fidelity for variety")
       ->capture_default_str();
+  cmd->add_option("--upsampler", options->upsampler,
+                  "a train-upsampler run folder (or checkpoint) trained on this GAN's images: enlarge every image "
+                  "with it, e.g. 32 -> 128 px");
   add_compute_options(cmd, *compute);
   cmd->callback([options, compute, given] {
     apply_compute_options(*compute);

@@ -16,31 +16,9 @@ at::Generator default_generator(const torch::Device& device) {
   return at::globalContext().defaultGenerator(device.is_cuda() ? device : torch::Device(torch::kCPU));
 }
 
-torch::Tensor generator_state(const torch::Device& device) {
-  auto gen = default_generator(device);
-  std::lock_guard<std::mutex> lock(gen.mutex());
-  return gen.get_state();
-}
-
-void set_generator_state(const torch::Device& device, const torch::Tensor& state) {
-  auto gen = default_generator(device);
-  std::lock_guard<std::mutex> lock(gen.mutex());
-  gen.set_state(state);
-}
-
 void open_archive(const std::filesystem::path& path, torch::serialize::InputArchive& archive,
                   const torch::Device& device) {
-  if (!std::filesystem::is_regular_file(path))
-    fail(ErrorCode::io, path.string() + ": checkpoint not found. Hint: checkpoints are RUN/checkpoints/latest.pt "
-         "or RUN/checkpoints/step_XXXXXX.pt");
-  io::check_torch_archive(path);  // LibTorch trusts the sizes inside the file
-  try {
-    archive.load_from(path.string(), device);
-  } catch (const std::exception&) {
-    // c10::Error for a broken zip or pickle, but torch::jit::ErrorReport (a plain std::exception) when the
-    // archive's TorchScript code does not compile: both mean the same to the user.
-    fail(ErrorCode::bad_format, path.string() + ": not a LibTorch archive (corrupt or truncated?). " + kRegenerate);
-  }
+  open_torch_archive(path, archive, device, kRegenerate);
 }
 
 CheckpointInfo read_header(const std::filesystem::path& path, torch::serialize::InputArchive& archive) {
@@ -67,6 +45,33 @@ CheckpointInfo read_header(const std::filesystem::path& path, torch::serialize::
 
 }  // namespace
 
+torch::Tensor random_state(const torch::Device& device) {
+  auto gen = default_generator(device);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return gen.get_state();
+}
+
+void set_random_state(const torch::Device& device, const torch::Tensor& state) {
+  auto gen = default_generator(device);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+}
+
+void open_torch_archive(const std::filesystem::path& path, torch::serialize::InputArchive& archive,
+                        const torch::Device& device, const std::string& hint) {
+  if (!std::filesystem::is_regular_file(path))
+    fail(ErrorCode::io, path.string() + ": checkpoint not found. Hint: checkpoints are RUN/checkpoints/latest.pt "
+         "or RUN/checkpoints/step_XXXXXX.pt");
+  io::check_torch_archive(path);  // LibTorch trusts the sizes inside the file
+  try {
+    archive.load_from(path.string(), device);
+  } catch (const std::exception&) {
+    // c10::Error for a broken zip or pickle, but torch::jit::ErrorReport (a plain std::exception) when the
+    // archive's TorchScript code does not compile: both mean the same to the user.
+    fail(ErrorCode::bad_format, path.string() + ": not a LibTorch archive (corrupt or truncated?). " + hint);
+  }
+}
+
 void save_checkpoint(const std::filesystem::path& path, const Gan& gan, std::int64_t step,
                      const GanTrainOptions& options, const torch::Device& device, const RecoveryState& recovery) {
   torch::serialize::OutputArchive archive;
@@ -76,8 +81,8 @@ void save_checkpoint(const std::filesystem::path& path, const Gan& gan, std::int
   archive.write("config", c10::IValue(to_yaml(options)));
   archive.write("rollbacks", c10::IValue(static_cast<std::int64_t>(recovery.rollbacks)));
   archive.write("lr_scale", c10::IValue(recovery.lr_scale));
-  archive.write("rng_cpu", generator_state(torch::kCPU));
-  if (device.is_cuda()) archive.write("rng_cuda", generator_state(device));
+  archive.write("rng_cpu", random_state(torch::kCPU));
+  if (device.is_cuda()) archive.write("rng_cuda", random_state(device));
   torch::serialize::OutputArchive gan_archive;
   gan.save(gan_archive);
   archive.write("gan", gan_archive);
@@ -102,12 +107,12 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Gan& gan, cons
     if (restore_rng) {
       torch::Tensor cpu_state, cuda_state;
       archive.read("rng_cpu", cpu_state);
-      set_generator_state(torch::kCPU, cpu_state.to(torch::kCPU));
+      set_random_state(torch::kCPU, cpu_state.to(torch::kCPU));
       if (device.is_cuda()) {
         if (!archive.try_read("rng_cuda", cuda_state))
           fail(ErrorCode::bad_format, path.string() + ": written on the CPU, so a CUDA run cannot resume from it "
                "exactly. Hint: resume with --device cpu.");
-        set_generator_state(device, cuda_state.to(torch::kCPU));
+        set_random_state(device, cuda_state.to(torch::kCPU));
       }
     }
   } catch (const c10::Error& e) {

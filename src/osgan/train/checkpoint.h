@@ -30,6 +30,16 @@ struct CheckpointInfo {
   RecoveryState recovery;
 };
 
+// The default random generator's state on `device` (the CPU one for a CPU device), and setting it back: what a
+// checkpoint keeps so that a resumed run draws what an uninterrupted one would.
+torch::Tensor random_state(const torch::Device& device);
+void set_random_state(const torch::Device& device, const torch::Tensor& state);
+
+// Checks the file (io/torch_archive_check.h) and opens it as a LibTorch archive. Throws osgan::Error naming the file
+// when it is missing (io) or not an archive (bad_format, followed by `hint`: what to do instead).
+void open_torch_archive(const std::filesystem::path& path, torch::serialize::InputArchive& archive,
+                        const torch::Device& device, const std::string& hint);
+
 // Writes atomically. Saves the default CPU generator's state, and the CUDA one when `device` is CUDA.
 void save_checkpoint(const std::filesystem::path& path, const Gan& gan, std::int64_t step,
                      const GanTrainOptions& options, const torch::Device& device, const RecoveryState& recovery = {});

@@ -35,6 +35,9 @@ struct GenerateOptions {
   // noise distribution: more varied samples at some cost in fidelity (the inverse of BigGAN's truncation).
   double noise_scale = 1.0;
   int grid_count = 64;  // images in grid.png (the first ones)
+  // A train-upsampler run folder or checkpoint (train/upsampler_trainer.h): each image is enlarged by it before it
+  // is written (e.g. 32 -> 128 px), and tagged with its SHA-256. Empty = the GAN's own size.
+  std::filesystem::path upsampler;
   std::string device = "auto";
 };
 
