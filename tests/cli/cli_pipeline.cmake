@@ -15,3 +15,7 @@ set_tests_properties(cli_pipeline_gan_seeds PROPERTIES ENVIRONMENT "OMP_WAIT_POL
 add_test(NAME cli_pipeline_per_mode COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_pipeline_per_mode.sh
          $<TARGET_FILE:osgan_cli> ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(cli_pipeline_per_mode PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE" TIMEOUT 900)
+# The cascade: upsampler.size in the pipeline's config, and osgan train-upsampler.
+add_test(NAME cli_pipeline_upsampler COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_pipeline_upsampler.sh
+         $<TARGET_FILE:osgan_cli> ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(cli_pipeline_upsampler PROPERTIES ENVIRONMENT "OMP_WAIT_POLICY=PASSIVE" TIMEOUT 900)

@@ -60,6 +60,12 @@ void run(Args& a) {
     a.quality.real_for_modes = load_real(at_mode_size, nullptr).images;
   }
   auto generated = load_labelled_folder(a.generated, 1, preprocess, "generated");
+  if (a.quality.real_for_modes.defined() && generated.smallest_stored_size >= data::kModeFeatureSize) {
+    // Drawn at the mode features' size (an upsampled GAN): their modes are read at full detail.
+    data::PreprocessOptions at_mode_size = preprocess;
+    at_mode_size.size = data::kModeFeatureSize;
+    a.quality.generated_for_modes = load_labelled_folder(a.generated, 1, at_mode_size, "generated").images;
+  }
   // The modes' grid and model go beside the JSON unless asked elsewhere.
   const fs::path stem = fs::path(a.json).replace_extension();
   a.quality.mode_grid_path = a.mode_grid.empty() ? stem.string() + ".mode_grid.png" : a.mode_grid;
@@ -103,6 +109,10 @@ void register_evaluate_images(CLI::App& app) {
   cmd->add_option("--bins", args->quality.histogram_bins, "intensity histogram bins")->capture_default_str();
   cmd->add_option("--json", args->json, "output JSON")->required();
   cmd->add_option("--mode-grid", args->mode_grid, "per-mode grid, real | generated (default: beside --json, .mode_grid.png)");
+  cmd->add_option("--mode-grid-tile", args->quality.mode_grid_tile, "tile size in px in the per-mode grid (larger "
+                  "images are shrunk to it)")->capture_default_str()->check(CLI::Range(16, 512));
+  cmd->add_option("--mode-grid-count", args->quality.mode_grid_per_side, "real and generated images per mode in the "
+                  "per-mode grid")->capture_default_str()->check(CLI::Range(1, 32));
   cmd->add_option("--assignments", args->assignments, "each image's mode as CSV set,id,mode (default: beside --json, "
                   ".modes.csv)");
   cmd->add_option("--mode-model", args->mode_model, "the real images' mode model (default: beside --json, .mode_model.json)");

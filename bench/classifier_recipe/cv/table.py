@@ -25,15 +25,20 @@ def read(path):
     return [(float(r[key]), 1 if r["label"] == positive else 0) for r in rows]
 
 
-out, k, recipes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-rng = random.Random(1)
-print(f"| recipe | out-of-fold AUC [95% interval] | out-of-fold accuracy | per-fold AUC, mean (min-max) |")
-print("|---|---|---|---|")
-for name in recipes:
-    folds = [read(f"{out}/{name}/fold_{f}/predictions.csv") for f in range(k)]
-    pooled = [x for f in folds for x in f]
-    boot = sorted(auc([rng.choice(pooled) for _ in pooled]) for _ in range(1000))
-    per_fold = [auc(f) for f in folds]
-    acc = sum((p >= 0.5) == (y == 1) for p, y in pooled) / len(pooled)
-    print(f"| {name} | {auc(pooled):.3f} [{boot[24]:.3f}, {boot[974]:.3f}] | {acc:.3f} | "
-          f"{sum(per_fold) / k:.3f} ({min(per_fold):.3f}-{max(per_fold):.3f}) |")
+def main():
+    out, k, recipes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    rng = random.Random(1)
+    print(f"| recipe | out-of-fold AUC [95% interval] | out-of-fold accuracy | per-fold AUC, mean (min-max) |")
+    print("|---|---|---|---|")
+    for name in recipes:
+        folds = [read(f"{out}/{name}/fold_{f}/predictions.csv") for f in range(k)]
+        pooled = [x for f in folds for x in f]
+        boot = sorted(auc([rng.choice(pooled) for _ in pooled]) for _ in range(1000))
+        per_fold = [auc(f) for f in folds]
+        acc = sum((p >= 0.5) == (y == 1) for p, y in pooled) / len(pooled)
+        print(f"| {name} | {auc(pooled):.3f} [{boot[24]:.3f}, {boot[974]:.3f}] | {acc:.3f} | "
+              f"{sum(per_fold) / k:.3f} ({min(per_fold):.3f}-{max(per_fold):.3f}) |")
+
+
+if __name__ == "__main__":
+    main()

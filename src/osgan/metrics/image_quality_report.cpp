@@ -92,7 +92,11 @@ nlohmann::json mode_section(const torch::Tensor& real_at_size, const torch::Tens
   if (real.size(0) != real_at_size.size(0))
     fail(ErrorCode::invalid_argument, "image quality: real_for_modes holds " + std::to_string(real.size(0)) +
          " images, the real set " + std::to_string(real_at_size.size(0)) + ": give the same images");
-  const ModeReport r = compute_mode_report(real, generated, o.modes);
+  const torch::Tensor& gen = o.generated_for_modes.defined() ? o.generated_for_modes : generated;
+  if (gen.size(0) != generated.size(0))
+    fail(ErrorCode::invalid_argument, "image quality: generated_for_modes holds " + std::to_string(gen.size(0)) +
+         " images, the generated set " + std::to_string(generated.size(0)) + ": give the same images");
+  const ModeReport r = compute_mode_report(real, gen, o.modes);
   nlohmann::json j = to_json(r, o.modes);
   j["assignment"] = {{"real", r.real_modes}, {"generated", r.generated_modes}};  // each image's mode, in input order
   j["model_file"] = nullptr;
@@ -103,7 +107,7 @@ nlohmann::json mode_section(const torch::Tensor& real_at_size, const torch::Tens
   }
   if (!o.mode_grid_path.empty()) {
     io::write_png_grey8(o.mode_grid_path,
-                        make_mode_grid(real, r.real_modes, generated, r.generated_modes, r.model.k(), o.mode_grid_per_side,
+                        make_mode_grid(real, r.real_modes, gen, r.generated_modes, r.model.k(), o.mode_grid_per_side,
                                        o.mode_grid_tile),
                         {{"Description", "osgan mode grid: one row per mode, real images | SYNTHETIC images"}});
     j["grid"] = o.mode_grid_path.string();

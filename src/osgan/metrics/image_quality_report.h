@@ -36,6 +36,9 @@ struct ImageQualityOptions {
   // The same real images at a higher resolution (M, 1, S2, S2), for the mode fit and the mode grid only: at 32 px the
   // mode features blur contrasts that 128 px keeps apart. Undefined: `real` itself.
   torch::Tensor real_for_modes;
+  // The same generated images at that resolution, when they were drawn at it (a GAN with an upsampler): the mode
+  // assignment and the mode grid then see their full detail. Undefined: `generated`, resized by the mode features.
+  torch::Tensor generated_for_modes;
 };
 
 // real (M, 1, S, S), generated (N, 1, S, S), both in [-1, 1]. feature_model may be null (no FID/KID/PR).

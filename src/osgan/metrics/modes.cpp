@@ -116,7 +116,8 @@ nlohmann::json to_json(const ModeReport& r, const ModeReportOptions& o) {
                       {"fitted_on", "the real images of this class"},
                       {"modes", modes},
                       {"missed_modes", c.missed_modes},
-                      {"missed_rule", rule}};
+                      {"missed_rule", rule},
+                      {"generated_size", r.generated_size}};  // the size the generated images' modes were read at
   if (r.real_agreement_at_generated_size >= 0)
     j["real_agreement_at_generated_size"] = {
         {"size", r.generated_size}, {"share", r.real_agreement_at_generated_size},

@@ -1,6 +1,6 @@
 // `osgan pipeline`: the seed study's whole experiment in one call. Stages, each writing into the run folder RUN
 // and skipped when its outputs are complete and its inputs and config are unchanged (so a stopped run resumes):
-//   audit -> split -> [gan/_anatomy] -> gan/<class> -> generate/<class> -> study -> external/<set> -> image-quality/<class> -> report
+//   audit -> split -> [gan/_anatomy] -> gan/<class> -> [upsampler/<class>] -> generate/<class> -> study -> external/<set> -> image-quality/<class> -> report
 // The held-out validation images are used only by the study's evaluation: never by GAN training, the generator's
 // selection or classifier early stopping.
 #pragma once
@@ -13,6 +13,7 @@
 
 #include "osgan/pipeline/study.h"
 #include "osgan/train/gan_train_options.h"
+#include "osgan/train/upsampler_trainer.h"
 
 namespace osgan {
 
@@ -48,6 +49,12 @@ struct PipelineOptions {
   // (contrast and plane), each mode's slices fine-tune their own GAN (from the anatomy stage when there is one), and
   // generation draws each mode in its share of the class's training slices. Config: gan.per_mode. Off in every preset.
   bool per_mode = false;
+  // > 0: the cascade (train/upsampler_trainer.h). Each class GAN gets an upsampler trained on that class's
+  // training images (RUN/upsampler/<class>), and generation enlarges every image to this size with it, e.g. the
+  // 32 px GAN's images to the seed's 128 px. Config: upsampler.size; its other keys (steps, batch, crop, channels,
+  // blocks, lr, adversarial, input_noise) set `upsampler`. Preset cpu: 128 (4,000 steps); smoke and paper: 0 (off).
+  int upsample_to = 0;
+  UpsamplerTrainOptions upsampler;  // gan_run, size, out_dir, seed and device are set by the pipeline
   int generate_count = 700;       // per class (seed.md, BrainGAN)
   // GANs per class, each with its own seed (--gan-seeds, config study.gan_seeds): the study trains every protocol
   // with generated images once per GAN seed, and its intervals resample the GAN seeds too. 1 in every preset.

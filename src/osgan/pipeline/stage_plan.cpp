@@ -30,7 +30,10 @@ std::vector<PlannedStage> plan_pipeline_stages(const StagePlanInputs& in) {
   for (int gan = 1; gan <= in.gan_seeds; ++gan)
     for (const auto& cls : in.classes) {
       const auto name = gan_run_name(cls, gan);
-      plan.push_back({"generate-" + name, "generate", {"gan-" + name}});
+      if (in.upsampler) plan.push_back({"upsampler-" + name, "upsampler", {"gan-" + name}});
+      plan.push_back({"generate-" + name, "generate",
+                      in.upsampler ? std::vector<std::string>{"gan-" + name, "upsampler-" + name}
+                                   : std::vector<std::string>{"gan-" + name}});
       all_generated.push_back("generate-" + name);
     }
   std::vector<std::string> study_needs = {"split"};

@@ -26,6 +26,7 @@ struct PlannedStage {
 struct StagePlanInputs {
   std::vector<std::string> classes;
   bool anatomy = false;
+  bool upsampler = false;  // upsampler-C between gan-C and generate-C (the cascade: PipelineOptions::upsample_to)
   std::vector<std::string> protocols;
   std::vector<std::uint64_t> seeds;
   std::vector<std::string> external_sets;  // their names (external_set_name of each folder)

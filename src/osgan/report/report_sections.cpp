@@ -309,6 +309,23 @@ std::string section_gan(ReportContext& ctx) {
              "its mode's slices alone; the generated images are drawn from them in those shares. The curves below are "
              "mode 0's, the largest.</p>\n";
     }
+    if (const json* up = find(g, {"upsampler"}); up && up->is_object()) {
+      char psnr[160];
+      std::snprintf(psnr, sizeof psnr, "%.1f dB against %.1f dB for bilinear enlargement",
+                    number(find(up, {"held_back", "psnr_upsampler"})), number(find(up, {"held_back", "psnr_bilinear"})));
+      out += "<p class=\"meta\">Generated at " + fmt_count(number(find(up, {"from_size"}))) + " px, then enlarged to " +
+             fmt_count(number(find(up, {"size"}))) + " px by a cascade upsampler trained " +
+             fmt_count(number(find(up, {"steps"}))) + " steps on " + fmt_count(number(find(up, {"training_images"}))) +
+             " of this class's training slices (" + fmt_seconds(number(find(up, {"seconds"}))) + "). On the " +
+             fmt_count(number(find(up, {"held_back_images"}))) + " training slices it never saw, shrunk and enlarged "
+             "again, its PSNR is " + psnr + ". It adds the detail a real slice of that look has at full size; what the "
+             "slice shows is the GAN's.</p>\n";
+      const std::string grid = text(find(up, {"samples_grid"}));
+      if (!grid.empty())
+        out += "<div class=\"grids\"><figure>" + ctx.run_image(grid, "upsampler on held-back slices", "grid") +
+               "<figcaption>held-back training slices: bilinear from the GAN's size | upsampled | real</figcaption>"
+               "</figure></div>\n";
+    }
     const std::string csv = text(find(g, {"losses_csv"}));
     if (csv.empty()) {
       out += ctx.notice("loss curves of class \"" + c + "\" not shown: gan." + c + ".losses_csv is missing");

@@ -90,6 +90,8 @@ LabelledImages load_labelled_folder(const std::filesystem::path& folder, int lab
       const auto file = io::read_image_file(f);
       const bool generated = written_by_osgan_generate(f, file.info);
       for (const auto& slice : file.slices) {
+        const int stored = std::min(slice.image.height, slice.image.width);
+        out.smallest_stored_size = out.smallest_stored_size == 0 ? stored : std::min(out.smallest_stored_size, stored);
         images.push_back(generated ? from_generated_grey8(slice.image, preprocess)
                                    : data::preprocess_image(slice.image, preprocess));
         out.ids.push_back(slice.index < 0 ? f.string() : f.string() + "#" + std::to_string(slice.index));

@@ -16,6 +16,9 @@ struct LabelledImages {
   torch::Tensor labels;              // (N) float32, 1 = positive class
   std::vector<std::string> ids;      // e.g. the sample id or the file path
   std::vector<std::string> sources;  // "real" or "synthetic:<dir>"
+  // The smallest height or width of the images as stored, before resizing (load_labelled_folder; 0 elsewhere): a
+  // folder of 128 px generated images read at 32 px says 128, so a caller can read it again at full size.
+  int smallest_stored_size = 0;
 
   int64_t size() const { return images.defined() ? images.size(0) : 0; }
   int64_t positives() const;

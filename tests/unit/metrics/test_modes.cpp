@@ -202,3 +202,25 @@ TEST(ImageQualityReport, ModesFittedOnTheHigherResolutionRealImages) {
   o.real_for_modes = real64.narrow(0, 0, 19);
   EXPECT_THROW(compute_image_quality_report(real32, generated, nullptr, torch::kCPU, o), osgan::Error);
 }
+
+// Generated images drawn at the mode size (a GAN with an upsampler) are assigned their modes at that size when given
+// as generated_for_modes, and the mode grid shows them; a set of another length is refused.
+TEST(ImageQualityReport, GeneratedImagesForModesAreAssignedAtTheirOwnSize) {
+  const auto real64 = torch::cat({phantom_tensor(PhantomKind::t1, 10, 10, 64), phantom_tensor(PhantomKind::t2, 10, 20, 64)});
+  const auto shrink = [](const torch::Tensor& x) {
+    return torch::nn::functional::interpolate(
+        x, torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{32, 32}).mode(torch::kArea));
+  };
+  const auto generated64 = torch::cat({phantom_tensor(PhantomKind::t1, 4, 900, 64), phantom_tensor(PhantomKind::t2, 4, 950, 64)});
+  ImageQualityOptions o;
+  o.modes = from_two();
+  o.real_for_modes = real64;
+  o.generated_for_modes = generated64;
+  const auto j = compute_image_quality_report(shrink(real64), shrink(generated64), nullptr, torch::kCPU, o);
+  EXPECT_EQ(j["modes"]["generated_size"], 64);
+  EXPECT_FALSE(j["modes"].contains("real_agreement_at_generated_size"));  // no shrinking to judge
+  EXPECT_EQ(j["modes"]["missed_modes"], 0);
+  EXPECT_EQ(j["modes"]["modes"][0]["generated_count"], 4);
+  o.generated_for_modes = generated64.narrow(0, 0, 7);
+  EXPECT_THROW(compute_image_quality_report(shrink(real64), shrink(generated64), nullptr, torch::kCPU, o), osgan::Error);
+}

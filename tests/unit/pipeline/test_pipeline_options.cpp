@@ -117,3 +117,32 @@ TEST(PipelineOptions, PerModeIsAPipelineKeyAndSamplesAreRefused) {
     EXPECT_NE(std::string(e.what()).find("gan.samples is chosen by the pipeline"), std::string::npos) << e.what();
   }
 }
+
+TEST(PipelineOptions, TheUpsamplerSectionSetsTheCascadeAndBadValuesAreNamed) {
+  EXPECT_EQ(resolved("cpu").upsample_to, 128);  // the cpu preset's 32 px GANs, enlarged to the seed's 128 px
+  EXPECT_EQ(resolved("cpu").upsampler.steps, 4000);
+  EXPECT_EQ(resolved("cpu", "upsampler:\n  size: 0\n").upsample_to, 0);
+  EXPECT_EQ(resolved("smoke").upsample_to, 0);
+  EXPECT_EQ(resolved("paper").upsample_to, 0);
+  const auto on = resolved("cpu", "upsampler:\n  size: 128\n  steps: 300\n  adversarial: 0.05\n  crop: 32\n");
+  EXPECT_EQ(on.upsample_to, 128);
+  EXPECT_EQ(on.upsampler.size, 128);
+  EXPECT_EQ(on.upsampler.steps, 300);
+  EXPECT_DOUBLE_EQ(on.upsampler.adversarial_weight, 0.05);
+  EXPECT_EQ(on.upsampler.crop, 32);
+  const auto refused = [](const std::string& config, const std::string& says) {
+    try {
+      resolved("cpu", config);
+      ADD_FAILURE() << "accepted: " << config;
+    } catch (const osgan::Error& e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(".yaml"), std::string::npos) << "the file is not named: " << e.what();
+    }
+  };
+  refused("upsampler:\n  size: 96\n", "upsampler.size 96 is not the GAN's 32 px times 2, 4, 8 or 16");
+  refused("upsampler:\n  size: 32\n", "upsampler.size 32 is not the GAN's 32 px times");
+  refused("upsampler:\n  size: 1024\n", "upsampler.size 1024 is not the GAN's 32 px times");
+  refused("upsampler:\n  size: 128\n  steps: 0\n", "--steps");
+  refused("upsampler:\n  size: 128\n  factor: 4\n", "unknown key upsampler.factor");
+  refused("upsampler:\n  size: big\n", "upsampler.size has the wrong type");
+}

@@ -108,3 +108,23 @@ TEST(StagePlan, EachGanSeedHasItsGansAndItsClassifiers) {
   EXPECT_EQ(osgan::study_run_stage_name("synthetic", 2, 3), "study-synthetic-gan3-seed2");
   EXPECT_EQ(osgan::study_run_stage_name("synthetic", 2, 1), "study-synthetic-seed2");
 }
+
+TEST(StagePlan, AnUpsamplerSitsBetweenEachGanAndItsGeneration) {
+  auto in = two_classes(true);
+  in.upsampler = true;
+  in.gan_seeds = 2;
+  const auto plan = osgan::plan_pipeline_stages(in);
+  auto needs = [&](const std::string& name) { return osgan::find_planned_stage(plan, name).needs; };
+  for (const std::string name : {"normal", "tumor", "normal-gan2", "tumor-gan2"}) {
+    EXPECT_EQ(needs("upsampler-" + name), (std::vector<std::string>{"gan-" + name}));
+    EXPECT_EQ(osgan::find_planned_stage(plan, "upsampler-" + name).kind, "upsampler");
+    EXPECT_EQ(needs("generate-" + name), (std::vector<std::string>{"gan-" + name, "upsampler-" + name}));
+  }
+  const auto names = names_of(plan);
+  for (std::size_t i = 0; i < plan.size(); ++i)
+    for (const auto& need : plan[i].needs)
+      EXPECT_LT(std::find(names.begin(), names.end(), need) - names.begin(), static_cast<std::ptrdiff_t>(i))
+          << plan[i].name << " needs " << need;
+  const auto without = names_of(osgan::plan_pipeline_stages(two_classes(true)));
+  EXPECT_EQ(std::count_if(without.begin(), without.end(), [](const std::string& n) { return n.rfind("upsampler", 0) == 0; }), 0);
+}
