@@ -974,11 +974,7 @@ json run_pipeline(PipelineOptions o) {
                                     {"training_images", up.value("training_images", 0)},
                                     {"held_back_images", up.value("held_back_images", 0)},
                                     {"held_back", up.value("held_back", json::object())},
-                                    {"samples_grid", "upsampler/" + cls + "/samples/step_" + [&] {
-                                       char step[16];
-                                       std::snprintf(step, sizeof step, "%06d", up.value("steps", 0));
-                                       return std::string(step);
-                                     }() + ".png"}};
+                                    {"samples_grid", "upsampler/" + cls + "/samples/" + step_name(up.value("steps", 0)) + ".png"}};
     }
     int count = 0;
     for (const auto& f : fs::directory_iterator(o.out_dir / "generated" / cls))

@@ -323,7 +323,7 @@ std::string section_gan(ReportContext& ctx) {
       const std::string grid = text(find(up, {"samples_grid"}));
       if (!grid.empty())
         out += "<div class=\"grids\"><figure>" + ctx.run_image(grid, "upsampler on held-back slices", "grid") +
-               "<figcaption>held-back training slices: bilinear from the GAN's size | upsampled | real</figcaption>"
+               "<figcaption>held-back training slices, two a row: bilinear from the GAN's size | upsampled | real</figcaption>"
                "</figure></div>\n";
     }
     const std::string csv = text(find(g, {"losses_csv"}));

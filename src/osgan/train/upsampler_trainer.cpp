@@ -95,12 +95,6 @@ std::pair<torch::Tensor, torch::Tensor> random_crops(const torch::Tensor& low, c
   return {torch::stack(lows), torch::stack(highs)};
 }
 
-std::string step_file(std::int64_t step) {
-  std::ostringstream name;
-  name << "step_" << std::setw(6) << std::setfill('0') << step;
-  return name.str();
-}
-
 void save(const fs::path& path, cascade::Upsampler& model, torch::optim::Adam& optimizer,
           cascade::PatchDiscriminator* d, torch::optim::Adam* d_optimizer, std::int64_t step, const json& config,
           const torch::Device& device) {
@@ -358,10 +352,10 @@ UpsamplerTrainSummary train_upsampler(const UpsamplerTrainOptions& options) {
     const auto k = std::min<int64_t>(8, held_low.size(0));
     const auto in = held_low.slice(0, 0, k);
     const auto rows = torch::stack({cascade::enlarge_bilinear(in, factor), model->forward(in), held_high.slice(0, 0, k)},
-                                   1).reshape({3 * k, 1, options.size, options.size});  // (3k, 1, S, S): per row b | u | r
+                                   1).reshape({3 * k, 1, options.size, options.size});  // (3k, 1, S, S): b | u | r per slice
     model->train();
-    io::write_png_grey8(run / "samples" / (step_file(step) + ".png"), make_image_grid(rows.clamp(-1, 1).cpu(), 3),
-                        {{"Description", "held-back training slices: bilinear from the GAN size | upsampled | real, step " +
+    io::write_png_grey8(run / "samples" / (step_name(step) + ".png"), make_image_grid(rows.clamp(-1, 1).cpu(), k > 1 ? 6 : 3),
+                        {{"Description", "held-back training slices, two a row: bilinear from the GAN size | upsampled | real, step " +
                                              std::to_string(step)}});
   };
   const auto checkpoint = [&](std::int64_t step) {

@@ -5,7 +5,7 @@
 //
 //   RUN/config.json              the resolved options (what a resume must match)
 //   RUN/checkpoints/latest.pt    model, optimizers, step, random state (format osgan-upsampler-checkpoint v1)
-//   RUN/samples/step_XXXXXX.png  rows of held-back slices: GAN-size input enlarged bilinearly | upsampled | real
+//   RUN/samples/step_XXXXXX.png  held-back slices, two a row: GAN-size input enlarged bilinearly | upsampled | real
 //   RUN/losses.csv               step, l1, (d_loss, g_adversarial with an adversarial weight)
 //   RUN/summary.json             steps, seconds, the held-back slices' L1 and PSNR: bilinear against upsampler
 //
