@@ -491,6 +491,9 @@ void resolve_pipeline_options(PipelineOptions& o) {
   if (o.upsample_to != 0) {
     const std::string where = (o.config_file.empty() ? std::string("pipeline") : o.config_file.string()) + ": upsampler.";
     const int from = o.gan.gan.image_size;
+    if (from < 1)  // (doubling 0 would never reach the size: a fuzz finding)
+      fail(ErrorCode::invalid_argument, (o.config_file.empty() ? std::string("pipeline") : o.config_file.string()) +
+           ": gan.image_size " + std::to_string(from) + ": expected a positive size for the upsampler to enlarge");
     int to = from;
     while (to < o.upsample_to && to < 4096) to *= 2;
     if (o.upsample_to < 0 || to != o.upsample_to || to == from || to > from * 16)

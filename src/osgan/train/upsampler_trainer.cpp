@@ -192,8 +192,11 @@ void validate(const UpsamplerTrainOptions& o) {
 }
 
 cascade::UpsamplerConfig upsampler_config(const UpsamplerTrainOptions& o, int from_size) {
+  if (from_size < 1 || from_size > 4096)
+    fail(ErrorCode::invalid_argument, "train-upsampler: the GAN's size is " + std::to_string(from_size) +
+         " px; expected 1 to 4096");
   int stages = 0;
-  while (from_size << stages < o.size) ++stages;
+  while (stages < 5 && (from_size << stages) < o.size) ++stages;  // at most x32: a size read from a file is untrusted
   if (from_size < 1 || stages < 1 || from_size << stages != o.size)
     fail(ErrorCode::invalid_argument, "train-upsampler: --size " + std::to_string(o.size) + " is not the GAN's " +
          std::to_string(from_size) + " px times 2, 4, 8 or 16. Hint: e.g. --size " + std::to_string(from_size * 4));

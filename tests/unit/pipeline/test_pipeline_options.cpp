@@ -145,4 +145,5 @@ TEST(PipelineOptions, TheUpsamplerSectionSetsTheCascadeAndBadValuesAreNamed) {
   refused("upsampler:\n  size: 128\n  steps: 0\n", "--steps");
   refused("upsampler:\n  size: 128\n  factor: 4\n", "unknown key upsampler.factor");
   refused("upsampler:\n  size: big\n", "upsampler.size has the wrong type");
+  refused("gan:\n  image_size: 0\n", "gan.image_size 0: expected a positive size");  // with the cpu preset's cascade
 }
