@@ -52,6 +52,17 @@ for p in ("real_synthetic", "real_synthetic_r0.5_none"):
 assert "gan_seeds" not in cls["real"] and len(cls["real"]["auc"]["runs"]) == 2, cls["real"]
 assert len(m["external"]["site"]["real_synthetic"]["auc"]["runs"]) == 4
 assert m["classification"]["ratio"]["0.5"]["none"]["protocol"] == "real_synthetic_r0.5_none"
+# Every GAN seed's images are scored against their class: the first seed's in full, each seed's headline numbers.
+for c in ("normal", "tumor"):
+    rows = m["image_quality"][c]["gan_seeds"]
+    assert [r["gan"] for r in rows] == [1, 2] and rows[1]["run"] == f"image_quality/{c}-gan2", rows
+    for r, name in zip(rows, (c, f"{c}-gan2")):
+        iq = json.load(open(f"{run}/image_quality/{name}/metrics.json"))
+        assert r["near_twins_generated"] == iq["near_twins"]["generated_at_real_count"]["share"], (r, name)
+        assert r["missed_modes"] == iq["modes"]["missed_modes"], (r, name)
+    assert rows[0]["near_twins_generated"] == m["image_quality"][c]["near_twins_generated"]
+assert "image-quality-tumor-gan2" in stages, stages
+assert open(f"{run}/report.html").read().count("<h3>Each GAN seed</h3>") == 1
 PY
 
 # A second run skips every stage; a bad count is refused with its reason.

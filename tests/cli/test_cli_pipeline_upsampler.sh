@@ -9,8 +9,8 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 python3 "$here/make_toy_discs.py" "$work/data" 12 5 64
-config() {  # the tiny pipeline (64 px GANs), an upsampler to 128 px of $1 steps, a one-protocol, one-seed study
-  sed 's/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [synthetic]/; /^  ratios:/d' "$here/pipeline_tiny.yaml" >"$work/up_$1.yaml"
+config() {  # the tiny pipeline (64 px GANs), an upsampler to 128 px of $1 steps, a two-protocol, one-seed study
+  sed 's/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [real, synthetic]/; /^  ratios:/d' "$here/pipeline_tiny.yaml" >"$work/up_$1.yaml"
   printf 'upsampler:\n  size: 128\n  steps: %s\n  batch: 4\n  crop: 64\n  channels: 8\n  blocks: 1\n' "$1" >>"$work/up_$1.yaml"
   echo "$work/up_$1.yaml"
 }
@@ -62,6 +62,13 @@ for c in ("normal", "tumor"):
     # The image-quality stage reads the modes of the generated images at their full 128 px.
     iq = json.load(open(f"{run}/image_quality/{c}/metrics.json"))
     assert iq["modes"]["generated_size"] == 128, iq["modes"].get("generated_size")
+    # The classifiers read every image at the generated images' 128 px (classifier.image_size 0), so the domain space
+    # (the real protocol's classifier) does too; the other spaces keep the GAN's size.
+    assert iq["features"]["image_size"] == 128 and iq["image_size"] == 64, (iq["features"].get("image_size"), iq["image_size"])
+for protocol in ("real", "synthetic"):
+    saved = json.load(open(f"{run}/study/{protocol}/seed_1/model/classifier.json"))
+    assert saved["preprocess"]["size"] == 128 and saved["model"]["image_size"] == 128, (protocol, saved)
+assert m["study"]["classifier"]["model"]["image_size"] == 128, m["study"]["classifier"]
 PY
 grep -q 'by a cascade upsampler trained 4 steps on' "$work/run/report.html" || fail "the report does not name the upsampler"
 

@@ -164,7 +164,13 @@ nlohmann::json compute_image_quality_report(const torch::Tensor& real, const tor
   }
 
   if (feature_model != nullptr) {
-    auto f_real = extract_features(*feature_model, real, device), f_gen = extract_features(*feature_model, generated, device);
+    const torch::Tensor& real_in = o.real_for_features.defined() ? o.real_for_features : real;
+    const torch::Tensor& gen_in = o.generated_for_features.defined() ? o.generated_for_features : generated;
+    if (real_in.size(0) != real.size(0) || gen_in.size(0) != generated.size(0))
+      fail(ErrorCode::invalid_argument, "image quality: the images for the feature model hold " +
+           std::to_string(real_in.size(0)) + " real and " + std::to_string(gen_in.size(0)) + " generated, expected the " +
+           std::to_string(real.size(0)) + " and " + std::to_string(generated.size(0)) + " scored elsewhere");
+    auto f_real = extract_features(*feature_model, real_in, device), f_gen = extract_features(*feature_model, gen_in, device);
     KidOptions kid_options;
     kid_options.subsets = o.kid_subsets;
     kid_options.seed = o.seed;
@@ -175,6 +181,7 @@ nlohmann::json compute_image_quality_report(const torch::Tensor& real, const tor
         {"blind_to", "contrast and windowing: the classifier z-scores inside the head and is trained with gamma and "
                      "contrast augmentation, so a generator that draws one contrast can score well here (see modes)"},
         {"feature_dim", f_real.size(1)},
+        {"image_size", real_in.size(2)},
         {"fid", compute_fid(f_real, f_gen)},
         {"kid", {{"mean", kid.mean}, {"std", kid.std}, {"subsets", kid.subsets}, {"subset_size", kid.subset_size}}}};
     if (f_real.size(0) > o.pr_k && f_gen.size(0) > o.pr_k) {

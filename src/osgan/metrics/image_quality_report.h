@@ -39,6 +39,9 @@ struct ImageQualityOptions {
   // The same generated images at that resolution, when they were drawn at it (a GAN with an upsampler): the mode
   // assignment and the mode grid then see their full detail. Undefined: `generated`, resized by the mode features.
   torch::Tensor generated_for_modes;
+  // The same real and generated images at the feature model's input size, for the domain space only (a classifier
+  // that reads 128 px images scores a GAN's 32 px ones). Undefined: `real` and `generated` themselves.
+  torch::Tensor real_for_features, generated_for_features;
 };
 
 // real (M, 1, S, S), generated (N, 1, S, S), both in [-1, 1]. feature_model may be null (no FID/KID/PR).

@@ -16,6 +16,7 @@
 
 #include "osgan/core/atomic_file.h"
 #include "osgan/core/confined_path.h"
+#include "osgan/core/duration.h"
 #include "osgan/core/error.h"
 #include "osgan/core/hash.h"
 #include "osgan/core/log.h"
@@ -55,14 +56,6 @@ constexpr const char* kAnatomyRun = "_anatomy";
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string format_duration(double seconds) {
-  const int s = static_cast<int>(seconds + 0.5);
-  char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, (s / 60) % 60);
-  else std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
-  return buf;
 }
 
 // The classifier recipe and study settings of each preset. cpu and smoke: the "cpu" classifier recipe (minutes on
@@ -195,6 +188,7 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
       read_key(n, "style_augment_prob", c.augment.style_prob, source, "classifier");
       read_key(n, "test_time_flips", c.model.test_time_flips, source, "classifier");
       read_key(n, "input_norm", c.model.input_norm, source, "classifier");
+      read_key(n, "image_size", o.classifier_image_size, source, "classifier");
     }
     if (auto n = root["study"]) {
       read_key(n, "seeds", o.study.seeds, source, "study");
@@ -378,9 +372,18 @@ struct RunInputs {
   std::map<std::string, json> external_fp;         // name -> its files and preprocessing
 };
 
+// The images as the GANs, the audit and the split read them: at the GAN's size.
 data::PreprocessOptions pipeline_preprocessing(const PipelineOptions& o) {
   data::PreprocessOptions preprocess = o.gan.preprocess;
   preprocess.size = o.gan.gan.image_size;
+  return preprocess;
+}
+
+// The images as the study's classifiers read them (the study, the external sets, the image-quality stage's domain
+// space): the same steps at the classifiers' size (resolved by resolve_pipeline_options).
+data::PreprocessOptions classifier_preprocessing(const PipelineOptions& o) {
+  data::PreprocessOptions preprocess = pipeline_preprocessing(o);
+  preprocess.size = o.study.classifier.model.image_size;
   return preprocess;
 }
 
@@ -407,7 +410,8 @@ RunInputs load_run_inputs(const PipelineOptions& o, const data::PreprocessOption
       if (!in.external_sets.emplace(name, folder).second)
         fail(ErrorCode::invalid_argument, "--external: two sets are named \"" + name + "\" (" +
              in.external_sets[name].string() + " and " + folder.string() + "). Hint: give them folders with different names.");
-      in.external_fp[name] = dataset_fingerprint(load_external_set(folder, positive, negative, preprocess), preprocess);
+      const auto at = classifier_preprocessing(o);  // the classifiers are what reads the external sets
+      in.external_fp[name] = dataset_fingerprint(load_external_set(folder, positive, negative, at), at);
     }
   }
   if (o.anatomy_steps > 0) {
@@ -464,6 +468,7 @@ void resolve_pipeline_options(PipelineOptions& o) {
   apply_gan_schedule_preset(o.preset, o);
   apply_study_preset(o.preset, o.classifier_preset, o.study);
   if (!o.config_file.empty()) apply_pipeline_config(o.config_file, o);
+  const std::string source = o.config_file.empty() ? std::string("pipeline") : o.config_file.string();  // for messages
   for (const auto& f : o.force) {
     const auto names = pipeline_stage_names();
     if (std::find(names.begin(), names.end(), f) == names.end() && f.find('-') == std::string::npos)
@@ -475,34 +480,44 @@ void resolve_pipeline_options(PipelineOptions& o) {
   o.gan.seed = o.seed;
   o.gan.quiet = o.quiet;
   o.study.classifier.device = o.device;
-  o.study.classifier.model.image_size = o.gan.gan.image_size;
-  for (const auto& name : ratio_protocol_names(o.study.ratios, o.study.ratio_filters))
+  if (o.classifier_image_size != 0 && (o.classifier_image_size < 8 || o.classifier_image_size > 1024))
+    fail(ErrorCode::invalid_argument, source + ": classifier.image_size " + std::to_string(o.classifier_image_size) +
+         ": expected 8 to 1024 px, or 0 (the generated images' size)");
+  o.study.classifier.model.image_size = o.classifier_image_size > 0 ? o.classifier_image_size
+                                        : o.upsample_to > 0        ? o.upsample_to
+                                                                   : o.gan.gan.image_size;
+  std::vector<std::string> sweep;
+  try {
+    sweep = ratio_protocol_names(o.study.ratios, o.study.ratio_filters);
+  } catch (const Error& e) {  // the keys are the config file's: name it
+    fail(e.code(), source + ": " + e.what());
+  }
+  for (const auto& name : sweep)
     if (std::find(o.study.protocols.begin(), o.study.protocols.end(), name) == o.study.protocols.end())
       o.study.protocols.push_back(name);
   if (!(o.val_fraction > 0 && o.val_fraction < 1))
-    fail(ErrorCode::invalid_argument, "split.val_fraction: expected a value in (0, 1), got " + std::to_string(o.val_fraction));
-  if (o.generate_count < 1) fail(ErrorCode::invalid_argument, "generate.count: expected at least 1");
+    fail(ErrorCode::invalid_argument, source + ": split.val_fraction: expected a value in (0, 1), got " + std::to_string(o.val_fraction));
+  if (o.generate_count < 1) fail(ErrorCode::invalid_argument, source + ": generate.count: expected at least 1");
   if (o.gan_seeds_flag >= 0) o.gan_seeds = o.gan_seeds_flag;
   if (o.gan_seeds < 1 || o.gan_seeds > 100)
     fail(ErrorCode::invalid_argument, "--gan-seeds (study.gan_seeds): expected 1 to 100 GANs per class, got " +
          std::to_string(o.gan_seeds));
   if (o.anatomy_steps < 0)
-    fail(ErrorCode::invalid_argument, "gan.anatomy_steps: expected 0 (off) or more, got " + std::to_string(o.anatomy_steps));
+    fail(ErrorCode::invalid_argument, source + ": gan.anatomy_steps: expected 0 (off) or more, got " + std::to_string(o.anatomy_steps));
   if (o.upsample_to != 0) {
-    const std::string where = (o.config_file.empty() ? std::string("pipeline") : o.config_file.string()) + ": upsampler.";
+    const std::string where = source + ": upsampler.";
     const int from = o.gan.gan.image_size;
     if (from < 1)  // (doubling 0 would never reach the size: a fuzz finding)
-      fail(ErrorCode::invalid_argument, (o.config_file.empty() ? std::string("pipeline") : o.config_file.string()) +
-           ": gan.image_size " + std::to_string(from) + ": expected a positive size for the upsampler to enlarge");
+      fail(ErrorCode::invalid_argument, source + ": gan.image_size " + std::to_string(from) +
+           ": expected a positive size for the upsampler to enlarge");
     int to = from;
     while (to < o.upsample_to && to < 4096) to *= 2;
     if (o.upsample_to < 0 || to != o.upsample_to || to == from || to > from * 16)
       fail(ErrorCode::invalid_argument, where + "size " + std::to_string(o.upsample_to) + " is not the GAN's " +
            std::to_string(from) + " px times 2, 4, 8 or 16. Hint: e.g. size: " + std::to_string(from * 4) + ", or 0 (off)");
     o.upsampler.size = o.upsample_to;
-    o.upsampler.gan_run = o.upsampler.out_dir = "set per class";  // by the pipeline, for each class GAN
-    try {
-      validate(o.upsampler);
+    try {  // (gan_run and out_dir are set per class GAN by the pipeline)
+      validate_settings(o.upsampler);
       upsampler_config(o.upsampler, from);
     } catch (const Error& e) {  // train-upsampler's message names its flags; the config's keys are what to change
       fail(ErrorCode::invalid_argument, where + " " + e.what() + " (the keys: steps, batch, crop, channels, blocks, lr, "
@@ -516,6 +531,76 @@ json plan_pipeline(PipelineOptions o) {
   o.quiet = true;
   return plan_to_json(plan_of(o, load_run_inputs(o, pipeline_preprocessing(o))));
 }
+
+namespace {
+
+// metrics.json's image_quality.<class>: the numbers of one image-quality stage's metrics.json that the report reads.
+json image_quality_metrics(const json& iq) {
+  json q;
+  q["histogram_w1"] = iq["histogram"]["wasserstein_1"];
+  q["diversity_generated"] = iq["diversity"]["generated"];
+  q["diversity_real"] = iq["diversity"]["real"];
+  q["memorisation_max_ssim"] = iq["memorisation"]["nearest_ssim"]["max"];
+  q["memorisation_median_ssim"] = iq["memorisation"]["nearest_ssim"]["median"];
+  q["memorised_share"] = iq["memorisation"]["share_above_threshold"];
+  q["memorisation_threshold"] = iq["memorisation"]["threshold"];
+  if (iq.contains("structure") && iq["structure"].is_object()) {
+    q["structure_precision"] = iq["structure"]["precision"];
+    q["structure_recall"] = iq["structure"]["recall"];
+    if (iq["structure"].contains("coverage")) {
+      q["structure_coverage"] = iq["structure"]["coverage"];
+      q["structure_coverage_if_drawn_from_real"] = iq["structure"]["coverage_if_drawn_from_real"];
+    }
+    q["structure_kid"] = iq["structure"]["kid"];
+    add_recall_at_real_count(q, "structure_", iq["structure"]);
+  }
+  if (iq["features"].is_object()) {
+    q["fid_domain"] = iq["features"]["fid"];
+    q["kid_domain"] = iq["features"]["kid"]["mean"];
+    q["precision"] = iq["features"]["precision"];
+    q["recall"] = iq["features"]["recall"];
+    if (iq["features"].contains("coverage")) q["coverage"] = iq["features"]["coverage"];
+    add_recall_at_real_count(q, "", iq["features"]);
+  }
+  // Modes (contrast and plane) of the real training side and how the generated images fill them; near twins;
+  // the structure space at equal counts beside the real halves.
+  if (iq.contains("modes") && iq["modes"].is_object()) {
+    const json& md = iq["modes"];
+    json rows = json::array();
+    for (const auto& r : md["modes"])
+      rows.push_back({{"mode", r["mode"]}, {"real_share", r["real_share"]}, {"generated_share", r["generated_share"]},
+                      {"real_count", r["real_count"]}, {"generated_count", r["generated_count"]}, {"missed", r["missed"]}});
+    q["modes"] = {{"k", md["k"]}, {"k_rule", md["k_rule"]}, {"modes", rows}, {"missed_modes", md["missed_modes"]},
+                  {"missed_rule", md["missed_rule"]}, {"feature_space", md["feature_space"]},
+                  {"grid", md.value("grid", json())}, {"grid_layout", md.value("grid_layout", json())}};
+    q["missed_modes"] = md["missed_modes"];
+    if (md.contains("real_agreement_at_generated_size"))
+      q["modes"]["real_agreement_at_generated_size"] = md["real_agreement_at_generated_size"];
+  }
+  if (iq.contains("near_twins") && iq["near_twins"].is_object()) {
+    const json& nt = iq["near_twins"];
+    q["near_twins_real"] = nt["real"]["share"];
+    q["near_twins_generated"] = nt["generated_at_real_count"]["share"];
+    q["near_twins_ratio"] = nt["ratio"];
+  }
+  if (iq.contains("structure") && iq["structure"].contains("at_real_count")) {
+    const json& a = iq["structure"]["at_real_count"];
+    for (const char* metric : {"precision", "recall", "coverage"}) {
+      q[std::string("structure_") + metric + "_at_real_count"] = a["generated"][metric];
+      q[std::string("structure_") + metric + "_halves_real"] = a["halves_real"][metric];
+    }
+  }
+  const int bins = iq["histogram"]["bins"].get<int>();
+  json centres = json::array();
+  for (int b = 0; b < bins; ++b) centres.push_back(-1.0 + (b + 0.5) * 2.0 / bins);
+  q["histogram"] = {{"bins", centres}, {"real", iq["histogram"]["real"]}, {"generated", iq["histogram"]["generated"]}};
+  q["closest_pairs"] = json::array();
+  for (const auto& p : iq["memorisation"]["closest_pairs"])
+    q["closest_pairs"].push_back({{"generated", p["generated_image"]}, {"real", p["real_image"]}, {"ssim", p["ssim"]}});
+  return q;
+}
+
+}  // namespace
 
 json run_pipeline(PipelineOptions o) {
   resolve_pipeline_options(o);
@@ -544,6 +629,7 @@ json run_pipeline(PipelineOptions o) {
                         }() + "\n");
 
   const data::PreprocessOptions preprocess = pipeline_preprocessing(o);
+  const data::PreprocessOptions study_preprocess = classifier_preprocessing(o);
   const RunInputs run_inputs = load_run_inputs(o, preprocess);
   const auto& dataset = run_inputs.dataset;
   const json& data_fp = run_inputs.data_fp;
@@ -628,16 +714,18 @@ json run_pipeline(PipelineOptions o) {
   };
   // With gan.per_mode, a class's stage fits the modes of its training side (at the mode features' 128 px) and
   // fine-tunes one GAN per mode on that mode's slices, in gan/<name>/mode_<k>; gan/<name>/modes.json says which.
-  std::optional<data::Dataset> dataset_for_modes;  // read once, when needed
-  auto at_mode_size = [&]() -> const data::Dataset& {
-    if (!dataset_for_modes) {
+  std::map<int, data::Dataset> dataset_by_size;  // the dataset at other sizes than the GAN's, each read once when needed
+  auto dataset_at = [&](int size) -> const data::Dataset& {
+    auto it = dataset_by_size.find(size);
+    if (it == dataset_by_size.end()) {
       data::DatasetOptions options;
       options.preprocess = preprocess;
-      options.preprocess.size = data::kModeFeatureSize;
-      dataset_for_modes = data::load_dataset(o.data, options);
+      options.preprocess.size = size;
+      it = dataset_by_size.emplace(size, data::load_dataset(o.data, options)).first;
     }
-    return *dataset_for_modes;
+    return it->second;
   };
+  auto at_mode_size = [&]() -> const data::Dataset& { return dataset_at(data::kModeFeatureSize); };
   struct StartedClassGan {
     ClassGan gan;
     StageRunner::Started stage;
@@ -819,14 +907,14 @@ json run_pipeline(PipelineOptions o) {
             one.seeds = {seed};
             if (gan > 0) one.gans = {gan};
             one.write_summary = false;
-            run_study(one, preprocess);
+            run_study(one, study_preprocess);
           });
           if (stages.target_done()) return json::object();
         }
       }
     }
   }
-  const auto study_fp = stages.run("study", study_inputs, {"study/study.json"}, [&](bool) { run_study(study, preprocess); });
+  const auto study_fp = stages.run("study", study_inputs, {"study/study.json"}, [&](bool) { run_study(study, study_preprocess); });
   if (stages.target_done()) return json::object();
 
   // 5b. External validation: every classifier of the study, unchanged, on each external set.
@@ -851,24 +939,26 @@ json run_pipeline(PipelineOptions o) {
     if (stages.target_done()) return json::object();
   }
 
-  // 6. Image quality per class: histograms, diversity, memorisation, the modes of the real training side (contrast
+  // 6. Image quality per class GAN (each GAN seed's images against its class): histograms, diversity, memorisation, the modes of the real training side (contrast
   //    and plane: each mode's real and generated share), near twins, precision/recall/coverage in the structure
   //    space at equal counts, and FID/KID/PR in the domain feature space of the "real" protocol's first classifier
   //    (trained on the real training side only; style-invariant, so blind to contrast).
   const fs::path feature_model_dir = study.out_dir / "real" / ("seed_" + std::to_string(study.seeds.front())) / "model";
   // The modes are fitted on the training images read at the mode features' own size (128 px), not at the GAN's:
   // at 32 px the features blur the contrasts apart (docs/one-shot-gan.md, 2026-12-06).
-  for (const auto& cls : dataset.classes) {
-    const fs::path out = o.out_dir / "image_quality" / cls;
+  for (const auto& c : class_gans) {
+    const std::string& cls = c.cls;  // the real images' class; c.name: the GAN's folder under generated/
+    const fs::path out = o.out_dir / "image_quality" / c.name;
+    const fs::path generated_dir = o.out_dir / "generated" / c.name;
     // "modes": runs scored before the mode measure existed are scored again.
-    stages.run("image-quality-" + cls, {{"generated", gen_fp[cls]}, {"study", study_fp}, {"modes", 2}},
-               {"image_quality/" + cls + "/metrics.json"},
+    stages.run("image-quality-" + c.name, {{"generated", gen_fp[c.name]}, {"study", study_fp}, {"modes", 2}},
+               {"image_quality/" + c.name + "/metrics.json"},
                [&](bool) {
       remove_tree(out);
       fs::create_directories(out);
       auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, cls));
       int stored_size = 0;
-      auto generated = load_generated(o.out_dir / "generated" / cls, preprocess, &stored_size);
+      auto generated = load_generated(generated_dir, preprocess, &stored_size);
       std::unique_ptr<SavedClassifier> feature_model;
       if (fs::exists(feature_model_dir / "classifier.json", ec))
         feature_model = std::make_unique<SavedClassifier>(load_classifier(feature_model_dir, device));
@@ -878,7 +968,12 @@ json run_pipeline(PipelineOptions o) {
       if (stored_size >= data::kModeFeatureSize && preprocess.size < data::kModeFeatureSize) {
         data::PreprocessOptions at_mode_size = preprocess;  // upsampled images: their modes at full detail
         at_mode_size.size = data::kModeFeatureSize;
-        quality_options.generated_for_modes = load_generated(o.out_dir / "generated" / cls, at_mode_size);
+        quality_options.generated_for_modes = load_generated(generated_dir, at_mode_size);
+      }
+      if (feature_model && study_preprocess.size != preprocess.size) {  // the domain space at the classifiers' size
+        const auto& at = dataset_at(study_preprocess.size);
+        quality_options.real_for_features = samples_to_tensor(at, data::select_samples(at, split, data::Side::train, cls));
+        quality_options.generated_for_features = load_generated(generated_dir, study_preprocess);
       }
       quality_options.mode_model_path = out / "mode_model.json";  // fitted on this class's training side only
       quality_options.mode_grid_path = out / "mode_grid.png";
@@ -984,69 +1079,22 @@ json run_pipeline(PipelineOptions o) {
       if (f.path().filename().string().rfind("synthetic_", 0) == 0) ++count;
     m["generated"][cls] = count;
 
-    const json iq = json::parse(read_text_file(o.out_dir / "image_quality" / cls / "metrics.json"));
-    json q;
-    q["histogram_w1"] = iq["histogram"]["wasserstein_1"];
-    q["diversity_generated"] = iq["diversity"]["generated"];
-    q["diversity_real"] = iq["diversity"]["real"];
-    q["memorisation_max_ssim"] = iq["memorisation"]["nearest_ssim"]["max"];
-    q["memorisation_median_ssim"] = iq["memorisation"]["nearest_ssim"]["median"];
-    q["memorised_share"] = iq["memorisation"]["share_above_threshold"];
-    q["memorisation_threshold"] = iq["memorisation"]["threshold"];
-    if (iq.contains("structure") && iq["structure"].is_object()) {
-      q["structure_precision"] = iq["structure"]["precision"];
-      q["structure_recall"] = iq["structure"]["recall"];
-      if (iq["structure"].contains("coverage")) {
-        q["structure_coverage"] = iq["structure"]["coverage"];
-        q["structure_coverage_if_drawn_from_real"] = iq["structure"]["coverage_if_drawn_from_real"];
+    m["image_quality"][cls] = image_quality_metrics(
+        json::parse(read_text_file(o.out_dir / "image_quality" / cls / "metrics.json")));
+    if (o.gan_seeds > 1) {  // every GAN seed's headline numbers, the first's included, beside its full ones
+      json seeds = json::array();
+      for (int gan = 1; gan <= o.gan_seeds; ++gan) {
+        const std::string name = gan_run_name(cls, gan);
+        const json q = image_quality_metrics(json::parse(read_text_file(o.out_dir / "image_quality" / name / "metrics.json")));
+        json row = {{"gan", gan}, {"run", "image_quality/" + name}};
+        for (const char* key : {"missed_modes", "near_twins_generated", "near_twins_ratio",
+                                "structure_precision_at_real_count", "structure_recall_at_real_count",
+                                "structure_coverage_at_real_count", "memorised_share", "fid_domain"})
+          row[key] = q.value(key, json());
+        seeds.push_back(row);
       }
-      q["structure_kid"] = iq["structure"]["kid"];
-      add_recall_at_real_count(q, "structure_", iq["structure"]);
+      m["image_quality"][cls]["gan_seeds"] = seeds;
     }
-    if (iq["features"].is_object()) {
-      q["fid_domain"] = iq["features"]["fid"];
-      q["kid_domain"] = iq["features"]["kid"]["mean"];
-      q["precision"] = iq["features"]["precision"];
-      q["recall"] = iq["features"]["recall"];
-      if (iq["features"].contains("coverage")) q["coverage"] = iq["features"]["coverage"];
-      add_recall_at_real_count(q, "", iq["features"]);
-    }
-    // Modes (contrast and plane) of the real training side and how the generated images fill them; near twins;
-    // the structure space at equal counts beside the real halves.
-    if (iq.contains("modes") && iq["modes"].is_object()) {
-      const json& md = iq["modes"];
-      json rows = json::array();
-      for (const auto& r : md["modes"])
-        rows.push_back({{"mode", r["mode"]}, {"real_share", r["real_share"]}, {"generated_share", r["generated_share"]},
-                        {"real_count", r["real_count"]}, {"generated_count", r["generated_count"]}, {"missed", r["missed"]}});
-      q["modes"] = {{"k", md["k"]}, {"k_rule", md["k_rule"]}, {"modes", rows}, {"missed_modes", md["missed_modes"]},
-                    {"missed_rule", md["missed_rule"]}, {"feature_space", md["feature_space"]},
-                    {"grid", md.value("grid", json())}, {"grid_layout", md.value("grid_layout", json())}};
-      q["missed_modes"] = md["missed_modes"];
-      if (md.contains("real_agreement_at_generated_size"))
-        q["modes"]["real_agreement_at_generated_size"] = md["real_agreement_at_generated_size"];
-    }
-    if (iq.contains("near_twins") && iq["near_twins"].is_object()) {
-      const json& nt = iq["near_twins"];
-      q["near_twins_real"] = nt["real"]["share"];
-      q["near_twins_generated"] = nt["generated_at_real_count"]["share"];
-      q["near_twins_ratio"] = nt["ratio"];
-    }
-    if (iq.contains("structure") && iq["structure"].contains("at_real_count")) {
-      const json& a = iq["structure"]["at_real_count"];
-      for (const char* metric : {"precision", "recall", "coverage"}) {
-        q[std::string("structure_") + metric + "_at_real_count"] = a["generated"][metric];
-        q[std::string("structure_") + metric + "_halves_real"] = a["halves_real"][metric];
-      }
-    }
-    const int bins = iq["histogram"]["bins"].get<int>();
-    json centres = json::array();
-    for (int b = 0; b < bins; ++b) centres.push_back(-1.0 + (b + 0.5) * 2.0 / bins);
-    q["histogram"] = {{"bins", centres}, {"real", iq["histogram"]["real"]}, {"generated", iq["histogram"]["generated"]}};
-    q["closest_pairs"] = json::array();
-    for (const auto& p : iq["memorisation"]["closest_pairs"])
-      q["closest_pairs"].push_back({{"generated", p["generated_image"]}, {"real", p["real_image"]}, {"ssim", p["ssim"]}});
-    m["image_quality"][cls] = q;
   }
   const json study_json = json::parse(read_text_file(study.out_dir / "study.json"));
   m["classification"] = study_json["classification"];

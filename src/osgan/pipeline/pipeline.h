@@ -55,6 +55,11 @@ struct PipelineOptions {
   // blocks, lr, adversarial, input_noise) set `upsampler`. Preset cpu: 128 (4,000 steps); smoke and paper: 0 (off).
   int upsample_to = 0;
   UpsamplerTrainOptions upsampler;  // gan_run, size, out_dir, seed and device are set by the pipeline
+  // The study's classifiers read every image (real, generated, external) at this size; the GANs, the audit and the
+  // split keep the GAN's. 0: the size the generated images are drawn at (the cascade's when it is on, else the
+  // GAN's): preset cpu 128 (chosen by cross-validation on the training side, docs/study.md), smoke and paper the
+  // GAN's. Config: classifier.image_size.
+  int classifier_image_size = 0;
   int generate_count = 700;       // per class (seed.md, BrainGAN)
   // GANs per class, each with its own seed (--gan-seeds, config study.gan_seeds): the study trains every protocol
   // with generated images once per GAN seed, and its intervals resample the GAN seeds too. 1 in every preset.

@@ -52,7 +52,11 @@ std::vector<PlannedStage> plan_pipeline_stages(const StagePlanInputs& in) {
   }
   plan.push_back({"study", "study", study_needs});
   for (const auto& set : in.external_sets) plan.push_back({"external-" + set, "external", {"study"}});
-  for (const auto& cls : in.classes) plan.push_back({"image-quality-" + cls, "image-quality", {"generate-" + cls, "study"}});
+  for (int gan = 1; gan <= in.gan_seeds; ++gan)  // every GAN seed's images are scored, each against its class
+    for (const auto& cls : in.classes) {
+      const std::string name = gan_run_name(cls, gan);
+      plan.push_back({"image-quality-" + name, "image-quality", {"generate-" + name, "study"}});
+    }
   std::vector<std::string> everything;
   for (const auto& stage : plan) everything.push_back(stage.name);
   plan.push_back({"report", "report", everything});

@@ -7,7 +7,8 @@
 //   gan-C-ganG, generate-C-ganG,
 //   study-P-seedS and study-P-ganG-seedS (one classifier; workflow jobs only: the pipeline trains them all inside
 //   "study"),
-//   study (every classifier, then the statistics), external-X, image-quality-C, report (metrics.json, report.html)
+//   study (every classifier, then the statistics), external-X, image-quality-C (and -C-ganG), report (metrics.json,
+//   report.html)
 #pragma once
 #include <cstdint>
 #include <string>

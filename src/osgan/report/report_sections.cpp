@@ -404,6 +404,36 @@ std::string section_quality_modes(ReportContext& ctx, const json* iq, const std:
   return out;
 }
 
+// With several GAN seeds per class, each seed's headline numbers (image_quality.<class>.gan_seeds): the table above
+// and the sections below show the first seed's images only.
+std::string quality_by_gan_seed(const json* iq, const std::vector<std::string>& classes) {
+  struct Column { const char* key; const char* head; int digits; };
+  const Column columns[] = {{"missed_modes", "missed modes", 0},
+                            {"near_twins_generated", "near twins", 2},
+                            {"near_twins_ratio", "near twins / real", 2},
+                            {"structure_precision_at_real_count", "structure P (N vs N)", 2},
+                            {"structure_recall_at_real_count", "structure R (N vs N)", 2},
+                            {"structure_coverage_at_real_count", "structure coverage (N vs N)", 2},
+                            {"memorised_share", "memorised share", 3},
+                            {"fid_domain", "FID (domain)", 2}};
+  std::string rows;
+  for (const auto& c : classes) {
+    const json* seeds = find(iq, {c.c_str(), "gan_seeds"});
+    if (!seeds || !seeds->is_array()) continue;
+    for (const auto& seed : *seeds) {
+      rows += "<tr><td>" + esc(c) + "</td><td class=\"num\">" + fmt(number(find(seed, {"gan"})), 0) + "</td>";
+      for (const auto& col : columns) rows += "<td class=\"num\">" + fmt(number(find(seed, {col.key})), col.digits) + "</td>";
+      rows += "</tr>\n";
+    }
+  }
+  if (rows.empty()) return "";
+  std::string out = "<h3>Each GAN seed</h3>\n<p class=\"meta\">The table above and the sections below score the first "
+                    "GAN seed's images; here every seed's, each against its class's real training images.</p>\n"
+                    "<div class=\"scroll\"><table class=\"dense\"><thead><tr><th>class</th><th class=\"num\">GAN seed</th>";
+  for (const auto& col : columns) out += "<th class=\"num\">" + std::string(col.head) + "</th>";
+  return out + "</tr></thead><tbody>\n" + rows + "</tbody></table></div>\n";
+}
+
 std::string section_image_quality(ReportContext& ctx) {
   std::string out = open_section("quality", "Image quality, diversity and memorisation");
   const json* iq = find(ctx.metrics(), {"image_quality"});
@@ -441,6 +471,7 @@ std::string section_image_quality(ReportContext& ctx) {
   out += "</tbody></table></div>\n<dl class=\"legend\">";
   for (const auto& col : columns) out += "<dt>" + std::string(col.head) + "</dt><dd>" + esc(col.tip) + "</dd>";
   out += "</dl>\n";
+  out += quality_by_gan_seed(iq, classes);
 
   out += section_quality_modes(ctx, iq, classes);
 
@@ -487,8 +518,14 @@ std::string section_classification(ReportContext& ctx) {
            text(&shortcut->front())) + "</p>\n";
   size_t runs = 0;
   for (const auto& k : keys) runs = std::max(runs, numbers(find(cls, {k.c_str(), "accuracy", "runs"})).size());
-  out += "<p>Each protocol trains the same classifier on different training data and is scored on the same real "
-         "validation images. Values are the mean and 95% interval" +
+  const json* model = find(ctx.metrics(), {"study", "classifier", "model"});
+  std::string reads;  // the classifiers' architecture and input size, as the study trained them
+  if (model && model->is_object() && (*model)["arch"].is_string() && (*model)["image_size"].is_number_integer()) {
+    const auto size = std::to_string((*model)["image_size"].get<int>());
+    reads = " (" + esc((*model)["arch"].get<std::string>()) + ", every image read at " + size + "&times;" + size + " px)";
+  }
+  out += "<p>Each protocol trains the same classifier" + reads + " on different training data and is scored on the "
+         "same real validation images. Values are the mean and 95% interval" +
          (runs ? " over " + std::to_string(runs) + " runs" : std::string()) +
          "; &Delta; is the paired difference in accuracy against <em>real only</em> (same seeds and splits).</p>\n";
   const char* const metric_keys[] = {"accuracy", "auc", "f1", "sensitivity", "specificity"};

@@ -22,17 +22,8 @@ void open_archive(const std::filesystem::path& path, torch::serialize::InputArch
 }
 
 CheckpointInfo read_header(const std::filesystem::path& path, torch::serialize::InputArchive& archive) {
-  c10::IValue format, version, step, config;
-  if (!archive.try_read("format", format) || !format.isString() || format.toStringRef() != kCheckpointFormat)
-    fail(ErrorCode::bad_format, path.string() + ": not an osgan GAN checkpoint (no \"" + kCheckpointFormat +
-         "\" marker). " + kRegenerate);
-  if (!archive.try_read("version", version) || !version.isInt() || version.toInt() != kCheckpointVersion)
-    fail(ErrorCode::bad_format, path.string() + ": checkpoint format version " +
-         (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) + ", this osgan reads version " +
-         std::to_string(kCheckpointVersion) + ". " + kRegenerate);
-  if (!archive.try_read("step", step) || !step.isInt() || !archive.try_read("config", config) || !config.isString())
-    fail(ErrorCode::bad_format, path.string() + ": checkpoint lacks its step or config. " + kRegenerate);
-  CheckpointInfo info{step.toInt(), config.toStringRef(), {}};
+  const auto header = read_archive_header(path, archive, kCheckpointFormat, kCheckpointVersion, "GAN checkpoint", kRegenerate);
+  CheckpointInfo info{header.step, header.config, {}};
   c10::IValue rollbacks, lr_scale;
   if (archive.try_read("rollbacks", rollbacks) && rollbacks.isInt()) info.recovery.rollbacks = static_cast<int>(rollbacks.toInt());
   if (archive.try_read("lr_scale", lr_scale) && lr_scale.isDouble()) info.recovery.lr_scale = lr_scale.toDouble();
@@ -44,6 +35,29 @@ CheckpointInfo read_header(const std::filesystem::path& path, torch::serialize::
 }
 
 }  // namespace
+
+void write_archive_header(torch::serialize::OutputArchive& archive, const std::string& format, std::int64_t version,
+                          std::int64_t step, const std::string& config) {
+  archive.write("format", c10::IValue(format));
+  archive.write("version", c10::IValue(version));
+  archive.write("step", c10::IValue(step));
+  archive.write("config", c10::IValue(config));
+}
+
+ArchiveHeader read_archive_header(const std::filesystem::path& path, torch::serialize::InputArchive& archive,
+                                  const std::string& format, std::int64_t version, const std::string& what,
+                                  const std::string& hint) {
+  c10::IValue found_format, found_version, step, config;
+  if (!archive.try_read("format", found_format) || !found_format.isString() || found_format.toStringRef() != format)
+    fail(ErrorCode::bad_format, path.string() + ": not an osgan " + what + " (no \"" + format + "\" marker). " + hint);
+  if (!archive.try_read("version", found_version) || !found_version.isInt() || found_version.toInt() != version)
+    fail(ErrorCode::bad_format, path.string() + ": " + what + " format version " +
+         (found_version.isInt() ? std::to_string(found_version.toInt()) : std::string("?")) +
+         ", this osgan reads version " + std::to_string(version) + ". " + hint);
+  if (!archive.try_read("step", step) || !step.isInt() || !archive.try_read("config", config) || !config.isString())
+    fail(ErrorCode::bad_format, path.string() + ": " + what + " lacks its step or config. " + hint);
+  return {step.toInt(), config.toStringRef()};
+}
 
 torch::Tensor random_state(const torch::Device& device) {
   auto gen = default_generator(device);
@@ -75,10 +89,7 @@ void open_torch_archive(const std::filesystem::path& path, torch::serialize::Inp
 void save_checkpoint(const std::filesystem::path& path, const Gan& gan, std::int64_t step,
                      const GanTrainOptions& options, const torch::Device& device, const RecoveryState& recovery) {
   torch::serialize::OutputArchive archive;
-  archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
-  archive.write("version", c10::IValue(kCheckpointVersion));
-  archive.write("step", c10::IValue(step));
-  archive.write("config", c10::IValue(to_yaml(options)));
+  write_archive_header(archive, kCheckpointFormat, kCheckpointVersion, step, to_yaml(options));
   archive.write("rollbacks", c10::IValue(static_cast<std::int64_t>(recovery.rollbacks)));
   archive.write("lr_scale", c10::IValue(recovery.lr_scale));
   archive.write("rng_cpu", random_state(torch::kCPU));

@@ -40,6 +40,20 @@ void set_random_state(const torch::Device& device, const torch::Tensor& state);
 void open_torch_archive(const std::filesystem::path& path, torch::serialize::InputArchive& archive,
                         const torch::Device& device, const std::string& hint);
 
+// The header that every osgan checkpoint (GAN, upsampler) starts with: which format and version it is, the training
+// step, and the run's configuration as text (YAML or JSON, the format's choice).
+struct ArchiveHeader {
+  std::int64_t step = 0;
+  std::string config;
+};
+void write_archive_header(torch::serialize::OutputArchive& archive, const std::string& format, std::int64_t version,
+                          std::int64_t step, const std::string& config);
+// Throws osgan::Error (bad_format) naming the file when the archive is not `format` (what: its name for people, e.g.
+// "GAN checkpoint"), has another version, or lacks its step or config; `hint` (what to do) ends each message.
+ArchiveHeader read_archive_header(const std::filesystem::path& path, torch::serialize::InputArchive& archive,
+                                  const std::string& format, std::int64_t version, const std::string& what,
+                                  const std::string& hint);
+
 // Writes atomically. Saves the default CPU generator's state, and the CUDA one when `device` is CUDA.
 void save_checkpoint(const std::filesystem::path& path, const Gan& gan, std::int64_t step,
                      const GanTrainOptions& options, const torch::Device& device, const RecoveryState& recovery = {});

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "osgan/core/atomic_file.h"
+#include "osgan/core/duration.h"
 #include "osgan/core/error.h"
 #include "osgan/core/log.h"
 #include "osgan/core/one_line.h"
@@ -35,14 +36,6 @@
 namespace osgan {
 namespace fs = std::filesystem;
 namespace {
-
-std::string format_duration(double seconds) {
-  const auto s = static_cast<long>(seconds + 0.5);
-  std::ostringstream out;
-  if (s >= 3600) out << s / 3600 << "h" << std::setw(2) << std::setfill('0') << (s % 3600) / 60 << "m";
-  else out << s / 60 << "m" << std::setw(2) << std::setfill('0') << s % 60 << "s";
-  return out.str();
-}
 
 // "step 12 (arch dcgan)": where a fault happened, for messages.
 std::string at_step(std::int64_t step, const std::string& arch) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "osgan/core/atomic_file.h"
+#include "osgan/core/duration.h"
 #include "osgan/core/error.h"
 #include "osgan/core/hash.h"
 #include "osgan/core/log.h"
@@ -99,10 +100,7 @@ void save(const fs::path& path, cascade::Upsampler& model, torch::optim::Adam& o
           cascade::PatchDiscriminator* d, torch::optim::Adam* d_optimizer, std::int64_t step, const json& config,
           const torch::Device& device) {
   torch::serialize::OutputArchive archive;
-  archive.write("format", c10::IValue(std::string(kUpsamplerCheckpointFormat)));
-  archive.write("version", c10::IValue(kUpsamplerCheckpointVersion));
-  archive.write("step", c10::IValue(step));
-  archive.write("config", c10::IValue(config.dump()));
+  write_archive_header(archive, kUpsamplerCheckpointFormat, kUpsamplerCheckpointVersion, step, config.dump());
   archive.write("rng_cpu", random_state(torch::kCPU));
   if (device.is_cuda()) archive.write("rng_cuda", random_state(device));
   torch::serialize::OutputArchive m, o;
@@ -126,20 +124,12 @@ struct Header {
 };
 
 Header read_header(const fs::path& path, torch::serialize::InputArchive& archive) {
-  c10::IValue format, version, step, config;
-  if (!archive.try_read("format", format) || !format.isString() || format.toStringRef() != kUpsamplerCheckpointFormat)
-    fail(ErrorCode::bad_format, path.string() + ": not an osgan upsampler checkpoint (no \"" +
-         kUpsamplerCheckpointFormat + "\" marker). " + kRetrain);
-  if (!archive.try_read("version", version) || !version.isInt() || version.toInt() != kUpsamplerCheckpointVersion)
-    fail(ErrorCode::bad_format, path.string() + ": upsampler checkpoint version " +
-         (version.isInt() ? std::to_string(version.toInt()) : std::string("?")) + ", this osgan reads version " +
-         std::to_string(kUpsamplerCheckpointVersion) + ". " + kRetrain);
+  const auto raw = read_archive_header(path, archive, kUpsamplerCheckpointFormat, kUpsamplerCheckpointVersion,
+                                       "upsampler checkpoint", kRetrain);
   Header header;
+  header.step = raw.step;
   try {
-    if (!archive.try_read("step", step) || !step.isInt() || !archive.try_read("config", config) || !config.isString())
-      throw std::runtime_error("no step or config");
-    header.step = step.toInt();
-    header.config = json::parse(config.toStringRef());
+    header.config = json::parse(raw.config);
     header.config.at("from_size").get<int>();
     header.config.at("size").get<int>();
   } catch (const std::exception& e) {
@@ -161,7 +151,7 @@ void log_progress(std::int64_t step, std::int64_t steps, double seconds, std::in
   std::ostringstream line;
   const double rate = done / std::max(seconds, 1e-9);
   line << "[train-upsampler] step " << step << "/" << steps << std::fixed << std::setprecision(2) << "  " << rate
-       << " steps/s  ETA " << static_cast<long>((steps - step) / std::max(rate, 1e-9)) << " s";
+       << " steps/s  ETA " << format_duration((steps - step) / std::max(rate, 1e-9));
   for (const auto& [name, value] : losses) line << "  " << name << " " << std::setprecision(4) << value;
   log_info(line.str());
 }
@@ -179,6 +169,11 @@ void validate(const UpsamplerTrainOptions& o) {
   const auto bad = [](const std::string& what) { fail(ErrorCode::invalid_argument, "train-upsampler: " + what); };
   if (o.gan_run.empty()) bad("expected --gan RUN (a train-gan run folder)");
   if (o.out_dir.empty()) bad("expected --out DIR");
+  validate_settings(o);
+}
+
+void validate_settings(const UpsamplerTrainOptions& o) {
+  const auto bad = [](const std::string& what) { fail(ErrorCode::invalid_argument, "train-upsampler: " + what); };
   if (o.size < 8 || o.size > 1024) bad("--size: expected 8 to 1024, got " + std::to_string(o.size));
   if (o.base_channels < 8 || o.base_channels > 512) bad("--channels: expected 8 to 512, got " + std::to_string(o.base_channels));
   if (o.residual_blocks < 0 || o.residual_blocks > 32) bad("--blocks: expected 0 to 32, got " + std::to_string(o.residual_blocks));

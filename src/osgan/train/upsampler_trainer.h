@@ -51,7 +51,9 @@ struct UpsamplerTrainOptions {
   bool quiet = false;
 };
 
-// Throws osgan::Error (invalid_argument) naming the option that is out of range.
+// Throws osgan::Error (invalid_argument) naming the option that is out of range: validate_settings checks the
+// numbers only (what a pipeline checks before it has the paths), validate the paths too.
+void validate_settings(const UpsamplerTrainOptions& options);
 void validate(const UpsamplerTrainOptions& options);
 
 // The options that decide the trained network (what a resume must match; steps and checkpoint_every may change).

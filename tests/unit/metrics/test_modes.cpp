@@ -224,3 +224,39 @@ TEST(ImageQualityReport, GeneratedImagesForModesAreAssignedAtTheirOwnSize) {
   o.generated_for_modes = generated64.narrow(0, 0, 7);
   EXPECT_THROW(compute_image_quality_report(shrink(real64), shrink(generated64), nullptr, torch::kCPU, o), osgan::Error);
 }
+
+// A feature model that reads another size than the scored images (the pipeline's 128 px classifiers against a GAN's
+// 32 px images) gets the images at its own size when given as real_for_features / generated_for_features: the domain
+// numbers are those of the two sets read at that size; a set of another length is refused.
+TEST(ImageQualityReport, TheFeatureModelReadsTheImagesAtItsOwnSize) {
+  torch::manual_seed(3);
+  osgan::models::ClassifierConfig config;
+  config.arch = "cnn";
+  config.width = 0.25;
+  config.image_size = 64;
+  osgan::models::Classifier model(config);
+  model->eval();
+  const auto real64 = torch::cat({phantom_tensor(PhantomKind::t1, 6, 10, 64), phantom_tensor(PhantomKind::t2, 6, 20, 64)});
+  const auto generated64 = torch::cat({phantom_tensor(PhantomKind::t1, 5, 900, 64), phantom_tensor(PhantomKind::t2, 5, 950, 64)});
+  const auto shrink = [](const torch::Tensor& x) {
+    return torch::nn::functional::interpolate(
+        x, torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{32, 32}).mode(torch::kArea));
+  };
+  ImageQualityOptions o;
+  o.modes = from_two();
+  o.kid_subsets = 5;
+  const auto at64 = compute_image_quality_report(real64, generated64, &model, torch::kCPU, o);
+  const auto at32 = compute_image_quality_report(shrink(real64), shrink(generated64), &model, torch::kCPU, o);
+  o.real_for_features = real64;
+  o.generated_for_features = generated64;
+  const auto given = compute_image_quality_report(shrink(real64), shrink(generated64), &model, torch::kCPU, o);
+  EXPECT_EQ(given["features"]["image_size"], 64);
+  EXPECT_EQ(at32["features"]["image_size"], 32);
+  const double fid_given = given["features"]["fid"], fid64 = at64["features"]["fid"], fid32 = at32["features"]["fid"];
+  EXPECT_DOUBLE_EQ(fid_given, fid64);
+  EXPECT_NE(fid32, fid64);  // the test can tell them apart
+  EXPECT_EQ(given["image_size"], 32);  // every other space still reads the scored images
+  o.generated_for_features = generated64.narrow(0, 0, 9);
+  EXPECT_THROW(compute_image_quality_report(shrink(real64), shrink(generated64), &model, torch::kCPU, o),
+               osgan::Error);
+}

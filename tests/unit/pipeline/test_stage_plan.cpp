@@ -94,7 +94,8 @@ TEST(StagePlan, EachGanSeedHasItsGansAndItsClassifiers) {
       "generate-normal", "generate-tumor", "generate-normal-gan2", "generate-tumor-gan2",
       "study-real-seed1", "study-real-seed2", "study-synthetic-seed1", "study-synthetic-seed2",
       "study-synthetic-gan2-seed1", "study-synthetic-gan2-seed2", "study",
-      "external-site_b", "image-quality-normal", "image-quality-tumor", "report"};
+      "external-site_b", "image-quality-normal", "image-quality-tumor", "image-quality-normal-gan2",
+      "image-quality-tumor-gan2", "report"};
   EXPECT_EQ(names_of(plan), expected);
   auto needs = [&](const std::string& name) { return osgan::find_planned_stage(plan, name).needs; };
   EXPECT_EQ(needs("gan-tumor-gan2"), (std::vector<std::string>{"split", "gan-_anatomy"}));
@@ -103,6 +104,7 @@ TEST(StagePlan, EachGanSeedHasItsGansAndItsClassifiers) {
             (std::vector<std::string>{"split", "generate-normal-gan2", "generate-tumor-gan2"}));
   EXPECT_EQ(needs("study-synthetic-seed1"), (std::vector<std::string>{"split", "generate-normal", "generate-tumor"}));
   EXPECT_EQ(needs("study-real-seed1"), (std::vector<std::string>{"split"}));
+  EXPECT_EQ(needs("image-quality-tumor-gan2"), (std::vector<std::string>{"generate-tumor-gan2", "study"}));
   EXPECT_EQ(osgan::gan_run_name("tumor", 1), "tumor");
   EXPECT_EQ(osgan::gan_run_name("tumor", 3), "tumor-gan3");
   EXPECT_EQ(osgan::study_run_stage_name("synthetic", 2, 3), "study-synthetic-gan3-seed2");

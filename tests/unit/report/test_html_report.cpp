@@ -75,7 +75,9 @@ TEST(HtmlReport, ProtocolTableShowsIntervalsAndTheVerdictOfTheDifference) {
   m["classification"]["real_synthetic"]["delta_vs_real"]["accuracy"] = {{"mean", 0.1}, {"ci95", {0.05, 0.15}}};
   m["classification"]["synthetic"]["accuracy"] = stat(0.6, 0.5, 0.7);
   m["classification"]["synthetic"]["delta_vs_real"]["accuracy"] = {{"mean", -0.01}, {"ci95", {-0.04, 0.02}}};
+  m["study"]["classifier"]["model"] = {{"arch", "resnet18"}, {"image_size", 128}};
   const auto result = render_report_html(m, {});
+  EXPECT_NE(result.html.find("the same classifier (resnet18, every image read at 128&times;128 px)"), std::string::npos);
   EXPECT_NE(result.html.find("0.800 <span class=\"ci\">[0.750, 0.850]</span>"), std::string::npos);
   EXPECT_NE(result.html.find("<td class=\"num better\">0.100 <span class=\"ci\">[0.050, 0.150]</span>"), std::string::npos);
   EXPECT_NE(result.html.find("<td class=\"num neutral\">-0.010"), std::string::npos);
@@ -84,6 +86,25 @@ TEST(HtmlReport, ProtocolTableShowsIntervalsAndTheVerdictOfTheDifference) {
   EXPECT_LT(result.html.find("Synthetic only<div"), result.html.find("Real + synthetic<div"));
   EXPECT_EQ(result.plots, 2) << "accuracy and difference interval plots";
   EXPECT_TRUE(result.problems.empty()) << result.problems.front();
+}
+
+// With several GAN seeds, the image-quality section shows each seed's headline numbers in a table of its own.
+TEST(HtmlReport, EachGanSeedsImageQualityHasARow) {
+  json m;
+  m["image_quality"]["tumor"]["near_twins_generated"] = 0.7;
+  const auto without = render_report_html(m, {});
+  EXPECT_EQ(without.html.find("Each GAN seed"), std::string::npos);
+  m["image_quality"]["tumor"]["gan_seeds"] = json::array(
+      {{{"gan", 1}, {"missed_modes", 1}, {"near_twins_generated", 0.7}, {"structure_recall_at_real_count", 0.02}},
+       {{"gan", 2}, {"missed_modes", 3}, {"near_twins_generated", 0.55}, {"structure_recall_at_real_count", 0.04}}});
+  const auto result = render_report_html(m, {});
+  const auto at = result.html.find("<h3>Each GAN seed</h3>");
+  ASSERT_NE(at, std::string::npos);
+  const auto table = result.html.substr(at, result.html.find("</table>", at) - at);
+  EXPECT_EQ(count(table, "<tr><td>tumor</td>"), 2);
+  EXPECT_NE(table.find("<td class=\"num\">2</td><td class=\"num\">3</td><td class=\"num\">0.55</td>"), std::string::npos) << table;
+  for (const auto& problem : result.problems)  // (this minimal run has no histograms: those notices are expected)
+    EXPECT_EQ(problem.find("gan_seeds"), std::string::npos) << problem;
 }
 
 TEST(HtmlReport, EmbedsImagesAsDataUrisAndFlagsMissingOnes) {
@@ -116,7 +137,9 @@ TEST(HtmlReport, WrongTypesBecomeNoticesNotCrashes) {
   m["audit"]["outliers"] = json::array({42});
   m["image_quality"]["a"]["histogram"] = {{"bins", {1, 2}}, {"real", {1, 2, 3}}, {"generated", {1}}};
   m["classification"]["real"]["accuracy"] = {{"mean", "high"}};
+  m["study"]["classifier"]["model"] = {{"arch", "resnet18"}, {"image_size", "big"}};
   const auto result = render_report_html(m, {});
+  EXPECT_EQ(result.html.find("every image read at"), std::string::npos);
   EXPECT_NE(result.html.find("no <code>split</code> section"), std::string::npos);
   bool histogram_flagged = false;
   for (const auto& p : result.problems) histogram_flagged = histogram_flagged || p.find("histogram") != std::string::npos;
