@@ -24,6 +24,7 @@ class Architecture:
     channels_d: List[int] = field(default_factory=list)
     feature_prev_ratio: int = 8
     minibatch_std: bool = False
+    modes: int = 0  # D's content heads project onto a learned embedding of the mode (osgan's mode condition)
 
 
 def make_architecture(image_size, noise_dim=64, ch_g=32, ch_d=32, blocks_g=0, blocks_d=0, blocks_d_low=0, image_channels=1,
@@ -145,8 +146,11 @@ class Discriminator(nn.Module):
             self.content_heads.append(sn_conv(ch[i + 1], 1, 1))
             self.layout.append(DiscriminatorBlock(ch[i] + spread if first else 1, 1, False, False))
             self.layout_heads.append(sn_conv(1, 1, 1))
+        # Registered last, zero at the start: a conditioned D starts as the unconditioned one.
+        for j, i in enumerate(range(arch.blocks_d_low, arch.blocks_d) if arch.modes > 0 else []):
+            self.register_parameter(f"mode_embedding_{j}", nn.Parameter(torch.zeros(arch.modes, ch[i + 1])))
 
-    def forward(self, images, fa=None):
+    def forward(self, images, fa=None, modes=None):
         from .augment import apply_content_augment, apply_layout_augment
         low, content, layout = [], [], []
         x = None
@@ -165,7 +169,11 @@ class Discriminator(nn.Module):
             lay = torch.cat([lay, spread.expand(lay.shape[0], 1, lay.shape[2], lay.shape[3])], 1)
         for j in range(len(self.content)):
             c = self.content[j](c)
-            content.append(self.content_heads[j](c))
+            logit = self.content_heads[j](c)
+            if modes is not None:  # projection onto the mode's embedding (Miyato & Koyama 2018)
+                e = getattr(self, f"mode_embedding_{j}")[modes]  # (N, C_j)
+                logit = logit + (e * c.flatten(1)).sum(1).view(-1, 1, 1, 1)
+            content.append(logit)
             lay = self.layout[j](lay)
             layout.append(self.layout_heads[j](lay))
         return low, content, layout

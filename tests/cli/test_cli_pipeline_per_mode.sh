@@ -8,6 +8,16 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 python3 "$here/make_toy_discs.py" "$work/data" 12 5 64
+cat >"$work/png_text.py" <<'PY'
+def png_text(path):  # tEXt chunks of a PNG, key -> value
+    data, text, at = open(path, "rb").read(), {}, 8
+    while at < len(data):
+        n = int.from_bytes(data[at:at + 4], "big"); tag = data[at + 4:at + 8]; body = data[at + 8:at + 8 + n]
+        if tag == b"tEXt":
+            k, v = body.split(b"\0", 1); text[k.decode()] = v.decode()
+        at += 12 + n
+    return text
+PY
 config() {  # the tiny pipeline, anatomy stage of 3 steps, per_mode $1, a one-protocol, one-seed study
   sed 's/^gan:$/gan:\n  anatomy_steps: 3\n  per_mode: '"$1"'/; s/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [synthetic]/; /^  ratios:/d' \
     "$here/pipeline_tiny.yaml" >"$work/per_mode_$1.yaml"
@@ -20,20 +30,13 @@ run() {  # run LOG CONFIG
 
 run log1 "$(config true)"
 grep -q 'GANs, 2 at a time, 1 thread(s) each' "$work/log1" || { cat "$work/log1"; fail "the mode GANs were not queued two at a time"; }
-python3 - "$work/run" <<'PY' || fail "the per-mode GANs or their images are not what was asked"
-import glob, json, re, sys, zlib
+PYTHONPATH="$work" python3 - "$work/run" <<'PY' || fail "the per-mode GANs or their images are not what was asked"
+import glob, json, re, sys
+from png_text import png_text
 run = sys.argv[1]
 split = json.load(open(f"{run}/split.json"))
 train = {c: sorted(s["id"] for s in split["samples"] if s["label"] == c and s["side"] == "train") for c in ("normal", "tumor")}
 
-def png_text(path):  # tEXt chunks of a PNG, key -> value
-    data, text, at = open(path, "rb").read(), {}, 8
-    while at < len(data):
-        n = int.from_bytes(data[at:at + 4], "big"); tag = data[at + 4:at + 8]; body = data[at + 8:at + 8 + n]
-        if tag == b"tEXt":
-            k, v = body.split(b"\0", 1); text[k.decode()] = v.decode()
-        at += 12 + n
-    return text
 
 m = json.load(open(f"{run}/metrics.json"))
 for c in ("normal", "tumor"):
@@ -66,15 +69,8 @@ grep -q 'One GAN per mode of this class (contrast and plane): [0-9]* modes of [0
   || fail "the report does not say that each class has one GAN per mode"
 
 # osgan generate on the class folder draws the modes as the generate stage did: the same images, bit for bit.
-seed=$(python3 - "$work/run/generated/tumor/synthetic_00001.png" <<'PY'
-import sys
-data, at = open(sys.argv[1], "rb").read(), 8
-while at < len(data):  # the PNG's chunks: the tEXt "osgan:seed" holds the seed the pipeline drew with
-    n = int.from_bytes(data[at:at + 4], "big"); tag = data[at + 4:at + 8]; body = data[at + 8:at + 8 + n]
-    if tag == b"tEXt" and body.startswith(b"osgan:seed\0"): print(body.split(b"\0", 1)[1].decode())
-    at += 12 + n
-PY
-)
+seed=$(PYTHONPATH="$work" python3 -c 'import sys; from png_text import png_text; print(png_text(sys.argv[1])["osgan:seed"])' \
+  "$work/run/generated/tumor/synthetic_00001.png")  # the seed the pipeline drew with
 "$osgan" generate --checkpoint "$work/run/gan/tumor" --count 12 --out "$work/again" --seed "$seed" --threads 2 \
   >"$work/gen.log" 2>&1 || { cat "$work/gen.log"; fail "generate on a per-mode class folder failed"; }
 for f in "$work/run/generated/tumor"/synthetic_*.png; do
@@ -93,6 +89,52 @@ done
 grep -q 'gan-_anatomy: up to date' "$work/log3" || fail "the anatomy stage was redone though only per_mode changed"
 [ -f "$work/run/gan/tumor/checkpoints/latest.pt" ] && [ ! -e "$work/run/gan/tumor/modes.json" ] \
   || fail "gan/tumor is not a single GAN after per_mode: false"
+
+# gan.mode_condition: one GAN per class conditioned on the class's modes; each image drawn in its mode's share.
+sed 's/^gan:$/gan:\n  anatomy_steps: 3\n  mode_condition: true/; s/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [synthetic]/; /^  ratios:/d' \
+  "$here/pipeline_tiny.yaml" >"$work/mode_condition.yaml"
+run log4 "$work/mode_condition.yaml"
+for stage in gan-normal gan-tumor generate-normal generate-tumor; do
+  grep -q "$stage: running" "$work/log4" || { cat "$work/log4"; fail "$stage was not redone after mode_condition was set"; }
+done
+grep -q 'gan-_anatomy: up to date' "$work/log4" || fail "the anatomy stage was redone though only mode_condition changed"
+PYTHONPATH="$work" python3 - "$work/run" <<'PY' || fail "the mode-conditioned GANs or their images are not what was asked"
+import glob, json, re, sys
+from png_text import png_text
+run = sys.argv[1]
+split = json.load(open(f"{run}/split.json"))
+train = {c: sorted(s["id"] for s in split["samples"] if s["label"] == c and s["side"] == "train") for c in ("normal", "tumor")}
+
+
+for c in ("normal", "tumor"):
+    modes = json.load(open(f"{run}/gan/{c}/modes.json"))
+    k = modes["k"]
+    assert sorted(i for ms in modes["members"] for i in ms) == train[c], "the modes do not partition the training side"
+    s = json.load(open(f"{run}/gan/{c}/summary.json"))
+    assert s["training_images"] == len(train[c]) and s["init_from"].endswith("gan/_anatomy/checkpoints/latest.pt"), s
+    # config.yaml: every training slice listed once, with the mode modes.json gives it.
+    cfg = open(f"{run}/gan/{c}/config.yaml").read()
+    listed = re.search(r"^samples:\n((?:  - .*\n)+)", cfg, re.M).group(1).split("\n")[:-1]
+    listed = [l[4:].strip().strip('"') for l in listed]
+    given = [int(x) for x in re.search(r"^sample_modes: \[(.*)\]$", cfg, re.M).group(1).split(",")]
+    want = {i: j for j, ms in enumerate(modes["members"]) for i in ms}
+    assert sorted(listed) == train[c] and [want[i] for i in listed] == given, (listed, given, want)
+    files = sorted(glob.glob(f"{run}/generated/{c}/synthetic_*.png"))
+    drawn = [int(png_text(f)["osgan:mode"]) for f in files]
+    n = [len(ms) for ms in modes["members"]]
+    counts = [drawn.count(j) for j in range(k)]
+    assert len(files) == 12 and all(abs(counts[j] - 12 * n[j] / sum(n)) < 1 for j in range(k)), (counts, n)
+    assert "osgan:mixture_component" not in png_text(files[0])  # one GAN, not a mixture
+    m = json.load(open(f"{run}/metrics.json"))["gan"][c]["mode_condition"]
+    assert m["modes"] == k and m["training_images"] == n, m
+PY
+grep -q 'Conditioned on the modes of this class (contrast and plane): [0-9]* modes of [0-9 /]* training slices' \
+  "$work/run/report.html" || fail "the report does not say that each class's GAN is conditioned on its modes"
+printf 'gan:\n  per_mode: true\n  mode_condition: true\n' >"$work/both.yaml"
+set +e
+"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$work/both.yaml" 2>"$work/err"; rc=$?
+set -e
+[ $rc = 2 ] && grep -q "set one of them" "$work/err" || fail "per_mode with mode_condition: rc $rc, $(cat "$work/err")"
 
 # The pipeline chooses each GAN's images: a samples list in the config is refused.
 printf 'gan:\n  per_mode: true\n  samples: [tumor/x.png]\n' >"$work/bad.yaml"

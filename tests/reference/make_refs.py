@@ -74,16 +74,33 @@ def put_batch_spread_discriminator(out, arch, real, fa):
     weights, its outputs on the real pyramid with feature augmentation, and the gradient of the sum of every output.
     Drawn last, so the tensors above do not depend on it."""
     d = Discriminator(dataclasses.replace(arch, minibatch_std=True))
-    put_state(out, "mbstd_init_d.", d)
-    low, con, lay = d(image_pyramid(real, arch.blocks_d_low), fa)
+    put_outputs_and_gradients(out, "mbstd_", d, real, fa)
+
+
+def put_outputs_and_gradients(out, prefix, d, real, fa, modes=None):
+    """D's weights, its outputs on the real pyramid, and the gradient of a weighted sum of every output."""
+    put_state(out, prefix + "init_d.", d)
+    low, con, lay = d(image_pyramid(real, d.arch.blocks_d_low), fa, modes)
     for name, outs in (("low_level", low), ("content", con), ("layout", lay)):
         for i, t in enumerate(outs):
-            out[f"mbstd_fwd_d_{name}{i}"] = t.detach()
+            out[f"{prefix}fwd_d_{name}{i}"] = t.detach()
     # Weighted so that no two outputs' gradients could cancel or swap unnoticed.
     sum((k + 1) * t.sum() for k, t in enumerate(low + con + lay)).backward()
     for name, p in d.named_parameters():
         if p.grad is not None:
-            out[key("mbstd_grad_d." + name)] = p.grad.clone()
+            out[key(prefix + "grad_d." + name)] = p.grad.clone()
+
+
+def put_mode_conditioned_discriminator(out, arch, real, fa):
+    """The mode condition (an osgan extension): a fresh D with 3 modes whose embeddings are drawn (they start at
+    zero in training), its outputs on the real pyramid with feature augmentation for fixed modes, and the gradient of
+    a weighted sum of every output, embeddings included. Drawn after the batch-spread D."""
+    d = Discriminator(dataclasses.replace(arch, modes=3))
+    with torch.no_grad():
+        for j in range(arch.blocks_d - arch.blocks_d_low):
+            getattr(d, f"mode_embedding_{j}").normal_(0.0, 0.5)
+    out["modes_batch"] = torch.tensor([2, 0, 2])
+    put_outputs_and_gradients(out, "modes_", d, real, fa, out["modes_batch"])
 
 
 def fixed_randomness(step, n, arch):
@@ -185,6 +202,7 @@ def main():
     put_state(out, "final_ema.", gan.g_ema)
     put_init_statistics(out)
     put_batch_spread_discriminator(out, arch, real, rs[0].fa)
+    put_mode_conditioned_discriminator(out, arch, real, rs[0].fa)
     torch.jit.script(Container(out)).save(out_path)
     print(f"make_refs: wrote {len(out)} tensors to {out_path}")
 

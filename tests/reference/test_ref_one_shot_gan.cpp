@@ -148,6 +148,29 @@ TEST_F(ReferenceTest, DiscriminatorForwardWithFeatureAugmentation) {
   }
 }
 
+// D's outputs against the mirror's (PREFIXfwd_d_<branch><i>), then the gradient of every parameter of the weighted
+// sum 1 * output_0.sum() + 2 * output_1.sum() + ... (PREFIXgrad_d.<name>): weighted so that no two outputs'
+// gradients could cancel or swap unnoticed.
+void check_outputs_and_gradients(DiscriminatorImpl& d, DiscriminatorOutput out, const std::string& prefix) {
+  torch::Tensor weighted_sum = torch::zeros({});
+  int k = 0;
+  for (const auto& [name, outputs] : {std::pair<std::string, std::vector<torch::Tensor>*>{"low_level", &out.low_level},
+                                      {"content", &out.content}, {"layout", &out.layout}}) {
+    for (std::size_t i = 0; i < outputs->size(); ++i) {
+      const auto ref_name = prefix + "fwd_d_" + name + std::to_string(i);
+      ASSERT_TRUE(refs().has(ref_name)) << ref_name;
+      check(ref_name, (*outputs)[i], refs().get(ref_name), kForward);
+      weighted_sum = weighted_sum + (++k) * (*outputs)[i].sum();
+    }
+  }
+  weighted_sum.backward();
+  for (const auto& item : d.named_parameters()) {
+    const auto name = prefix + "grad_d." + item.key();
+    ASSERT_TRUE(refs().has(name)) << name;
+    check(name, item.value().grad(), refs().get(name), kGrad);
+  }
+}
+
 // minibatch_std (an osgan extension): the branches also read the batch's feature spread. Outputs with feature
 // augmentation and the gradient of a weighted sum of every output, against the mirror's.
 TEST_F(ReferenceTest, DiscriminatorWithBatchSpreadForwardAndGradients) {
@@ -157,30 +180,30 @@ TEST_F(ReferenceTest, DiscriminatorWithBatchSpreadForwardAndGradients) {
   Discriminator d(arch);
   load_state(*d, "mbstd_init_d.");
   const auto fa = fa_params("step0_fa_");
-  auto out = d(image_pyramid(refs().get("real"), arch.blocks_d_low), &fa);
-  torch::Tensor weighted_sum = torch::zeros({});
-  int k = 0;
-  for (const auto& [name, outputs] : {std::pair<std::string, std::vector<torch::Tensor>*>{"low_level", &out.low_level},
-                                      {"content", &out.content}, {"layout", &out.layout}}) {
-    for (std::size_t i = 0; i < outputs->size(); ++i) {
-      const auto ref_name = "mbstd_fwd_d_" + name + std::to_string(i);
-      ASSERT_TRUE(refs().has(ref_name)) << ref_name;
-      check(ref_name, (*outputs)[i], refs().get(ref_name), kForward);
-      weighted_sum = weighted_sum + (++k) * (*outputs)[i].sum();
-    }
-  }
-  weighted_sum.backward();
-  int with_grad = 0;
-  for (const auto& item : d->named_parameters()) {
-    const auto name = "mbstd_grad_d." + item.key();
-    ASSERT_TRUE(refs().has(name)) << name;
-    check(name, item.value().grad(), refs().get(name), kGrad);
-    ++with_grad;
-  }
-  EXPECT_GT(with_grad, 20);
+  check_outputs_and_gradients(*d, d(image_pyramid(refs().get("real"), arch.blocks_d_low), &fa), "mbstd_");
+  EXPECT_GT(d->named_parameters().size(), 20u);
   // The spread is one more input channel of each branch's first block.
   EXPECT_EQ(d->content->at<DiscriminatorBlockImpl>(0).in_channels, arch.low_level_channels() + 1);
   EXPECT_EQ(d->layout->at<DiscriminatorBlockImpl>(0).in_channels, arch.low_level_channels() + 1);
+}
+
+// The mode condition (an osgan extension): D's content heads add a projection onto the mode's embedding. Outputs
+// with feature augmentation for fixed modes, and the gradient of a weighted sum of every output (embeddings
+// included), against the mirror's.
+TEST_F(ReferenceTest, ModeConditionedDiscriminatorForwardAndGradients) {
+  auto config = ref_config();
+  config.modes = 3;
+  config.mode_shares = {0.5, 0.25, 0.25};
+  auto arch = make_architecture(config);
+  Discriminator d(arch);
+  load_state(*d, "modes_init_d.");
+  ASSERT_EQ(d->mode_embeddings.size(), static_cast<std::size_t>(arch.content_blocks()));
+  const auto fa = fa_params("step0_fa_");
+  const auto modes = refs().get("modes_batch").to(torch::kLong);
+  check_outputs_and_gradients(*d, d(image_pyramid(refs().get("real"), arch.blocks_d_low), &fa, modes), "modes_");
+  int embeddings = 0;
+  for (const auto& item : d->named_parameters()) embeddings += item.key().rfind("mode_embedding_", 0) == 0 ? 1 : 0;
+  EXPECT_EQ(embeddings, arch.content_blocks());
 }
 
 TEST_F(ReferenceTest, AugmentationWithFixedParameters) {

@@ -2,6 +2,7 @@
 // struct that the networks (models/) read their sizes from and the training steps (train/) the rest.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace osgan {
 
@@ -28,6 +29,14 @@ struct GanConfig {
   double ema_decay = 0.9999;
   bool ema_warmup = true;         // decay min(ema_decay, (1+t)/(10+t)) at update t, so short runs are not dominated
                                   // by the initial weights (off: the published code's constant decay)
+  // Self-conditioning on the modes (contrast x plane) of the training side (osgan extension, One-Shot GAN only;
+  // Liu et al., CVPR 2020, condition a GAN on clusters of its own data). modes = 0: off, the published model.
+  // Otherwise G reads mode k as noise drawn around a fixed mean of norm mode_noise_radius (mode_condition.h), D's
+  // content heads add a projection onto a learned embedding of k (Miyato & Koyama 2018), and generation draws the
+  // modes in mode_shares, the training side's share of each. Derived from GanTrainOptions::sample_modes.
+  int modes = 0;
+  std::vector<double> mode_shares;
+  double mode_noise_radius = 4.0;
 };
 
 }  // namespace osgan

@@ -137,13 +137,19 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
       // anatomy_steps and per_mode belong to the pipeline (they add or split stages); every other key is train-gan's.
       read_key(n, "anatomy_steps", o.anatomy_steps, source, "gan");
       read_key(n, "per_mode", o.per_mode, source, "gan");
+      read_key(n, "mode_condition", o.mode_condition, source, "gan");
+      if (o.per_mode && o.mode_condition)
+        fail(ErrorCode::invalid_argument, source + ": gan.per_mode and gan.mode_condition are two ways to cover the "
+             "modes (one GAN per mode, or one GAN conditioned on them); set one of them");
       YAML::Node train_gan_keys = YAML::Clone(n);
       train_gan_keys.remove("anatomy_steps");
       train_gan_keys.remove("per_mode");
+      train_gan_keys.remove("mode_condition");
       // The pipeline chooses each GAN's images; a list in the config would be silently replaced.
-      if (train_gan_keys["samples"])
-        fail(ErrorCode::invalid_argument, source + ": gan.samples is chosen by the pipeline (gan.per_mode splits each "
-             "class by mode); remove it, or run osgan train-gan with it");
+      for (const auto* key : {"samples", "sample_modes"})
+        if (train_gan_keys[key])
+          fail(ErrorCode::invalid_argument, source + ": gan." + key + " is chosen by the pipeline (gan.per_mode and "
+               "gan.mode_condition fit each class's modes); remove it, or run osgan train-gan with it");
       apply_yaml(train_gan_keys, o.gan, source);
     }
     if (auto n = root["upsampler"]) {
@@ -404,13 +410,13 @@ RunInputs load_run_inputs(const PipelineOptions& o, const data::PreprocessOption
            std::to_string(dataset.classes.size()));
     const std::string& positive = o.study.positive_class;
     const std::string negative = dataset.classes[0] == positive ? dataset.classes[1] : dataset.classes[0];
+    const auto at = classifier_preprocessing(o);  // the classifiers are what reads the external sets
     for (const auto& folder : o.external) {
       const std::string name = external_set_name(folder);
       confined_child(o.out_dir / "external", name, "external set name");
       if (!in.external_sets.emplace(name, folder).second)
         fail(ErrorCode::invalid_argument, "--external: two sets are named \"" + name + "\" (" +
              in.external_sets[name].string() + " and " + folder.string() + "). Hint: give them folders with different names.");
-      const auto at = classifier_preprocessing(o);  // the classifiers are what reads the external sets
       in.external_fp[name] = dataset_fingerprint(load_external_set(folder, positive, negative, at), at);
     }
   }
@@ -617,6 +623,7 @@ json run_pipeline(PipelineOptions o) {
                         o.data.string() + "\"\nseed: " + std::to_string(o.seed) + "\nval_fraction: " +
                         std::to_string(o.val_fraction) + "\ngenerate_count: " + std::to_string(o.generate_count) +
                         "\ngan_seeds: " + std::to_string(o.gan_seeds) + "\nper_mode: " + (o.per_mode ? "true" : "false") +
+                        (o.mode_condition ? "\nmode_condition: true" : "") +
                         "\nclassifier: " + to_json(o.study.classifier).dump() + "\nexternal: " + [&] {
                           json list = json::array();
                           for (const auto& e : o.external) list.push_back(e.string());
@@ -737,6 +744,7 @@ json run_pipeline(PipelineOptions o) {
     json inputs = {{"split", split_fp}, {"options", to_yaml(fingerprint_view(g))}};
     if (anatomy) inputs["anatomy"] = anatomy_fp;
     if (o.per_mode) inputs["per_mode"] = 1;
+    if (o.mode_condition) inputs["mode_condition"] = 1;
     std::vector<std::string> outputs = {"gan/" + c.name + "/summary.json"};
     if (!o.per_mode) {
       outputs.push_back("gan/" + c.name + "/checkpoints/latest.pt");
@@ -750,6 +758,18 @@ json run_pipeline(PipelineOptions o) {
     if (!resuming) remove_tree(g.out_dir);  // a run with another config, or a forced redo
     StartedClassGan t{c, *started, {}};
     if (!o.per_mode) {
+      if (o.mode_condition) {  // the class's modes, each training slice's mode given to the GAN
+        const bool fitted = resuming && fs::exists(modes_file, ec);
+        const auto modes = fitted ? load_class_modes(modes_file) : split_class_into_modes(at_mode_size(), split, c.cls);
+        fs::create_directories(g.out_dir);
+        if (!fitted) save_class_modes(modes_file, modes);
+        t.stage.outputs.push_back("gan/" + c.name + "/modes.json");
+        for (std::size_t k = 0; k < modes.members.size(); ++k)
+          for (const auto& id : modes.members[k]) {
+            g.samples.push_back(id);
+            g.sample_modes.push_back(static_cast<int>(k));
+          }
+      }
       g.resume = resuming;
       t.jobs.push_back(gan_jobs.size());
       gan_jobs.push_back({c.name, g});
@@ -946,6 +966,22 @@ json run_pipeline(PipelineOptions o) {
   const fs::path feature_model_dir = study.out_dir / "real" / ("seed_" + std::to_string(study.seeds.front())) / "model";
   // The modes are fitted on the training images read at the mode features' own size (128 px), not at the GAN's:
   // at 32 px the features blur the contrasts apart (docs/one-shot-gan.md, 2026-12-06).
+  struct RealSide {
+    torch::Tensor at_gan_size, at_mode_size, at_classifier_size;  // (N, 1, S, S) each; the last only when needed
+  };
+  std::map<std::string, RealSide> real_sides;  // each class's training side, read once for all its GAN seeds
+  auto real_side = [&](const std::string& cls) -> const RealSide& {
+    auto it = real_sides.find(cls);
+    if (it != real_sides.end()) return it->second;
+    RealSide r;
+    r.at_gan_size = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, cls));
+    r.at_mode_size = samples_to_tensor(at_mode_size(), data::select_samples(at_mode_size(), split, data::Side::train, cls));
+    if (study_preprocess.size != preprocess.size) {
+      const auto& at = dataset_at(study_preprocess.size);
+      r.at_classifier_size = samples_to_tensor(at, data::select_samples(at, split, data::Side::train, cls));
+    }
+    return real_sides.emplace(cls, r).first->second;
+  };
   for (const auto& c : class_gans) {
     const std::string& cls = c.cls;  // the real images' class; c.name: the GAN's folder under generated/
     const fs::path out = o.out_dir / "image_quality" / c.name;
@@ -956,23 +992,22 @@ json run_pipeline(PipelineOptions o) {
                [&](bool) {
       remove_tree(out);
       fs::create_directories(out);
-      auto real = samples_to_tensor(dataset, data::select_samples(dataset, split, data::Side::train, cls));
+      const auto& real_images = real_side(cls);
+      const auto& real = real_images.at_gan_size;
       int stored_size = 0;
       auto generated = load_generated(generated_dir, preprocess, &stored_size);
       std::unique_ptr<SavedClassifier> feature_model;
       if (fs::exists(feature_model_dir / "classifier.json", ec))
         feature_model = std::make_unique<SavedClassifier>(load_classifier(feature_model_dir, device));
       metrics::ImageQualityOptions quality_options;
-      quality_options.real_for_modes =
-          samples_to_tensor(at_mode_size(), data::select_samples(at_mode_size(), split, data::Side::train, cls));
+      quality_options.real_for_modes = real_images.at_mode_size;
       if (stored_size >= data::kModeFeatureSize && preprocess.size < data::kModeFeatureSize) {
         data::PreprocessOptions at_mode_size = preprocess;  // upsampled images: their modes at full detail
         at_mode_size.size = data::kModeFeatureSize;
         quality_options.generated_for_modes = load_generated(generated_dir, at_mode_size);
       }
       if (feature_model && study_preprocess.size != preprocess.size) {  // the domain space at the classifiers' size
-        const auto& at = dataset_at(study_preprocess.size);
-        quality_options.real_for_features = samples_to_tensor(at, data::select_samples(at, split, data::Side::train, cls));
+        quality_options.real_for_features = real_images.at_classifier_size;
         quality_options.generated_for_features = load_generated(generated_dir, study_preprocess);
       }
       quality_options.mode_model_path = out / "mode_model.json";  // fitted on this class's training side only
@@ -1064,6 +1099,12 @@ json run_pipeline(PipelineOptions o) {
       for (const auto& mode : summary.value("modes", json::array())) training_images.push_back(mode.value("training_images", 0));
       m["gan"][cls]["per_mode"] = {{"modes", training_images.size()}, {"training_images", training_images}};
     }
+    if (o.mode_condition && fs::exists(gan_dir / "modes.json")) {  // one GAN conditioned on the class's modes
+      const auto modes = load_class_modes(gan_dir / "modes.json");
+      json training_images = json::array();
+      for (const auto& members : modes.members) training_images.push_back(members.size());
+      m["gan"][cls]["mode_condition"] = {{"modes", modes.members.size()}, {"training_images", training_images}};
+    }
     if (fs::exists(o.out_dir / curves / "quality.csv")) m["gan"][cls]["quality_csv"] = curves + "/quality.csv";
     if (o.upsample_to > 0) {  // the cascade: what enlarged this class's images, and how it scored on held-back slices
       const json up = json::parse(read_text_file(o.out_dir / "upsampler" / cls / "summary.json"));
@@ -1079,13 +1120,15 @@ json run_pipeline(PipelineOptions o) {
       if (f.path().filename().string().rfind("synthetic_", 0) == 0) ++count;
     m["generated"][cls] = count;
 
-    m["image_quality"][cls] = image_quality_metrics(
-        json::parse(read_text_file(o.out_dir / "image_quality" / cls / "metrics.json")));
+    const auto read_image_quality = [&](const std::string& name) {
+      return image_quality_metrics(json::parse(read_text_file(o.out_dir / "image_quality" / name / "metrics.json")));
+    };
+    m["image_quality"][cls] = read_image_quality(gan_run_name(cls, 1));
     if (o.gan_seeds > 1) {  // every GAN seed's headline numbers, the first's included, beside its full ones
       json seeds = json::array();
       for (int gan = 1; gan <= o.gan_seeds; ++gan) {
         const std::string name = gan_run_name(cls, gan);
-        const json q = image_quality_metrics(json::parse(read_text_file(o.out_dir / "image_quality" / name / "metrics.json")));
+        const json q = gan == 1 ? m["image_quality"][cls] : read_image_quality(name);
         json row = {{"gan", gan}, {"run", "image_quality/" + name}};
         for (const char* key : {"missed_modes", "near_twins_generated", "near_twins_ratio",
                                 "structure_precision_at_real_count", "structure_recall_at_real_count",

@@ -49,6 +49,11 @@ struct PipelineOptions {
   // (contrast and plane), each mode's slices fine-tune their own GAN (from the anatomy stage when there is one), and
   // generation draws each mode in its share of the class's training slices. Config: gan.per_mode. Off in every preset.
   bool per_mode = false;
+  // One GAN per class conditioned on the modes of its training side (GanConfig::modes; Liu et al., CVPR 2020): the
+  // modes fitted as for per_mode, each training slice's mode given to G (as a noise mean) and D (a projection in
+  // the content branch), and generation drawing each mode in its share. Config: gan.mode_condition. Off in every
+  // preset; not with per_mode.
+  bool mode_condition = false;
   // > 0: the cascade (train/upsampler_trainer.h). Each class GAN gets an upsampler trained on that class's
   // training images (RUN/upsampler/<class>), and generation enlarges every image to this size with it, e.g. the
   // 32 px GAN's images to the seed's 128 px. Config: upsampler.size; its other keys (steps, batch, crop, channels,

@@ -300,14 +300,26 @@ std::string section_gan(ReportContext& ctx) {
     out += "<div class=\"block\"><h3>" + esc(c) + "</h3><p class=\"meta\">" + esc(text(find(g, {"arch"}))) +
            (find(g, {"arch"}) ? " &middot; " : "") + fmt_count(number(find(g, {"steps"}))) + " steps &middot; " +
            fmt_seconds(number(find(g, {"seconds"}))) + "</p>\n";
-    if (const json* per_mode = find(g, {"per_mode"}); per_mode && per_mode->is_object()) {
+    // "95 / 50 / 16": each mode's training slices, from gan.<class>.per_mode or .mode_condition.
+    const auto slices_per_mode = [](const json& modes) {
       std::string counts;
-      for (const auto& n : per_mode->value("training_images", json::array()))
+      for (const auto& n : modes.value("training_images", json::array()))
         counts += (counts.empty() ? "" : " / ") + fmt_count(n.is_number() ? n.get<double>() : 0.0);
+      return counts;
+    };
+    if (const json* per_mode = find(g, {"per_mode"}); per_mode && per_mode->is_object()) {
       out += "<p class=\"meta\">One GAN per mode of this class (contrast and plane): " +
-             fmt_count(number(find(per_mode, {"modes"}))) + " modes of " + counts + " training slices, each GAN trained on "
+             fmt_count(number(find(per_mode, {"modes"}))) + " modes of " + slices_per_mode(*per_mode) +
+             " training slices, each GAN trained on "
              "its mode's slices alone; the generated images are drawn from them in those shares. The curves below are "
              "mode 0's, the largest.</p>\n";
+    }
+    if (const json* conditioned = find(g, {"mode_condition"}); conditioned && conditioned->is_object()) {
+      out += "<p class=\"meta\">Conditioned on the modes of this class (contrast and plane): " +
+             fmt_count(number(find(conditioned, {"modes"}))) + " modes of " + slices_per_mode(*conditioned) +
+             " training slices. G reads the "
+             "mode as a region of its noise, D's content branch as a projection; the generated images are drawn in "
+             "the modes' shares.</p>\n";
     }
     if (const json* up = find(g, {"upsampler"}); up && up->is_object()) {
       char psnr[160];

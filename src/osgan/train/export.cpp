@@ -12,6 +12,7 @@
 #include "osgan/core/version.h"
 #include "osgan/train/checkpoint.h"
 #include "osgan/train/generate.h"
+#include "osgan/train/mode_condition.h"
 
 namespace osgan {
 namespace {
@@ -58,7 +59,7 @@ ExportSummary export_generator(const ExportOptions& options) {
   GeneratorModuleInfo module_info{config.arch, config.noise_dim, config.image_size, 1};
   auto module = build_generator_module(gan->script_generator(options.use_ema), module_info);
 
-  const nlohmann::json meta = {
+  nlohmann::json meta = {
       {"format", "osgan-generator-torchscript"},
       {"osgan_version", OSGAN_VERSION},
       {"arch", config.arch},
@@ -71,6 +72,17 @@ ExportSummary export_generator(const ExportOptions& options) {
       {"checkpoint_step", info.step},
       {"input", "z: float32 (N, noise_dim, 1, 1), standard normal"},
       {"output", "float32 (N, 1, image_size, image_size) in [-1, 1]; images are SYNTHETIC, never patient data"}};
+  if (config.modes > 0) {  // a mode-conditioned generator: mode k is noise around mode_noise_means[k]
+    const auto means = mode_noise_means(config.modes, config.noise_dim, config.mode_noise_radius);
+    meta["input"] = "z: float32 (N, noise_dim, 1, 1), standard normal plus mode_noise_means[k] for mode k; draw the "
+                    "modes in mode_shares for the training side's mix";
+    meta["mode_shares"] = config.mode_shares;
+    meta["mode_noise_means"] = nlohmann::json::array();
+    for (int64_t k = 0; k < means.size(0); ++k) {
+      const auto row = means[k].contiguous();
+      meta["mode_noise_means"].push_back(std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel()));
+    }
+  }
   std::error_code ec;
   if (options.out.has_parent_path()) std::filesystem::create_directories(options.out.parent_path(), ec);
   if (ec) fail(ErrorCode::io, "export: cannot create the folder " + options.out.parent_path().string() + " (" + ec.message() + ")");

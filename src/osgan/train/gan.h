@@ -26,6 +26,10 @@ class Gan {
   // (finite_check.h); the model is then left half-stepped and must be restored from a checkpoint.
   virtual StepLosses train_step(const torch::Tensor& real) = 0;
 
+  // The step of a mode-conditioned GAN (config().modes > 0): modes (N,) int64, each real image's mode; the step's
+  // fakes are drawn in the same modes, so they follow the training side's shares. Only the One-Shot GAN has it.
+  virtual StepLosses train_step_in_modes(const torch::Tensor& real, const torch::Tensor& modes);
+
   // Final generator images for noise z (N, noise_dim, 1, 1): (N, 1, H, W) in [-1, 1], no grad.
   // Uses the EMA generator when it exists and use_ema is true.
   virtual torch::Tensor generate(const torch::Tensor& z, bool use_ema = true) = 0;
@@ -33,7 +37,8 @@ class Gan {
   // The generator that generate() uses (EMA or raw), as TorchScript source and constant weights, for export.
   virtual ScriptedGenerator script_generator(bool use_ema = true) = 0;
 
-  // Noise for `n` samples from LibTorch's default generator: (n, noise_dim, 1, 1) on the model's device.
+  // Noise for `n` samples from LibTorch's default generator: (n, noise_dim, 1, 1) on the model's device. A
+  // mode-conditioned GAN's noise lies around its modes' means (mode_condition.h), the modes drawn in their shares.
   virtual torch::Tensor sample_noise(int n) = 0;
 
   // Every module, EMA copy and optimizer state, under stable names (checkpoint keys).

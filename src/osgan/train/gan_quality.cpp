@@ -12,6 +12,7 @@
 #include "osgan/train/gan_train_options.h"
 #include "osgan/train/gan_trainer.h"
 #include "osgan/train/loss_log.h"
+#include "osgan/train/mode_condition.h"
 
 namespace osgan {
 namespace fs = std::filesystem;
@@ -23,10 +24,17 @@ GanQualityProbe::GanQualityProbe(const torch::Tensor& real, int count, int noise
   noise_ = torch::randn({count, noise_dim, 1, 1}, generator);
 }
 
+// A mode-conditioned GAN is scored on noise around its modes, each in its share of the training side.
+torch::Tensor mode_conditioned(const torch::Tensor& noise, const GanConfig& config) {
+  if (config.modes == 0) return noise;
+  const auto modes = interleaved_modes(config.mode_shares, noise.size(0));
+  return with_mode(noise, torch::tensor(modes, torch::kLong), config);
+}
+
 StepLosses GanQualityProbe::score(Gan& gan) const {
   StepLosses row;
   const auto add = [&](bool use_ema, const std::string& suffix) {
-    const auto q = reference_.score(gan.generate(noise_, use_ema));
+    const auto q = reference_.score(gan.generate(mode_conditioned(noise_, gan.config()), use_ema));
     row["kid" + suffix] = q.kid;
     row["precision" + suffix] = q.precision;
     row["recall" + suffix] = q.recall;

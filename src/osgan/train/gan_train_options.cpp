@@ -80,6 +80,19 @@ const std::vector<Field>& fields() {
          for (const auto& item : n) o.samples.push_back(item.as<std::string>());
        },
        [](const O& a, const O& b) { return a.samples == b.samples; }},
+      {"sample_modes", true,
+       [](const O& o, YAML::Emitter& out) {
+         out << YAML::Key << "sample_modes" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+         for (const auto k : o.sample_modes) out << k;
+         out << YAML::EndSeq;
+       },
+       [](O& o, const YAML::Node& n) {
+         if (!n.IsSequence()) fail(ErrorCode::invalid_argument, "sample_modes: expected a list of mode numbers");
+         o.sample_modes.clear();
+         for (const auto& item : n) o.sample_modes.push_back(item.as<int>());
+       },
+       [](const O& a, const O& b) { return a.sample_modes == b.sample_modes; }},
+      field("mode_noise_radius", true, [](O& o) -> double& { return o.gan.mode_noise_radius; }),
       {"scaling", true,
        [](const O& o, YAML::Emitter& out) { out << YAML::Key << "scaling" << YAML::Value << scaling_name(o.preprocess.scaling); },
        [](O& o, const YAML::Node& n) {
@@ -167,6 +180,18 @@ void validate(const GanTrainOptions& o) {
   require(from_image || !o.class_name.empty(), "train-gan: --data needs --class NAME (which class to learn)");
   require(!o.out_dir.empty(), "train-gan: expected --out RUN (the run folder)");
   require(o.samples.empty() || !from_image, "samples: a list of sample ids needs --data, not --image");
+  if (!o.sample_modes.empty()) {
+    require(o.sample_modes.size() == o.samples.size(), "sample_modes: expected one mode per listed sample (" +
+            std::to_string(o.samples.size()) + "), got " + std::to_string(o.sample_modes.size()));
+    const int k = *std::max_element(o.sample_modes.begin(), o.sample_modes.end()) + 1;
+    require(k >= 2 && k <= 32 && *std::min_element(o.sample_modes.begin(), o.sample_modes.end()) >= 0,
+            "sample_modes: expected modes 0 .. K-1 with 2 <= K <= 32");
+    for (int m = 0; m < k; ++m)
+      require(std::count(o.sample_modes.begin(), o.sample_modes.end(), m) > 0,
+              "sample_modes: mode " + std::to_string(m) + " has no sample; expected every mode 0 .. " +
+              std::to_string(k - 1) + " to be used");
+    require(o.gan.arch == "one-shot", "sample_modes: only --arch one-shot can be conditioned on modes");
+  }
   require(o.steps >= 1, "--steps: expected 1 or more, got " + std::to_string(o.steps));
   require(o.batch_size >= 1, "--batch: expected 1 or more, got " + std::to_string(o.batch_size));
   require(o.checkpoint_every >= 1, "--checkpoint-every: expected 1 or more, got " + std::to_string(o.checkpoint_every));
@@ -218,6 +243,7 @@ std::string to_yaml(const GanTrainOptions& options) {
     // as they were.
     if (f.key == "init_from" && options.init_from.empty()) continue;
     if (f.key == "samples" && options.samples.empty()) continue;
+    if ((f.key == "sample_modes" || f.key == "mode_noise_radius") && options.sample_modes.empty()) continue;
     if (f.key == "snapshots" && options.snapshots == 1) continue;
     f.emit(options, out);
   }
@@ -249,6 +275,20 @@ void apply_yaml(const YAML::Node& node, GanTrainOptions& options, const std::str
     }
   }
   options.preprocess.size = options.gan.image_size;
+  derive_mode_condition(options);
+}
+
+void derive_mode_condition(GanTrainOptions& options) {
+  auto& gan = options.gan;
+  gan.modes = 0;
+  gan.mode_shares.clear();
+  if (options.sample_modes.empty()) return;
+  const int k = *std::max_element(options.sample_modes.begin(), options.sample_modes.end()) + 1;
+  if (k < 1 || k > 32) return;  // validate() names the fault
+  std::vector<double> counts(static_cast<std::size_t>(k), 0.0);
+  for (const auto m : options.sample_modes) if (m >= 0) counts[static_cast<std::size_t>(m)] += 1;
+  gan.modes = k;
+  for (const auto c : counts) gan.mode_shares.push_back(c / static_cast<double>(options.sample_modes.size()));
 }
 
 void apply_config_file(const std::filesystem::path& path, GanTrainOptions& options) {

@@ -25,6 +25,10 @@ struct GanTrainOptions {
   // pipeline trains one GAN per mode of a class (data/mode_model.h). An id that is not a training image of the
   // class is an error, never silently dropped.
   std::vector<std::string> samples;
+  // One mode per listed sample (0 .. K-1, each used), for a GAN conditioned on the modes of its training side
+  // (GanConfig::modes; the pipeline's gan.mode_condition fits them). Empty = unconditioned. derive_mode_condition
+  // sets gan.modes and gan.mode_shares from it.
+  std::vector<int> sample_modes;
   std::string image_file;  // instead of data_dir + class_name: learn from this one image
   data::PreprocessOptions preprocess;  // preprocess.size is always gan.image_size
 
@@ -62,6 +66,10 @@ struct GanTrainOptions {
 
 // Checks ranges and combinations; throws osgan::Error (invalid_argument) naming the option.
 void validate(const GanTrainOptions& options);
+
+// gan.modes and gan.mode_shares from sample_modes (K and each mode's share of the list; 0 and none when empty).
+// apply_yaml calls it; so must code that fills sample_modes itself.
+void derive_mode_condition(GanTrainOptions& options);
 
 // "step_000500": the stem of a step's checkpoint (RUN/checkpoints/step_000500.pt) and sample grid.
 std::string step_name(std::int64_t step);

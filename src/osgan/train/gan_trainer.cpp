@@ -30,6 +30,7 @@
 #include "osgan/train/checkpoint.h"
 #include "osgan/train/image_tensor.h"
 #include "osgan/train/interrupt.h"
+#include "osgan/train/mode_condition.h"
 #include "osgan/train/nan_batch_injection.h"
 #include "osgan/train/sample_grid.h"
 
@@ -154,12 +155,19 @@ GanTrainer::GanTrainer(GanTrainOptions options, torch::Tensor images)
     : options_(std::move(options)), device_(torch::kCPU), run_(options_.out_dir), loss_log_(run_ / "losses.csv"),
       quality_log_(run_ / "quality.csv") {
   validate(options_);
+  derive_mode_condition(options_);
   snapshot_steps_ = snapshot_steps(options_);
   const auto s = options_.gan.image_size;
   TORCH_CHECK(images.dim() == 4 && images.size(0) > 0 && images.size(1) == 1 && images.size(2) == s && images.size(3) == s,
               "GanTrainer: expected training images (N, 1, ", s, ", ", s, "), got ", images.sizes());
   device_ = parse_device(options_.device);
   images_ = images.to(device_, torch::kFloat32);
+  if (!options_.sample_modes.empty()) {
+    // load_training_images keeps the samples list's order, so row i is sample i and has mode sample_modes[i].
+    TORCH_CHECK(images_.size(0) == static_cast<int64_t>(options_.sample_modes.size()), "GanTrainer: expected one "
+                "training image per sample mode (", options_.sample_modes.size(), "), got ", images_.size(0));
+    image_modes_ = torch::tensor(std::vector<int64_t>(options_.sample_modes.begin(), options_.sample_modes.end()));
+  }
 }
 
 fs::path GanTrainer::checkpoint_path(std::int64_t step) const {
@@ -289,6 +297,10 @@ void GanTrainer::build_initial_gan(bool load_init_from) {
          "(.pt) or the --out folder of a train-gan run that has saved one.");
   const auto header = read_checkpoint_info(path);
   const auto source_options = options_from_yaml_text(header.config_yaml, path.string());
+  if (source_options.gan.modes > 0 && source_options.gan.modes != options_.gan.modes)
+    fail(ErrorCode::invalid_argument, "init_from: " + path.string() + " is conditioned on " +
+         std::to_string(source_options.gan.modes) + " modes, this run on " + std::to_string(options_.gan.modes) +
+         ". Hint: fine-tune a conditioned GAN with the same modes, or start from an unconditioned run.");
   const auto differ = architecture_mismatches(source_options, options_);
   if (!differ.empty())
     fail(ErrorCode::invalid_argument, "init_from: " + path.string() + " holds another network (" + comma_separated(differ) +
@@ -349,7 +361,9 @@ GanTrainSummary GanTrainer::run() {
   // The sample grids always show the same noise, drawn from their own generator: sampling never moves the
   // training's random stream.
   auto grid_generator = at::detail::createCPUGenerator(options_.seed ^ 0x5eed9a11dULL);
-  const auto grid_noise = torch::randn({options_.grid_count, options_.gan.noise_dim, 1, 1}, grid_generator);
+  auto grid_noise = torch::randn({options_.grid_count, options_.gan.noise_dim, 1, 1}, grid_generator);
+  if (options_.gan.modes > 0)  // a conditioned GAN's grid cycles through its modes: image i in mode i mod K
+    grid_noise = with_mode(grid_noise, torch::arange(options_.grid_count) % options_.gan.modes, options_.gan);
 
   NanBatchInjection nan_injection;  // a test seam; inactive unless its environment variable is set
   std::deque<StepLosses> recent;
@@ -367,7 +381,8 @@ GanTrainSummary GanTrainer::run() {
     if (nan_injection.poison(step)) batch = torch::full_like(batch, std::numeric_limits<float>::quiet_NaN());
     StepLosses losses;
     try {
-      losses = gan_->train_step(batch);
+      losses = image_modes_.defined() ? gan_->train_step_in_modes(batch, image_modes_.index_select(0, index))
+                                      : gan_->train_step(batch);
       check_finite_losses(losses);
     } catch (const Error& e) {
       if (e.code() != ErrorCode::numerical) throw;
@@ -441,8 +456,10 @@ GanTrainSummary GanTrainer::run() {
   return summary;
 }
 
-GanTrainSummary train_gan(const GanTrainOptions& options) {
-  validate(options);
+GanTrainSummary train_gan(const GanTrainOptions& given) {
+  validate(given);
+  auto options = given;
+  derive_mode_condition(options);
   make_gan(options.gan, torch::kCPU);  // an unknown or unbuilt --arch, or a bad size, fails before the data loads
   GanTrainer trainer(options, load_training_images(options));
   return trainer.run();

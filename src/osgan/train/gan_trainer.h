@@ -82,6 +82,7 @@ class GanTrainer {
 
   GanTrainOptions options_;
   torch::Tensor images_;  // (N, 1, S, S) on device_
+  torch::Tensor image_modes_;  // (N,) int64 on the CPU, each image's mode; undefined unless the GAN is conditioned
   torch::Device device_;
   std::filesystem::path run_;
   std::unique_ptr<Gan> gan_;

@@ -21,6 +21,7 @@
 #include "osgan/train/checkpoint.h"
 #include "osgan/train/gan_train_options.h"
 #include "osgan/train/image_tensor.h"
+#include "osgan/train/mode_condition.h"
 #include "osgan/train/sample_grid.h"
 #include "osgan/train/upsampler_trainer.h"
 
@@ -149,6 +150,9 @@ GenerateSummary generate_images(const GenerateOptions& options) {
   for (const auto& path : checkpoints) {
     const auto info = read_checkpoint_info(path);
     const auto o = options_from_yaml_text(info.config_yaml, path.string());
+    if (o.gan.modes != first.gan.modes || o.gan.mode_shares != first.gan.mode_shares)
+      fail(ErrorCode::invalid_argument, path.string() + ": conditioned on " + std::to_string(o.gan.modes) + " modes, but " +
+           first_path.string() + " on " + std::to_string(first.gan.modes) + ". Hint: give snapshots of one run.");
     if (o.gan.arch != first.gan.arch || o.gan.image_size != first.gan.image_size || o.gan.noise_dim != first.gan.noise_dim)
       fail(ErrorCode::invalid_argument, path.string() + ": a " + o.gan.arch + " of " + std::to_string(o.gan.image_size) +
            " px and noise " + std::to_string(o.gan.noise_dim) + ", but " + first_path.string() + " is a " + first.gan.arch +
@@ -180,6 +184,9 @@ GenerateSummary generate_images(const GenerateOptions& options) {
     text.emplace_back("osgan:upsampler_sha256", upsampler->sha256);
     text.emplace_back("osgan:upsampler_step", std::to_string(upsampler->step));
   }
+  // A mode-conditioned GAN draws its modes in the training side's shares, interleaved in file order.
+  const auto image_modes = first.gan.modes > 0 ? interleaved_modes(first.gan.mode_shares, options.count)
+                                               : std::vector<std::int64_t>{};
   summary.files.resize(options.count);
   std::map<int, torch::Tensor> grid_images;  // index -> (1, S, S), the first grid_count images
   for (int k = 0; k < k_count; ++k) {
@@ -198,7 +205,12 @@ GenerateSummary generate_images(const GenerateOptions& options) {
       const auto n = std::min<std::size_t>(options.batch_size, indices.size() - b);
       std::vector<torch::Tensor> noise;
       for (std::size_t j = b; j < b + n; ++j) noise.push_back(noise_for_index(options.seed, indices[j], first.gan.noise_dim));
-      const auto z = torch::cat(noise) * options.noise_scale;  // (n, Z, 1, 1)
+      auto z = torch::cat(noise) * options.noise_scale;  // (n, Z, 1, 1)
+      if (!image_modes.empty()) {
+        std::vector<std::int64_t> modes;
+        for (std::size_t j = b; j < b + n; ++j) modes.push_back(image_modes[static_cast<std::size_t>(indices[j])]);
+        z = with_mode(z, torch::tensor(modes, torch::kLong), first.gan);
+      }
       auto images = gan->generate(z, options.use_ema);  // (n, 1, S, S)
       if (upsampler) {
         torch::NoGradGuard no_grad;
@@ -209,6 +221,8 @@ GenerateSummary generate_images(const GenerateOptions& options) {
         const int index = indices[b + j];
         auto image_text = tagged;
         image_text.emplace_back("osgan:index", std::to_string(index + 1));
+        if (!image_modes.empty())
+          image_text.emplace_back("osgan:mode", std::to_string(image_modes[static_cast<std::size_t>(index)]));
         const auto path = options.out_dir / file_name(index + 1);
         io::write_png_grey8(path, to_grey8(tensor_to_image(images[j])), image_text);
         summary.files[index] = path;

@@ -10,6 +10,7 @@
 #include "osgan/models/one_shot_gan/init.h"
 #include "osgan/train/ema.h"
 #include "osgan/train/finite_check.h"
+#include "osgan/train/mode_condition.h"
 
 namespace osgan {
 namespace {
@@ -50,6 +51,7 @@ OneShotGan::OneShotGan(const GanConfig& config, const torch::Device& device, int
       config.ema_decay > 1 || config.lr_g <= 0 || config.lr_d <= 0)
     fail(ErrorCode::invalid_argument, "One-Shot GAN: expected lambda_dr >= 0, probabilities and ema_decay in [0, 1], "
          "learning rates > 0. Hint: check the GAN options in the config.");
+  validate_mode_condition(config);
   g_ = one_shot::Generator(arch_);
   d_ = one_shot::Discriminator(arch_);
   const auto init = one_shot::parse_weight_init(config.init);
@@ -81,14 +83,31 @@ one_shot::StepRandomness OneShotGan::sample_step_randomness(int64_t n) const {
 }
 
 StepLosses OneShotGan::train_step(const torch::Tensor& real) {
+  if (config_.modes > 0)
+    fail(ErrorCode::invalid_argument, "One-Shot GAN: this GAN is conditioned on " + std::to_string(config_.modes) +
+         " modes; its train step needs each real image's mode (train_step_in_modes)");
   const int64_t n = real.dim() == 4 ? real.size(0) : 0;
   auto z_g = sample_noise(static_cast<int>(n));
   auto z_d = sample_noise(static_cast<int>(n));
   return train_step_with(real, z_g, z_d, sample_step_randomness(n));
 }
 
+StepLosses OneShotGan::train_step_in_modes(const torch::Tensor& real, const torch::Tensor& modes) {
+  if (config_.modes == 0) return Gan::train_step_in_modes(real, modes);
+  const int64_t n = real.dim() == 4 ? real.size(0) : 0;
+  if (modes.dim() != 1 || modes.size(0) != n || n < 1 || modes.min().item<int64_t>() < 0 ||
+      modes.max().item<int64_t>() >= config_.modes)
+    fail(ErrorCode::invalid_argument, "One-Shot GAN train_step_in_modes: expected one mode in [0, " +
+         std::to_string(config_.modes) + ") per real image (" + std::to_string(n) + ")");
+  const auto on_device = modes.to(device_, torch::kLong);
+  // The fakes of both phases are drawn in the real batch's modes: D compares like with like, in the data's shares.
+  auto z_g = with_mode(torch::randn({n, arch_.noise_dim, 1, 1}), modes, config_).to(device_);
+  auto z_d = with_mode(torch::randn({n, arch_.noise_dim, 1, 1}), modes, config_).to(device_);
+  return train_step_with(real, z_g, z_d, sample_step_randomness(n), on_device);
+}
+
 StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::Tensor& z_g, const torch::Tensor& z_d,
-                                       const one_shot::StepRandomness& r) {
+                                       const one_shot::StepRandomness& r, const torch::Tensor& modes) {
   const int64_t s = arch_.image_size;
   if (real.dim() != 4 || real.size(0) < 2 || real.size(1) != arch_.image_channels || real.size(2) != s || real.size(3) != s) {
     std::ostringstream found;
@@ -103,7 +122,7 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   // G step: fakes from new noise z_g, augmented, judged by D (frozen); non-saturating loss plus lambda_DR * L_DR.
   set_requires_grad(*d_, false);
   auto g_out = g_(z_g.to(device_));
-  auto g_judged = d_(apply_augment_multiscale(r.g_fake, finest_scales(g_out.images)));
+  auto g_judged = d_(apply_augment_multiscale(r.g_fake, finest_scales(g_out.images)), nullptr, modes);
   auto g_adv = losses::branch_losses(g_judged.low_level, g_judged.content, g_judged.layout, weights, mode_,
                                      /*target_real=*/true, /*for_generator=*/true);
   auto g_dr = config_.lambda_dr > 0 ? config_.lambda_dr * losses::diversity_regularization(g_out.features)
@@ -117,7 +136,7 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
 
   // D step on real: augmented reals, their bilinear pyramid, feature augmentation inside D.
   auto real_aug = apply_augment(r.d_real, real.to(device_));
-  auto d_real_out = d_(one_shot::image_pyramid(real_aug, arch_.blocks_d_low), &r.fa);
+  auto d_real_out = d_(one_shot::image_pyramid(real_aug, arch_.blocks_d_low), &r.fa, modes);
   auto d_real = losses::branch_losses(d_real_out.low_level, d_real_out.content, d_real_out.layout, weights, mode_,
                                       /*target_real=*/true, /*for_generator=*/false);
   // D step on fake (G detached): new noise z_d, augmented with the same transform at every scale.
@@ -126,7 +145,7 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
     torch::NoGradGuard no_grad;
     fake_scales = finest_scales(g_(z_d.to(device_)).images);
   }
-  auto d_fake_out = d_(apply_augment_multiscale(r.d_fake, fake_scales));
+  auto d_fake_out = d_(apply_augment_multiscale(r.d_fake, fake_scales), nullptr, modes);
   auto d_fake = losses::branch_losses(d_fake_out.low_level, d_fake_out.content, d_fake_out.layout, weights, mode_,
                                       /*target_real=*/false, /*for_generator=*/false);
   auto d_total = d_real.total() + d_fake.total();
@@ -174,7 +193,12 @@ ScriptedGenerator OneShotGan::script_generator(bool use_ema) {
 
 torch::Tensor OneShotGan::sample_noise(int n) {
   if (n < 1) fail(ErrorCode::invalid_argument, "One-Shot GAN: expected a noise batch of at least 1, got " + std::to_string(n));
-  return torch::randn({n, arch_.noise_dim, 1, 1}).to(device_);  // drawn on the CPU generator for reproducibility
+  auto z = torch::randn({n, arch_.noise_dim, 1, 1});  // drawn on the CPU generator for reproducibility
+  if (config_.modes > 0) {
+    const auto shares = torch::tensor(config_.mode_shares, torch::kDouble);
+    z = with_mode(z, torch::multinomial(shares, n, /*replacement=*/true), config_);
+  }
+  return z.to(device_);
 }
 
 void OneShotGan::save(torch::serialize::OutputArchive& archive) const {
@@ -200,10 +224,24 @@ void OneShotGan::load(torch::serialize::InputArchive& archive) {
     loader(sub);
   };
   read("generator", [&](auto& a) { g_->load(a); });
-  read("discriminator", [&](auto& a) { d_->load(a); });
+  bool d_gains_modes = false;  // an unconditioned D (an anatomy stage) starting a mode-conditioned one
+  read("discriminator", [&](auto& a) {
+    torch::Tensor embedding;
+    d_gains_modes = config_.modes > 0 && !a.try_read("mode_embedding_0", embedding);
+    if (!d_gains_modes) return d_->load(a);
+    auto arch = arch_;
+    arch.modes = 0;
+    one_shot::Discriminator unconditioned(arch);
+    unconditioned->load(a);
+    torch::NoGradGuard no_grad;
+    const auto into = d_->named_parameters(), into_buffers = d_->named_buffers();
+    for (const auto& p : unconditioned->named_parameters()) into[p.key()].copy_(p.value());
+    for (const auto& b : unconditioned->named_buffers()) into_buffers[b.key()].copy_(b.value());
+  });
   if (g_ema_) read("generator_ema", [&](auto& a) { g_ema_->load(a); });
   read("g_optimizer", [&](auto& a) { g_optimizer_->load(a); });
-  read("d_optimizer", [&](auto& a) { d_optimizer_->load(a); });
+  // D's Adam state has no entry for the new embeddings: D's optimizer starts afresh (its weights do not).
+  if (!d_gains_modes) read("d_optimizer", [&](auto& a) { d_optimizer_->load(a); });
   c10::IValue ema_updates;
   if (!archive.try_read("ema_updates", ema_updates))
     fail(ErrorCode::bad_format, "One-Shot GAN checkpoint: missing \"ema_updates\"");

@@ -39,6 +39,7 @@ class OneShotGan : public Gan {
 
   const GanConfig& config() const override { return config_; }
   StepLosses train_step(const torch::Tensor& real) override;
+  StepLosses train_step_in_modes(const torch::Tensor& real, const torch::Tensor& modes) override;
   // generate() runs the generator (EMA-G by default) in eval mode, unlike the published code, which keeps it in
   // training mode (spec 1.12 quirk 6): spectral norm then runs one power iteration on copies of u, v and writes
   // nothing back, so the images are a pure function of the weights and z. The module's mode is restored after.
@@ -52,8 +53,10 @@ class OneShotGan : public Gan {
   std::int64_t parameter_count() const override;  // G + D trainable parameters (not the EMA copy)
 
   // Test seam: one step with the noise and augmentation given instead of drawn. train_step draws them and calls it.
+  // modes (N,): the real images' modes for a mode-conditioned GAN (z_g, z_d already around those modes' means),
+  // undefined otherwise.
   StepLosses train_step_with(const torch::Tensor& real, const torch::Tensor& z_g, const torch::Tensor& z_d,
-                             const one_shot::StepRandomness& randomness);
+                             const one_shot::StepRandomness& randomness, const torch::Tensor& modes = {});
   one_shot::StepRandomness sample_step_randomness(int64_t n) const;
 
   const one_shot::Architecture& architecture() const { return arch_; }

@@ -76,6 +76,7 @@ TEST(ModeGans, TheModesPartitionTheClasssTrainingSideByKind) {
   } catch (const osgan::Error& e) {
     EXPECT_NE(std::string(e.what()).find("class \"normal\" has 2 training slices"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("gan.per_mode: false"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("gan.mode_condition: false"), std::string::npos) << e.what();
   }
 }
 

@@ -8,6 +8,7 @@
 #include "osgan/core/error.h"
 #include "osgan/train/checkpoint.h"
 #include "osgan/train/export.h"
+#include "osgan/train/mode_condition.h"
 #include "support/test_support.h"
 #include "train_test_util.h"
 
@@ -91,6 +92,39 @@ TEST(Export, WritesMetadataNamingTheCheckpoint) {
   EXPECT_EQ(meta.at("checkpoint_step"), 4);
   EXPECT_EQ(meta.at("noise_dim"), 8);
   EXPECT_EQ(summary.checkpoint_sha256.size(), 64u);
+}
+
+// A mode-conditioned GAN: the generator is unchanged (mode k is noise around a mean), and osgan.json carries the
+// means and shares a user needs to draw each mode.
+TEST(Export, AModeConditionedGeneratorCarriesItsModeMeansAndShares) {
+  ScratchDir dir("export_modes");
+  auto options = options_for(dir.path(), "one-shot");
+  options.samples = {"a", "b", "c"};
+  options.sample_modes = {0, 1, 1};
+  osgan::derive_mode_condition(options);
+  torch::manual_seed(3);
+  auto gan = osgan::make_gan(options.gan, torch::kCPU);
+  const auto modes = torch::tensor(std::vector<int64_t>{0, 1, 1});
+  for (int i = 0; i < 3; ++i) gan->train_step_in_modes(osgan::test::tiny_images(3), modes);
+  const auto checkpoint = dir / "conditioned.pt";
+  osgan::save_checkpoint(checkpoint, *gan, 3, options, torch::kCPU);
+  osgan::ExportOptions export_options;
+  export_options.checkpoint = checkpoint;
+  export_options.out = dir / "g.pt";
+  EXPECT_LE(osgan::export_generator(export_options).max_abs_difference, 1e-5);
+  torch::jit::ExtraFilesMap extra{{"osgan.json", ""}};
+  auto module = torch::jit::load(export_options.out.string(), c10::nullopt, extra);
+  const auto meta = nlohmann::json::parse(extra.at("osgan.json"));
+  EXPECT_EQ(meta.at("mode_shares").get<std::vector<double>>(), (std::vector<double>{1.0 / 3, 2.0 / 3}));
+  const auto means = osgan::mode_noise_means(2, 8, options.gan.mode_noise_radius);
+  const auto written = meta.at("mode_noise_means").get<std::vector<std::vector<float>>>();
+  ASSERT_EQ(written.size(), 2u);
+  for (int k = 0; k < 2; ++k)
+    EXPECT_TRUE(torch::allclose(torch::tensor(written[k]), means[k])) << "mode " << k;
+  // Mode 1's noise through the exported module draws what osgan draws for mode 1.
+  const auto z = osgan::with_mode(torch::randn({2, 8, 1, 1}), torch::tensor(std::vector<int64_t>{1, 1}), options.gan);
+  torch::NoGradGuard no_grad;
+  EXPECT_LE((module.forward({z}).toTensor() - gan->generate(z)).abs().max().item<double>(), 1e-5);
 }
 
 TEST(Export, NotACheckpointIsAClearErrorAndWritesNothing) {

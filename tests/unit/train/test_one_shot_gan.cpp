@@ -8,19 +8,13 @@
 #include "osgan/core/error.h"
 #include "osgan/train/ema.h"
 #include "osgan/train/one_shot_gan.h"
+#include "train_test_util.h"
 
 namespace {
 using namespace osgan;
 
 GanConfig tiny_config() {
-  GanConfig c;
-  c.image_size = 32;
-  c.noise_dim = 8;
-  c.channels_g = 4;
-  c.channels_d = 8;
-  c.blocks_g = 4;
-  c.blocks_d = 4;
-  c.blocks_d_low = 2;
+  GanConfig c = test::tiny_one_shot_config();
   c.prob_augment = 0.7;  // exercise the augmentation paths
   c.ema_warmup = false;  // the published constant decay, checked below
   return c;
@@ -121,19 +115,9 @@ TEST(OneShotGan, SaveLoadRestoresEverything) {
   torch::manual_seed(2);
   OneShotGan gan(tiny_config(), torch::kCPU);
   gan.train_step(real_batch());
-  std::stringstream stream;
-  {
-    torch::serialize::OutputArchive archive;
-    gan.save(archive);
-    archive.save_to(stream);
-  }
   torch::manual_seed(77);  // a different init, overwritten by load
   OneShotGan restored(tiny_config(), torch::kCPU);
-  {
-    torch::serialize::InputArchive archive;
-    archive.load_from(stream);
-    restored.load(archive);
-  }
+  test::copy_through_archive(gan, restored);
   // Same next step (needs G, D and both Adam states) and same EMA generation.
   torch::manual_seed(3);
   const auto next = gan.train_step(real_batch());
@@ -147,13 +131,7 @@ TEST(OneShotGan, SaveLoadRestoresEverything) {
   osgan::GanConfig no_ema = tiny_config();
   no_ema.use_ema = false;
   OneShotGan without(no_ema, torch::kCPU);
-  torch::serialize::OutputArchive archive;
-  without.save(archive);
-  std::stringstream s2;
-  archive.save_to(s2);
-  torch::serialize::InputArchive in;
-  in.load_from(s2);
-  EXPECT_THROW(restored.load(in), osgan::Error);  // no generator_ema in it
+  EXPECT_THROW(test::copy_through_archive(without, restored), osgan::Error);  // no generator_ema in it
 }
 
 TEST(OneShotGan, BadInputIsAClearError) {

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "osgan/models/baselines/dcgan.h"
@@ -31,12 +32,36 @@ inline GanTrainOptions tiny_options(const std::filesystem::path& run, const std:
   return o;
 }
 
+// A 32 px One-Shot GAN with 4 / 8 channel bases and 4 G and D blocks (2 low-level): about a millisecond a step.
+inline GanConfig tiny_one_shot_config() {
+  GanConfig c;
+  c.image_size = 32;
+  c.noise_dim = 8;
+  c.channels_g = 4;
+  c.channels_d = 8;
+  c.blocks_g = 4;
+  c.blocks_d = 4;
+  c.blocks_d_low = 2;
+  return c;
+}
+
 // Five smooth 16x16 "images" in [-1, 1].
 inline torch::Tensor tiny_images(int n = 5, int size = 16) {
   auto y = torch::linspace(-1, 1, size).view({1, 1, size, 1});
   auto x = torch::linspace(-1, 1, size).view({1, 1, 1, size});
   auto k = torch::arange(1, n + 1, torch::kFloat32).view({n, 1, 1, 1});
   return torch::tanh(torch::sin(k * x * 2) + torch::cos(k * y));  // (n, 1, size, size)
+}
+
+// `from` saved to an archive in memory, then loaded into `into` (what a checkpoint round trip does to a GAN).
+inline void copy_through_archive(const Gan& from, Gan& into) {
+  std::stringstream stream;
+  torch::serialize::OutputArchive out;
+  from.save(out);
+  out.save_to(stream);
+  torch::serialize::InputArchive in;
+  in.load_from(stream);
+  into.load(in);
 }
 
 // Every parameter and buffer of a module, by name, from a checkpoint's gan/<key> archive.

@@ -2,6 +2,7 @@
 #include "osgan/models/one_shot_gan/discriminator.h"
 
 #include <algorithm>
+#include <string>
 
 namespace osgan::one_shot {
 namespace {
@@ -77,9 +78,14 @@ void DiscriminatorImpl::reset() {
     layout->push_back(DiscriminatorBlock(first ? at(i) + spread_channels : 1, 1, /*is_first=*/false, /*only_content=*/false));
     layout_heads->push_back(head(1));
   }
+  mode_embeddings.clear();
+  for (int i = arch.blocks_d_low; arch.modes > 0 && i < arch.blocks_d; ++i)
+    mode_embeddings.push_back(register_parameter("mode_embedding_" + std::to_string(i - arch.blocks_d_low),
+                                                 torch::zeros({arch.modes, at(i + 1)})));  // (K, C_j)
 }
 
-DiscriminatorOutput DiscriminatorImpl::forward(const std::vector<torch::Tensor>& images, const FeatureAugmentParams* fa) {
+DiscriminatorOutput DiscriminatorImpl::forward(const std::vector<torch::Tensor>& images, const FeatureAugmentParams* fa,
+                                               const torch::Tensor& modes) {
   const auto n_low = static_cast<std::size_t>(arch.blocks_d_low);
   TORCH_CHECK(images.size() >= n_low, "Discriminator: expected at least ", n_low, " image scales, got ", images.size());
   const auto& full = images.back();
@@ -87,6 +93,11 @@ DiscriminatorOutput DiscriminatorImpl::forward(const std::vector<torch::Tensor>&
                   full.size(3) == arch.image_size,
               "Discriminator: expected finest images (N, ", arch.image_channels, ", ", arch.image_size, ", ",
               arch.image_size, "), got ", full.sizes());
+  TORCH_CHECK(modes.defined() == (arch.modes > 0), "Discriminator: ", arch.modes > 0 ? "expected" : "did not expect",
+              " the images' modes (arch.modes = ", arch.modes, ")");
+  if (modes.defined())
+    TORCH_CHECK(modes.dim() == 1 && modes.size(0) == full.size(0), "Discriminator: expected modes (", full.size(0),
+                "), got ", modes.sizes());
   DiscriminatorOutput out;
   torch::Tensor x;
   // (a) Low-level extractor on the multi-scale inputs, finest first.
@@ -108,8 +119,13 @@ DiscriminatorOutput DiscriminatorImpl::forward(const std::vector<torch::Tensor>&
     l = with_spread(l, spread);  // (N, C + 1, h, w)
   }
   for (std::size_t j = 0; j < content->size(); ++j) {
-    c = content->at<DiscriminatorBlockImpl>(j).forward(c);
-    out.content.push_back(content_heads->at<SNConv2dImpl>(j).forward(c));
+    c = content->at<DiscriminatorBlockImpl>(j).forward(c);  // (N, C_j, 1, 1)
+    auto logit = content_heads->at<SNConv2dImpl>(j).forward(c);  // (N, 1, 1, 1)
+    if (modes.defined()) {
+      const auto embedded = mode_embeddings[j].index_select(0, modes);  // (N, C_j)
+      logit = logit + (embedded * c.flatten(1)).sum(1).view({-1, 1, 1, 1});
+    }
+    out.content.push_back(logit);
     l = layout->at<DiscriminatorBlockImpl>(j).forward(l);
     out.layout.push_back(layout_heads->at<SNConv2dImpl>(j).forward(l));
   }

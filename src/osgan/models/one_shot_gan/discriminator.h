@@ -37,15 +37,20 @@ struct DiscriminatorOutput {
 // Usage: Discriminator d(arch);  auto out = d(images);  // images: >= blocks_d_low tensors, finest LAST,
 // images[end - 1 - i]: (N, C_img, H / 2^i, W / 2^i), values in [-1, 1].
 // fa (for real batches only): feature augmentation of the pooled content vector and the layout map.
+// modes (N,) int64, for a mode-conditioned D (arch.modes > 0, else undefined): content head j's logit gains the
+// projection <mode_embedding_j[mode], h_j> of its input h_j (N, C_j) (Miyato & Koyama 2018). The embeddings start
+// at zero, so a conditioned D starts as the unconditioned one; the low-level and layout branches never read the mode.
 class DiscriminatorImpl : public torch::nn::Cloneable<DiscriminatorImpl> {
  public:
   explicit DiscriminatorImpl(const Architecture& arch);
   void reset() override;
-  DiscriminatorOutput forward(const std::vector<torch::Tensor>& images, const FeatureAugmentParams* fa = nullptr);
+  DiscriminatorOutput forward(const std::vector<torch::Tensor>& images, const FeatureAugmentParams* fa = nullptr,
+                              const torch::Tensor& modes = {});
 
   Architecture arch;
   torch::nn::ModuleList from_rgb{nullptr}, low_level{nullptr}, content{nullptr}, layout{nullptr};
   torch::nn::ModuleList low_level_heads{nullptr}, content_heads{nullptr}, layout_heads{nullptr};
+  std::vector<torch::Tensor> mode_embeddings;  // arch.modes > 0: one (modes, C_j) per content head, "mode_embedding_j"
 };
 TORCH_MODULE(Discriminator);
 
