@@ -15,6 +15,13 @@ python3 "$here/make_toy_discs.py" "$work/third_site" 8 123 80
 grep -q 'alt="sample quality, tumor" src="data:image/svg' "$work/run/report.html" \
   || fail "the report has no sample-quality plot"
 [ "$(ls "$work/run/generated/tumor" | grep -c '^synthetic_')" = 12 ] || fail "expected 12 generated tumor images"
+# The study counts its runs (5 protocols and 2 ratios x 2 filters, 2 seeds each) and gives an ETA once one is timed.
+grep -q 'study: \[1/18\] real seed 1: training on [0-9]* images (study [0-9]*m[0-9]*s so far)$' "$work/log1" \
+  || fail "the study's first run: $(grep 'study: ' "$work/log1" | head -2)"
+grep -q 'study: \[2/18\] real seed 2: training on [0-9]* images (study .* so far, ETA [0-9]*m[0-9]*s at the pace of its runs so far)$' \
+  "$work/log1" || fail "no ETA after the study's first run: $(grep 'study: ' "$work/log1" | head -4)"
+grep -q 'study: \[18/18\] real_synthetic_r0.5_nearest seed 2: training' "$work/log1" \
+  || fail "the study's last run: $(grep 'study: \[' "$work/log1" | tail -2)"
 
 python3 - "$work/run/metrics.json" <<'PY' || fail "metrics.json lacks keys"
 import json, sys
@@ -204,7 +211,9 @@ gen="$work/run/generated/tumor"
 cp "$gen/synthetic_00002.png" "$gen/synthetic_00001.png"
 "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 --force study \
   >"$work/log4" 2>&1 || { cat "$work/log4"; fail "run after changing a synthetic image failed"; }
-grep -q 'study: synthetic seed 1: training' "$work/log4" || fail "a changed synthetic image did not retrain: $(grep study: "$work/log4")"
+grep -q 'study: \[[0-9]*/18\] synthetic seed 1: training on [0-9]* images (study .* so far)$' "$work/log4" \
+  || fail "a changed synthetic image did not retrain, or the study gave an ETA before timing a run of its own: $(grep study: "$work/log4")"
+grep -q 'study: \[[0-9]*/18\] synthetic seed 2: training .*, ETA ' "$work/log4" || fail "no ETA once a run was timed: $(grep study: "$work/log4")"
 grep -q 'study: real seed 1: done earlier, reused' "$work/log4" || fail "the real-only runs were not reused"
 # ... and the set evaluate-study added, now from an earlier study, is left out, with a warning that says how to redo it.
 ! grep -q '"third_site"' "$work/run/metrics.json" || fail "a set evaluated with an earlier study stayed in metrics.json"
@@ -215,7 +224,7 @@ sed 's/^  bootstrap: 50$/  bootstrap: 50\n  positive_class: normal/' "$here/pipe
 "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$work/normal_positive.yaml" --threads 2 \
   >"$work/log5" 2>&1 || { cat "$work/log5"; fail "run with positive_class normal failed"; }
 grep -q 'study: running' "$work/log5" || fail "a changed positive class did not redo the study: $(grep study "$work/log5" | head -3)"
-grep -q 'study: real seed 1: training' "$work/log5" || fail "a changed positive class reused a classifier"
+grep -q 'study: \[1/18\] real seed 1: training' "$work/log5" || fail "a changed positive class reused a classifier"
 grep -q 'gan-tumor: up to date' "$work/log5" || fail "a changed positive class retrained a GAN"
 grep -q '"classification_positive_class": "normal"' "$work/run/metrics.json" || fail "metrics.json keeps the old positive class"
 

@@ -8,9 +8,11 @@
 #include <tuple>
 
 #include "osgan/core/atomic_file.h"
+#include "osgan/core/duration.h"
 #include "osgan/core/error.h"
 #include "osgan/core/hash.h"
 #include "osgan/core/log.h"
+#include "osgan/core/work_queue_eta.h"
 #include "osgan/data/split.h"
 #include "osgan/metrics/classification.h"
 #include "osgan/report/ratio_protocol.h"
@@ -299,16 +301,32 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
   const std::string val_sha256 = content_sha256(val);
   std::vector<StudyRun> runs;
   const auto device = parse_device(options.classifier.device);
-  for (const auto& protocol : options.protocols) {
-    std::vector<int> gans = {0};  // the GAN seeds whose images the protocol trains on (1-based), or none
+  auto gans_of = [&](const std::string& protocol) {  // the GAN seeds whose images it trains on (1-based), or none
+    std::vector<int> gans = {0};
     if (uses_synthetic(protocol)) {
       gans.clear();
       for (int g = 1; g <= gan_seeds; ++g)
         if (options.gans.empty() || std::find(options.gans.begin(), options.gans.end(), g) != options.gans.end())
           gans.push_back(g);
     }
-    for (int gan : gans) {
+    return gans;
+  };
+  // The study is most of the main command's time (two hours at 128 px on 2 cores), so it says how far it is and
+  // how long it has left: each run's work is its training images times its epochs.
+  std::vector<double> work;
+  for (const auto& protocol : options.protocols)
+    for (int gan : gans_of(protocol))
+      for (std::size_t s = 0; s < options.seeds.size(); ++s)
+        work.push_back(static_cast<double>((uses_real(protocol) ? train_real.size() : 0) +
+                                           (gan > 0 ? added[gan - 1][protocol].size() : 0)) *
+                       options.classifier.epochs);
+  WorkQueueEta eta(work);
+  const auto study_start = std::chrono::steady_clock::now();
+  std::size_t job = 0;
+  for (const auto& protocol : options.protocols) {
+    for (int gan : gans_of(protocol)) {
       for (auto seed : options.seeds) {
+        const std::size_t this_job = job++;
         LabelledImages train;
         if (uses_real(protocol)) train = concat(train, train_real);
         if (gan > 0) train = concat(train, added[gan - 1][protocol]);
@@ -340,6 +358,7 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
               run.probabilities = saved.at("probabilities").get<std::vector<double>>();
               run.seconds = saved.value("seconds", 0.0);
               log_info("study: " + name + ": done earlier, reused");
+              eta.skipped(this_job);
               runs.push_back(run);
               continue;
             }
@@ -347,7 +366,13 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
             // a damaged result is simply recomputed
           }
         }
-        log_info("study: " + name + ": training on " + std::to_string(train.size()) + " images");
+        {
+          const auto left = eta.seconds_left();
+          log_info("study: [" + std::to_string(this_job + 1) + "/" + std::to_string(eta.jobs()) + "] " + name +
+                   ": training on " + std::to_string(train.size()) + " images (study " +
+                   format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - study_start).count()) +
+                   " so far" + (left ? ", ETA " + format_duration(*left) + " at the pace of its runs so far" : "") + ")");
+        }
         const auto start = std::chrono::steady_clock::now();
         auto result = train_classifier(opt, train);
         auto evaluation = evaluate_classifier(result.model, val, device);
@@ -357,6 +382,7 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
         fs::create_directories(run_dir);
         write_predictions_csv(run_dir / "predictions.csv", val, evaluation.probabilities, options.positive_class,
                               negative_class);
+        eta.finished(this_job, run.seconds);
         log_info("study: " + name + ": " + summarize(evaluation.report) + " (" +
                  std::to_string(static_cast<int>(run.seconds)) + " s)");
         json saved = {{"fingerprint", fingerprint}, {"config", config}, {"seconds", run.seconds},
