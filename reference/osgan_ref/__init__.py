@@ -6,5 +6,5 @@ equal the C++ registered names, so state_dict keys line up one to one (spectral 
 from .models import Architecture, make_architecture, Generator, Discriminator, image_pyramid  # noqa: F401
 from .augment import AugmentParams, FeatureAugmentParams, sample_augment, apply_augment, apply_augment_multiscale  # noqa: F401
 from .augment import sample_feature_augment, apply_content_augment, apply_layout_augment  # noqa: F401
-from .losses import branch_weights, branch_losses, diversity_regularization  # noqa: F401
+from .losses import branch_weights, branch_losses, diversity_regularization, nearest_in_pool, coverage_loss  # noqa: F401
 from .gan import GanConfig, OneShotGanRef, StepRandomness  # noqa: F401

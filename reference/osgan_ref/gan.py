@@ -6,7 +6,7 @@ import torch
 
 from .augment import AugmentParams, FeatureAugmentParams, apply_augment, apply_augment_multiscale
 from .augment import sample_augment, sample_feature_augment
-from .losses import branch_losses, branch_weights, diversity_regularization
+from .losses import branch_losses, branch_weights, coverage_loss, diversity_regularization, nearest_in_pool
 from .models import Discriminator, Generator, image_pyramid, initialize_weights, make_architecture
 
 
@@ -26,6 +26,8 @@ class GanConfig:
     prob_fa_content: float = 0.4
     prob_fa_layout: float = 0.4
     minibatch_std: bool = False
+    lambda_coverage: float = 0.0
+    coverage_pool: int = 32
     lr_g: float = 2e-4
     lr_d: float = 2e-4
     beta1: float = 0.5
@@ -40,6 +42,7 @@ class StepRandomness:
     d_real: AugmentParams = field(default_factory=AugmentParams)
     d_fake: AugmentParams = field(default_factory=AugmentParams)
     fa: FeatureAugmentParams = field(default_factory=FeatureAugmentParams)
+    z_coverage: torch.Tensor = None  # (P, noise_dim, 1, 1), the coverage term's pool of noise
 
 
 def _set_requires_grad(module, on):
@@ -84,11 +87,21 @@ class OneShotGanRef:
         out = {}
         # G step
         _set_requires_grad(self.d, False)
-        images, features = self.g(z_g)
+        n = real.shape[0]
+        coverage = cfg.lambda_coverage > 0
+        z = z_g
+        if coverage:  # the pool's nearest fake per real image, drawn in the same G pass (train mode, no gradient)
+            with torch.no_grad():
+                nearest = nearest_in_pool(real, self.g(r.z_coverage)[0][-1])
+            z = torch.cat([z_g, r.z_coverage.index_select(0, nearest)])
+        images, features = self.g(z)
+        chosen = images[-1][n:]
+        images, features = [t[:n] for t in images], [t[:n] for t in features]
         low, con, lay = self.d(apply_augment_multiscale(r.g_fake, self.finest(images)))
         g_adv = branch_losses(low, con, lay, w, cfg.loss, True, True)
         g_dr = cfg.lambda_dr * diversity_regularization(features) if cfg.lambda_dr > 0 else torch.zeros(())
-        g_total = g_adv["content"] + g_adv["layout"] + g_adv["low_level"] + g_dr
+        g_cov = cfg.lambda_coverage * coverage_loss(chosen, real) if coverage else torch.zeros(())
+        g_total = g_adv["content"] + g_adv["layout"] + g_adv["low_level"] + g_dr + g_cov
         self.g_opt.zero_grad()
         g_total.backward()
         self.g_opt.step()
@@ -115,6 +128,8 @@ class OneShotGanRef:
                 for name, t in list(self.g.named_parameters()) + list(self.g.named_buffers()):
                     ema[name].mul_(cfg.ema_decay).add_(t, alpha=1.0 - cfg.ema_decay)
         out["g_total"], out["g_dr"] = g_total.detach(), g_dr.detach()
+        if coverage:
+            out["g_coverage"] = g_cov.detach()
         for k, v in g_adv.items():
             out["g_" + k] = v.detach()
         out["d_total"], out["d_real"], out["d_fake"] = d_total.detach(), d_real_total.detach(), d_fake_total.detach()

@@ -36,3 +36,17 @@ def diversity_regularization(features):
         level = (f.index_select(0, idx[0]) - f.index_select(0, idx[1])).abs().flatten(1).mean(1).sum()
         total = level if total is None else total + level
     return total * (-2.0 / (levels * (levels - 1)))
+
+
+def nearest_in_pool(real, pool):
+    """For each real image, the index of the nearest pool image after 2x2 average pooling (squared L2, written as
+    in C++: |a|^2 - 2 a.b + |b|^2), the first of equals."""
+    with torch.no_grad():
+        a, b = F.avg_pool2d(real, 2).flatten(1), F.avg_pool2d(pool, 2).flatten(1)
+        distances = a.pow(2).sum(1, keepdim=True) - 2 * a.matmul(b.t()) + b.pow(2).sum(1).unsqueeze(0)
+        return distances.argmin(1)
+
+
+def coverage_loss(chosen, real):
+    """IMLE's term: the mean absolute difference between each real image and the fake chosen for it."""
+    return (chosen - real).abs().mean()

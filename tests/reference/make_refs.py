@@ -6,7 +6,8 @@ Output: one TorchScript container (torch.jit.script of a module holding every te
 for "."), read in C++ with torch::jit::load(path).attr(name).toTensor(). Contents: config, initial G/D weights
 and buffers, real batch, noise for 3 steps, fixed DA/FA parameters per step, G/D forward outputs, every loss term,
 every G and D gradient of step 0, per-step losses, and G/D/EMA-G state after 3 full train steps; plus separate
-fixed-parameter augmentation checks, and a D with minibatch_std (forward and gradients). Usage: make_refs.py OUT.pt   (run with /usr/bin/python3, Debian torch 1.13)
+fixed-parameter augmentation checks, a D with minibatch_std (forward and gradients), and 2 train steps with the
+coverage term (from the same initial weights). Usage: make_refs.py OUT.pt   (run with /usr/bin/python3, Debian torch 1.13)
 """
 import copy
 import dataclasses
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from osgan_ref import (AugmentParams, Discriminator, FeatureAugmentParams, GanConfig, OneShotGanRef,  # noqa: E402
                        StepRandomness,
                        apply_augment, apply_augment_multiscale, apply_content_augment, apply_layout_augment,
-                       image_pyramid)
+                       image_pyramid, nearest_in_pool)
 
 STEPS = 3
 BATCH = 3
@@ -103,6 +104,31 @@ def put_mode_conditioned_discriminator(out, arch, real, fa):
     put_outputs_and_gradients(out, "modes_", d, real, fa, out["modes_batch"])
 
 
+def put_coverage_steps(out, gan, cfg, real, zs, rs):
+    """The coverage term (an osgan extension): `gan` (the initial GAN, untrained) with lambda_coverage 1 and a pool of
+    6 makes 2 train steps with the noise and randomness of the first 2 steps plus a pool of noise each (drawn last, so
+    the tensors above do not depend on them): the pool's chosen indices, every loss, every gradient of step 0 and the
+    G, D and EMA-G state after both."""
+    gan.cfg = dataclasses.replace(cfg, lambda_coverage=1.0, coverage_pool=6)
+    out["cov_config"] = torch.tensor([gan.cfg.lambda_coverage, gan.cfg.coverage_pool], dtype=torch.float64)
+    for k in range(2):
+        z_pool = torch.randn(gan.cfg.coverage_pool, cfg.noise_dim, 1, 1)
+        out[f"cov_step{k}_z_coverage"] = z_pool
+        with torch.no_grad():  # the choice on its own, from a copy (the step's own pool pass moves u, v)
+            out[f"cov_step{k}_nearest"] = nearest_in_pool(real, copy.deepcopy(gan.g)(z_pool)[0][-1])
+        r = dataclasses.replace(rs[k], z_coverage=z_pool)
+        for name, v in gan.train_step_with(real, zs[k][0], zs[k][1], r).items():
+            out[f"cov_step{k}_loss_{name}"] = v
+        if k == 0:
+            for prefix, m in (("cov_grad_g.", gan.g), ("cov_grad_d.", gan.d)):
+                for name, p in m.named_parameters():
+                    if p.grad is not None:
+                        out[key(prefix + name)] = p.grad.clone()
+    put_state(out, "cov_final_g.", gan.g)
+    put_state(out, "cov_final_d.", gan.d)
+    put_state(out, "cov_final_ema.", gan.g_ema)
+
+
 def fixed_randomness(step, n, arch):
     """Hand-picked parameters so every op runs somewhere: step 0 zoom+crop+flip+shifts, step 1 rotation,
     step 2 none on reals (FA off) but shifts on fakes."""
@@ -139,6 +165,7 @@ def main():
     cfg = GanConfig(image_size=32, noise_dim=8, channels_g=4, channels_d=8, blocks_g=4, blocks_d=4, blocks_d_low=2,
                     ema_decay=0.5)  # decay 0.5 so 3 EMA updates move EMA-G measurably
     gan = OneShotGanRef(cfg)
+    untrained = copy.deepcopy(gan)  # its optimizers follow its own copies of the weights
     arch = gan.arch
     out = {"config": torch.tensor([cfg.image_size, cfg.noise_dim, cfg.channels_g, cfg.channels_d, cfg.blocks_g,
                                    cfg.blocks_d, cfg.blocks_d_low, BATCH, STEPS]),
@@ -203,6 +230,7 @@ def main():
     put_init_statistics(out)
     put_batch_spread_discriminator(out, arch, real, rs[0].fa)
     put_mode_conditioned_discriminator(out, arch, real, rs[0].fa)
+    put_coverage_steps(out, untrained, cfg, real, zs, rs)
     torch.jit.script(Container(out)).save(out_path)
     print(f"make_refs: wrote {len(out)} tensors to {out_path}")
 

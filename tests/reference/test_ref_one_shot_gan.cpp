@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 
+#include "osgan/losses/coverage.h"
 #include "osgan/train/one_shot_gan.h"
 #include "ref_support.h"
 
@@ -223,6 +224,27 @@ TEST_F(ReferenceTest, AugmentationWithFixedParameters) {
   check("fa_layout_out", apply_layout_augment(fa, refs().get("fa_layout_in")), refs().get("fa_layout_out"), kForward);
 }
 
+// Every G and D gradient left by a train step against the mirror's (PREFIXgrad_g.<name>, PREFIXgrad_d.<name>); a
+// parameter the mirror has no gradient for (G image heads D never reads) must have none or zeros. Returns how many
+// were compared.
+int check_gradients(OneShotGan& gan, const std::string& prefix) {
+  int with_grad = 0;
+  for (const auto& [part, module] : {std::pair<std::string, torch::nn::Module*>{"grad_g.", gan.generator().get()},
+                                     {"grad_d.", gan.discriminator().get()}}) {
+    for (const auto& item : module->named_parameters()) {
+      const auto name = prefix + part + item.key();
+      if (refs().has(name)) {
+        ++with_grad;
+        check(name, item.value().grad(), refs().get(name), kGrad);
+      } else {
+        const auto g = item.value().grad();
+        EXPECT_TRUE(!g.defined() || g.abs().max().item<double>() == 0.0) << name << " should have no gradient";
+      }
+    }
+  }
+  return with_grad;
+}
+
 TEST_F(ReferenceTest, ThreeTrainStepsLossesGradientsAndState) {
   OneShotGan gan(ref_config(), torch::kCPU);
   load_state(*gan.generator(), "init_g.");
@@ -239,27 +261,53 @@ TEST_F(ReferenceTest, ThreeTrainStepsLossesGradientsAndState) {
     EXPECT_EQ(losses.size(), 14u);  // g_total g_dr g_{content,layout,low_level} d_total d_real d_fake d_{real,fake}_*
     if (k != 0) continue;
     // Every gradient of step 0: G's from the G step, D's from the D step (D is frozen during the G step).
-    int with_grad = 0;
-    for (const auto& [prefix, module] : {std::pair<std::string, torch::nn::Module*>{"grad_g.", gan.generator().get()},
-                                         {"grad_d.", gan.discriminator().get()}}) {
-      for (const auto& item : module->named_parameters()) {
-        const auto name = prefix + item.key();
-        if (refs().has(name)) {
-          ++with_grad;
-          check(name, item.value().grad(), refs().get(name), kGrad);
-        } else {  // PyTorch has no gradient here (G image heads D never reads): C++ must have none or zeros.
-          const auto g = item.value().grad();
-          EXPECT_TRUE(!g.defined() || g.abs().max().item<double>() == 0.0) << name << " should have no gradient";
-        }
-      }
-    }
-    EXPECT_GT(with_grad, 50);
+    EXPECT_GT(check_gradients(gan, ""), 50);
     EXPECT_EQ(check_state(*gan.generator(), "step0_g.", kParams), 0);
     EXPECT_EQ(check_state(*gan.discriminator(), "step0_d.", kParams), 0);
   }
   EXPECT_EQ(check_state(*gan.generator(), "final_g.", kParams), 0);
   EXPECT_EQ(check_state(*gan.discriminator(), "final_d.", kParams), 0);
   EXPECT_EQ(check_state(*gan.ema_generator(), "final_ema.", kParams), 0);
+}
+
+// The coverage term (an osgan extension, losses/coverage.h): from the same initial weights, 2 train steps with
+// lambda_coverage 1 and a pool of 6: the pool's choice, every loss, every gradient of step 0, and the G, D and EMA-G
+// state after both, against the mirror's.
+TEST_F(ReferenceTest, CoverageTermTwoStepsLossesGradientsAndState) {
+  auto config = ref_config();
+  const auto c = refs().get("cov_config");
+  config.lambda_coverage = c[0].item<double>();
+  config.coverage_pool = static_cast<int>(c[1].item<double>());
+  OneShotGan gan(config, torch::kCPU);
+  load_state(*gan.generator(), "init_g.");
+  load_state(*gan.discriminator(), "init_d.");
+  load_state(*gan.ema_generator(), "init_ema.");
+  const auto real = refs().get("real");
+  for (int k = 0; k < 2; ++k) {
+    const std::string s = "cov_step" + std::to_string(k) + "_";
+    auto r = randomness(k);
+    r.z_coverage = refs().get(s + "z_coverage");
+    {  // the choice on its own, from a copy (the step's own pool pass moves u, v)
+      torch::NoGradGuard no_grad;
+      auto g = std::dynamic_pointer_cast<GeneratorImpl>(gan.generator()->clone());
+      const auto nearest = losses::nearest_in_pool(real, g->forward(r.z_coverage).images.back());
+      EXPECT_TRUE(torch::equal(nearest, refs().get(s + "nearest"))) << nearest << " against " << refs().get(s + "nearest");
+    }
+    const auto losses = gan.train_step_with(real, refs().get("step" + std::to_string(k) + "_z_g"),
+                                            refs().get("step" + std::to_string(k) + "_z_d"), r);
+    ASSERT_TRUE(losses.count("g_coverage"));
+    EXPECT_GT(losses.at("g_coverage"), 0.0);
+    for (const auto& [name, value] : losses) {
+      ASSERT_TRUE(refs().has(s + "loss_" + name)) << "C++ loss term " << name << " has no reference";
+      check(s + "loss_" + name, torch::tensor(value, torch::kFloat64), refs().get(s + "loss_" + name), kLoss);
+    }
+    EXPECT_EQ(losses.size(), 15u);  // the 14 of a plain step and g_coverage
+    if (k != 0) continue;
+    EXPECT_GT(check_gradients(gan, "cov_"), 50);
+  }
+  EXPECT_EQ(check_state(*gan.generator(), "cov_final_g.", kParams), 0);
+  EXPECT_EQ(check_state(*gan.discriminator(), "cov_final_d.", kParams), 0);
+  EXPECT_EQ(check_state(*gan.ema_generator(), "cov_final_ema.", kParams), 0);
 }
 
 // Fresh weights against PyTorch's: for each init, every weight_orig of a 64 px, channel-base-8 G and D has the std

@@ -24,6 +24,10 @@ struct GanConfig {
   bool minibatch_std = false;     // osgan extension, not in the published model: D's content and layout branches get
                                   // one more input channel, the batch's feature spread (Karras et al. 2018), so a
                                   // generator that draws one image for every noise is visible to D
+  // Coverage (osgan extension, not in the published model; losses/coverage.h): G's loss adds lambda_coverage times
+  // the distance from each real image to the nearest of coverage_pool fakes drawn for it (IMLE). 0: off.
+  double lambda_coverage = 0;
+  int coverage_pool = 32;
   double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999;
   bool use_ema = true;
   double ema_decay = 0.9999;

@@ -121,6 +121,8 @@ const std::vector<Field>& fields() {
       field("prob_fa_content", true, [](O& o) -> double& { return o.gan.prob_fa_content; }),
       field("prob_fa_layout", true, [](O& o) -> double& { return o.gan.prob_fa_layout; }),
       field("minibatch_std", true, [](O& o) -> bool& { return o.gan.minibatch_std; }),
+      field("lambda_coverage", true, [](O& o) -> double& { return o.gan.lambda_coverage; }),
+      field("coverage_pool", true, [](O& o) -> int& { return o.gan.coverage_pool; }),
       field("lr_g", true, [](O& o) -> double& { return o.gan.lr_g; }),
       field("lr_d", true, [](O& o) -> double& { return o.gan.lr_d; }),
       field("beta1", true, [](O& o) -> double& { return o.gan.beta1; }),
@@ -245,6 +247,7 @@ std::string to_yaml(const GanTrainOptions& options) {
     if (f.key == "samples" && options.samples.empty()) continue;
     if ((f.key == "sample_modes" || f.key == "mode_noise_radius") && options.sample_modes.empty()) continue;
     if (f.key == "snapshots" && options.snapshots == 1) continue;
+    if ((f.key == "lambda_coverage" || f.key == "coverage_pool") && options.gan.lambda_coverage == 0) continue;
     f.emit(options, out);
   }
   out << YAML::EndMap;

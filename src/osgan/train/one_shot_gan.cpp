@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "osgan/core/error.h"
+#include "osgan/losses/coverage.h"
 #include "osgan/losses/diversity.h"
 #include "osgan/models/one_shot_gan/init.h"
 #include "osgan/train/ema.h"
@@ -48,9 +49,10 @@ OneShotGan::OneShotGan(const GanConfig& config, const torch::Device& device, int
       mode_(losses::parse_adversarial_mode(config.loss)) {
   if (config.lambda_dr < 0 || config.prob_augment < 0 || config.prob_augment > 1 || config.prob_fa_content < 0 ||
       config.prob_fa_content > 1 || config.prob_fa_layout < 0 || config.prob_fa_layout > 1 || config.ema_decay < 0 ||
-      config.ema_decay > 1 || config.lr_g <= 0 || config.lr_d <= 0)
-    fail(ErrorCode::invalid_argument, "One-Shot GAN: expected lambda_dr >= 0, probabilities and ema_decay in [0, 1], "
-         "learning rates > 0. Hint: check the GAN options in the config.");
+      config.ema_decay > 1 || config.lr_g <= 0 || config.lr_d <= 0 || config.lambda_coverage < 0 ||
+      (config.lambda_coverage > 0 && config.coverage_pool < 1))
+    fail(ErrorCode::invalid_argument, "One-Shot GAN: expected lambda_dr and lambda_coverage >= 0, probabilities and "
+         "ema_decay in [0, 1], learning rates > 0, coverage_pool >= 1. Hint: check the GAN options in the config.");
   validate_mode_condition(config);
   g_ = one_shot::Generator(arch_);
   d_ = one_shot::Discriminator(arch_);
@@ -89,7 +91,9 @@ StepLosses OneShotGan::train_step(const torch::Tensor& real) {
   const int64_t n = real.dim() == 4 ? real.size(0) : 0;
   auto z_g = sample_noise(static_cast<int>(n));
   auto z_d = sample_noise(static_cast<int>(n));
-  return train_step_with(real, z_g, z_d, sample_step_randomness(n));
+  auto randomness = sample_step_randomness(n);
+  if (config_.lambda_coverage > 0) randomness.z_coverage = sample_noise(config_.coverage_pool);
+  return train_step_with(real, z_g, z_d, randomness);
 }
 
 StepLosses OneShotGan::train_step_in_modes(const torch::Tensor& real, const torch::Tensor& modes) {
@@ -103,7 +107,9 @@ StepLosses OneShotGan::train_step_in_modes(const torch::Tensor& real, const torc
   // The fakes of both phases are drawn in the real batch's modes: D compares like with like, in the data's shares.
   auto z_g = with_mode(torch::randn({n, arch_.noise_dim, 1, 1}), modes, config_).to(device_);
   auto z_d = with_mode(torch::randn({n, arch_.noise_dim, 1, 1}), modes, config_).to(device_);
-  return train_step_with(real, z_g, z_d, sample_step_randomness(n), on_device);
+  auto randomness = sample_step_randomness(n);
+  if (config_.lambda_coverage > 0) randomness.z_coverage = sample_noise(config_.coverage_pool);
+  return train_step_with(real, z_g, z_d, randomness, on_device);
 }
 
 StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::Tensor& z_g, const torch::Tensor& z_d,
@@ -120,14 +126,31 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   StepLosses out;
 
   // G step: fakes from new noise z_g, augmented, judged by D (frozen); non-saturating loss plus lambda_DR * L_DR.
+  // With coverage on, one G pass also draws, for each real image, the nearest fake of the step's pool (z_chosen),
+  // and lambda_coverage * L_cov pulls it toward that real image (losses/coverage.h).
   set_requires_grad(*d_, false);
-  auto g_out = g_(z_g.to(device_));
+  const bool coverage = config_.lambda_coverage > 0;
+  if (coverage && (!r.z_coverage.defined() || r.z_coverage.dim() != 4 || r.z_coverage.size(0) < 1))
+    fail(ErrorCode::invalid_argument, "One-Shot GAN train_step: lambda_coverage > 0 needs the step's pool of noise "
+         "(StepRandomness::z_coverage, (P, noise_dim, 1, 1))");
+  const auto real_on_device = real.to(device_);
+  const int64_t n = real.size(0);
+  auto g_out = g_(coverage ? torch::cat({z_g.to(device_), nearest_pool_noise(real_on_device, r.z_coverage)})
+                           : z_g.to(device_));
+  torch::Tensor chosen;  // (N, C, S, S): the pool fakes nearest to the real images
+  if (coverage) {
+    chosen = g_out.images.back().slice(0, n);
+    for (auto& t : g_out.images) t = t.slice(0, 0, n);
+    for (auto& t : g_out.features) t = t.slice(0, 0, n);
+  }
   auto g_judged = d_(apply_augment_multiscale(r.g_fake, finest_scales(g_out.images)), nullptr, modes);
   auto g_adv = losses::branch_losses(g_judged.low_level, g_judged.content, g_judged.layout, weights, mode_,
                                      /*target_real=*/true, /*for_generator=*/true);
   auto g_dr = config_.lambda_dr > 0 ? config_.lambda_dr * losses::diversity_regularization(g_out.features)
                                     : torch::zeros({}, g_adv.content.options());
-  auto g_total = g_adv.total() + g_dr;
+  auto g_coverage = coverage ? config_.lambda_coverage * losses::coverage_loss(chosen, real_on_device)
+                              : torch::zeros({}, g_adv.content.options());
+  auto g_total = g_adv.total() + g_dr + g_coverage;
   g_optimizer_->zero_grad();
   g_total.backward();
   check_finite_before_step("G", {{"g_total", g_total}}, g_->parameters());
@@ -135,7 +158,7 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   set_requires_grad(*d_, true);
 
   // D step on real: augmented reals, their bilinear pyramid, feature augmentation inside D.
-  auto real_aug = apply_augment(r.d_real, real.to(device_));
+  auto real_aug = apply_augment(r.d_real, real_on_device);
   auto d_real_out = d_(one_shot::image_pyramid(real_aug, arch_.blocks_d_low), &r.fa, modes);
   auto d_real = losses::branch_losses(d_real_out.low_level, d_real_out.content, d_real_out.layout, weights, mode_,
                                       /*target_real=*/true, /*for_generator=*/false);
@@ -163,6 +186,7 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
 
   out["g_total"] = g_total.item<double>();
   out["g_dr"] = g_dr.item<double>();
+  if (coverage) out["g_coverage"] = g_coverage.item<double>();
   record(out, "g", g_adv);
   out["d_total"] = d_total.item<double>();
   out["d_real"] = d_real.total().item<double>();
@@ -170,6 +194,13 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   record(out, "d_real", d_real);
   record(out, "d_fake", d_fake);
   return out;
+}
+
+torch::Tensor OneShotGan::nearest_pool_noise(const torch::Tensor& real, const torch::Tensor& z_pool) {
+  // Train mode, as in the G step: the pool's forward also runs one spectral-norm power iteration (no gradient).
+  torch::NoGradGuard no_grad;
+  const auto z = z_pool.to(device_);
+  return z.index_select(0, losses::nearest_in_pool(real, g_(z).images.back()));
 }
 
 torch::Tensor OneShotGan::generate(const torch::Tensor& z, bool use_ema) {

@@ -18,11 +18,12 @@
 namespace osgan {
 
 namespace one_shot {
-// Every random choice of one train step apart from the noise: DA for the G-step fakes, the D-step reals and
-// fakes, and FA of the D-step reals.
+// Every random choice of one train step apart from the G and D noise: DA for the G-step fakes, the D-step reals and
+// fakes, FA of the D-step reals, and the coverage term's pool of noise (undefined when lambda_coverage is 0).
 struct StepRandomness {
   AugmentParams g_fake, d_real, d_fake;
   FeatureAugmentParams fa;
+  torch::Tensor z_coverage;  // (coverage_pool, noise_dim, 1, 1)
 };
 }  // namespace one_shot
 
@@ -31,7 +32,8 @@ struct StepRandomness {
 //   auto gan = make_one_shot_gan(config, torch::kCPU);
 //   for (...) StepLosses losses = gan->train_step(real);   // real (N, 1, 128, 128), N >= 2
 //   auto images = gan->generate(gan->sample_noise(16));    // (16, 1, 128, 128), EMA generator
-// Loss names: g_total = g_content + g_layout + g_low_level + g_dr (g_dr = lambda_DR * L_DR <= 0);
+// Loss names: g_total = g_content + g_layout + g_low_level + g_dr (g_dr = lambda_DR * L_DR <= 0) [+ g_coverage, only
+// when lambda_coverage > 0];
 // d_total = d_real + d_fake, each = *_content + *_layout + *_low_level (all already branch-weighted).
 class OneShotGan : public Gan {
  public:
@@ -68,6 +70,8 @@ class OneShotGan : public Gan {
 
  private:
   std::vector<torch::Tensor> finest_scales(const std::vector<torch::Tensor>& images) const;
+  // For each real image (N, C, S, S), the pool noise (P, noise_dim, 1, 1) whose fake is nearest: (N, noise_dim, 1, 1).
+  torch::Tensor nearest_pool_noise(const torch::Tensor& real, const torch::Tensor& z_pool);
 
   GanConfig config_;
   one_shot::Architecture arch_;

@@ -131,3 +131,18 @@ TEST(GanTrainOptions, SnapshotsAreEvenlySpreadAndEndAtTheLastStep) {
     }
   }
 }
+
+TEST(GanTrainOptions, CoverageKeysAreWrittenOnlyWhenTheTermIsOn) {
+  auto o = osgan::preset_options("cpu");
+  EXPECT_EQ(o.gan.lambda_coverage, 0.0);  // off in every preset: the published model
+  // Off, the resolved config (and so every pipeline fingerprint made before the term existed) is as it was.
+  EXPECT_EQ(osgan::to_yaml(o).find("coverage"), std::string::npos);
+  o.gan.lambda_coverage = 1.5;
+  o.gan.coverage_pool = 16;
+  const auto text = osgan::to_yaml(o);
+  EXPECT_NE(text.find("lambda_coverage: 1.5"), std::string::npos) << text;
+  EXPECT_NE(text.find("coverage_pool: 16"), std::string::npos) << text;
+  const auto back = osgan::options_from_yaml_text(text, "x");
+  EXPECT_EQ(back.gan.lambda_coverage, 1.5);
+  EXPECT_EQ(back.gan.coverage_pool, 16);
+}

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "osgan/core/error.h"
+#include "osgan/losses/coverage.h"
 #include "osgan/train/ema.h"
 #include "osgan/train/one_shot_gan.h"
 #include "train_test_util.h"
@@ -68,6 +69,61 @@ TEST(OneShotGan, TrainStepUpdatesModelsAndReportsNamedLosses) {
   // D's parameters are trainable again after the G step froze them.
   for (const auto& p : gan.discriminator()->parameters()) ASSERT_TRUE(p.requires_grad());
   EXPECT_EQ(gan.generate(gan.sample_noise(2)).sizes(), (std::vector<int64_t>{2, 1, 32, 32}));
+}
+
+// The coverage term: a step reports g_coverage in g_total and pulls G toward the real images: from the same start,
+// the pool's fakes nearest to the real batch move closer to it than without the term.
+TEST(OneShotGan, CoverageTermJoinsTheGLossAndPullsTheNearestFakesTowardTheRealImages) {
+  auto config = tiny_config();
+  config.prob_augment = 0;
+  config.lambda_coverage = 5.0;
+  config.coverage_pool = 8;
+  const auto real = real_batch();
+  torch::manual_seed(3);
+  const auto z_pool = torch::randn({8, config.noise_dim, 1, 1});
+  // Mean distance from each real image to its nearest pool fake, at full size, after `steps` steps.
+  auto distance_after = [&](double lambda, int steps, StepLosses* first) {
+    auto c = config;
+    c.lambda_coverage = lambda;
+    torch::manual_seed(1);
+    OneShotGan gan(c, torch::kCPU);
+    for (int k = 0; k < steps; ++k) {
+      torch::manual_seed(100 + k);
+      auto r = gan.sample_step_randomness(real.size(0));
+      r.z_coverage = z_pool;
+      const auto losses = gan.train_step_with(real, gan.sample_noise(3), gan.sample_noise(3), r);
+      if (k == 0 && first) *first = losses;
+    }
+    torch::NoGradGuard no_grad;
+    const auto pool = gan.generator()->forward(z_pool).images.back();
+    return (pool.index_select(0, losses::nearest_in_pool(real, pool)) - real).abs().mean().item<double>();
+  };
+  StepLosses losses;
+  const double with_term = distance_after(5.0, 15, &losses);
+  const double without = distance_after(0.0, 15, nullptr);
+  ASSERT_TRUE(losses.count("g_coverage"));
+  EXPECT_GT(losses.at("g_coverage"), 0.0);
+  EXPECT_NEAR(losses.at("g_total"), losses.at("g_content") + losses.at("g_layout") + losses.at("g_low_level") +
+                                        losses.at("g_dr") + losses.at("g_coverage"), 1e-5);
+  EXPECT_LT(with_term, without) << "the coverage term should bring the nearest fakes closer to the real images";
+}
+
+TEST(OneShotGan, CoverageNeedsAPoolAndANonNegativeWeight) {
+  auto config = tiny_config();
+  config.lambda_coverage = -1;
+  EXPECT_THROW(OneShotGan(config, torch::kCPU), Error);
+  config.lambda_coverage = 1;
+  config.coverage_pool = 0;
+  EXPECT_THROW(OneShotGan(config, torch::kCPU), Error);
+  config.coverage_pool = 4;
+  OneShotGan gan(config, torch::kCPU);
+  // train_step draws the pool itself; train_step_with needs it given.
+  EXPECT_TRUE(gan.train_step(real_batch()).count("g_coverage"));
+  EXPECT_THROW(gan.train_step_with(real_batch(), gan.sample_noise(3), gan.sample_noise(3), gan.sample_step_randomness(3)),
+               Error);
+  // Off (the published model), the step has no such term.
+  OneShotGan plain(tiny_config(), torch::kCPU);
+  EXPECT_FALSE(plain.train_step(real_batch()).count("g_coverage"));
 }
 
 TEST(OneShotGan, EmaWarmUpFollowsTheNumUpdatesRule) {
