@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The pipeline's gan.per_mode: each class's GAN stage fits the modes of its training side, fine-tunes one GAN per
-# mode on that mode's slices (from the anatomy stage), and generation draws each mode in its real share.
+# mode on that mode's slices (from the anatomy stage), and generation draws each mode in its real share. Then
+# gan.mode_condition (one GAN conditioned on the modes) and gan.mode_balance (batches drawn evenly across them).
 # Usage: test_cli_pipeline_per_mode.sh OSGAN_BINARY TESTS_CLI_DIR
 set -euo pipefail
 osgan=$1; here=$2
@@ -18,17 +19,30 @@ def png_text(path):  # tEXt chunks of a PNG, key -> value
         at += 12 + n
     return text
 PY
-config() {  # the tiny pipeline, anatomy stage of 3 steps, per_mode $1, a one-protocol, one-seed study
-  sed 's/^gan:$/gan:\n  anatomy_steps: 3\n  per_mode: '"$1"'/; s/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [synthetic]/; /^  ratios:/d' \
-    "$here/pipeline_tiny.yaml" >"$work/per_mode_$1.yaml"
-  echo "$work/per_mode_$1.yaml"
+config() {  # the tiny pipeline with gan.$1: $2, anatomy stage of 3 steps, a one-protocol, one-seed study
+  sed 's/^gan:$/gan:\n  anatomy_steps: 3\n  '"$1: $2"'/; s/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [synthetic]/; /^  ratios:/d' \
+    "$here/pipeline_tiny.yaml" >"$work/$1_$2.yaml"
+  echo "$work/$1_$2.yaml"
+}
+class_stages_redone() {  # LOG KEY: every class's GAN and generation ran again, the shared anatomy stage did not
+  for stage in gan-normal gan-tumor generate-normal generate-tumor; do
+    grep -q "$stage: running" "$work/$1" || { cat "$work/$1"; fail "$stage was not redone after $2 changed"; }
+  done
+  grep -q 'gan-_anatomy: up to date' "$work/$1" || fail "the anatomy stage was redone though only $2 changed"
+}
+refused() {  # GAN_SECTION EXPECTED: a config whose gan section holds GAN_SECTION exits 2 with EXPECTED in its error
+  printf 'gan:\n%b\n' "$1" >"$work/refused.yaml"
+  set +e
+  "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$work/refused.yaml" 2>"$work/err"; rc=$?
+  set -e
+  [ $rc = 2 ] && grep -q "$2" "$work/err" || fail "gan: $1: rc $rc, $(cat "$work/err")"
 }
 run() {  # run LOG CONFIG
   "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$2" --threads 2 >"$work/$1" 2>&1 \
     || { cat "$work/$1"; fail "pipeline ($1) exited non-zero"; }
 }
 
-run log1 "$(config true)"
+run log1 "$(config per_mode true)"
 grep -q 'GANs, 2 at a time, 1 thread(s) each' "$work/log1" || { cat "$work/log1"; fail "the mode GANs were not queued two at a time"; }
 PYTHONPATH="$work" python3 - "$work/run" <<'PY' || fail "the per-mode GANs or their images are not what was asked"
 import glob, json, re, sys
@@ -78,26 +92,18 @@ for f in "$work/run/generated/tumor"/synthetic_*.png; do
 done
 
 # Unchanged: every stage is skipped.
-run log2 "$(config true)"
+run log2 "$(config per_mode true)"
 ! grep -q ': running' "$work/log2" || { cat "$work/log2"; fail "an unchanged per-mode run redid a stage"; }
 
 # Off again: the class GANs (and what follows them) are redone as one GAN per class.
-run log3 "$(config false)"
-for stage in gan-normal gan-tumor generate-normal generate-tumor; do
-  grep -q "$stage: running" "$work/log3" || { cat "$work/log3"; fail "$stage was not redone after per_mode changed"; }
-done
-grep -q 'gan-_anatomy: up to date' "$work/log3" || fail "the anatomy stage was redone though only per_mode changed"
+run log3 "$(config per_mode false)"
+class_stages_redone log3 per_mode
 [ -f "$work/run/gan/tumor/checkpoints/latest.pt" ] && [ ! -e "$work/run/gan/tumor/modes.json" ] \
   || fail "gan/tumor is not a single GAN after per_mode: false"
 
 # gan.mode_condition: one GAN per class conditioned on the class's modes; each image drawn in its mode's share.
-sed 's/^gan:$/gan:\n  anatomy_steps: 3\n  mode_condition: true/; s/^  seeds: \[1, 2\]$/  seeds: [1]\n  protocols: [synthetic]/; /^  ratios:/d' \
-  "$here/pipeline_tiny.yaml" >"$work/mode_condition.yaml"
-run log4 "$work/mode_condition.yaml"
-for stage in gan-normal gan-tumor generate-normal generate-tumor; do
-  grep -q "$stage: running" "$work/log4" || { cat "$work/log4"; fail "$stage was not redone after mode_condition was set"; }
-done
-grep -q 'gan-_anatomy: up to date' "$work/log4" || fail "the anatomy stage was redone though only mode_condition changed"
+run log4 "$(config mode_condition true)"
+class_stages_redone log4 mode_condition
 PYTHONPATH="$work" python3 - "$work/run" <<'PY' || fail "the mode-conditioned GANs or their images are not what was asked"
 import glob, json, re, sys
 from png_text import png_text
@@ -130,16 +136,34 @@ for c in ("normal", "tumor"):
 PY
 grep -q 'Conditioned on the modes of this class (contrast and plane): [0-9]* modes of [0-9 /]* training slices' \
   "$work/run/report.html" || fail "the report does not say that each class's GAN is conditioned on its modes"
-printf 'gan:\n  per_mode: true\n  mode_condition: true\n' >"$work/both.yaml"
-set +e
-"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$work/both.yaml" 2>"$work/err"; rc=$?
-set -e
-[ $rc = 2 ] && grep -q "set one of them" "$work/err" || fail "per_mode with mode_condition: rc $rc, $(cat "$work/err")"
+refused '  per_mode: true\n  mode_condition: true' "set one of them"
+
+# gan.mode_balance alone: each class's GAN told its slices' modes to draw its batches evenly, not conditioned on them.
+run log5 "$(config mode_balance 1)"
+class_stages_redone log5 mode_balance
+PYTHONPATH="$work" python3 - "$work/run" <<'PY' || fail "the mode-balanced GANs or their images are not what was asked"
+import glob, json, re, sys
+from png_text import png_text
+run = sys.argv[1]
+for c in ("normal", "tumor"):
+    modes = json.load(open(f"{run}/gan/{c}/modes.json"))
+    cfg = open(f"{run}/gan/{c}/config.yaml").read()
+    assert re.search(r"^mode_balance: 1$", cfg, re.M) and re.search(r"^condition_on_modes: false$", cfg, re.M), cfg
+    listed = [l[4:].strip().strip('"') for l in re.search(r"^samples:\n((?:  - .*\n)+)", cfg, re.M).group(1).split("\n")[:-1]]
+    given = [int(x) for x in re.search(r"^sample_modes: \[(.*)\]$", cfg, re.M).group(1).split(",")]
+    want = {i: j for j, ms in enumerate(modes["members"]) for i in ms}
+    assert [want[i] for i in listed] == given, (listed, given, want)
+    files = sorted(glob.glob(f"{run}/generated/{c}/synthetic_*.png"))
+    assert len(files) == 12 and "osgan:mode" not in png_text(files[0])  # unconditioned: no mode to draw in
+    m = json.load(open(f"{run}/metrics.json"))["gan"][c]
+    assert "mode_condition" not in m and m["mode_balance"]["balance"] == 1, m
+    assert m["mode_balance"]["training_images"] == [len(ms) for ms in modes["members"]], m
+PY
+grep -q 'Batches balanced across the modes of this class (contrast and plane): [0-9]* modes of [0-9 /]* training slices, mode_balance 1' \
+  "$work/run/report.html" || fail "the report does not say that each class's batches are balanced across its modes"
+refused '  per_mode: true\n  mode_balance: 0.5' "gan.mode_balance draws the modes of one GAN's training side"
+refused '  mode_balance: 1\n  condition_on_modes: false' "gan.condition_on_modes is chosen by the pipeline"
 
 # The pipeline chooses each GAN's images: a samples list in the config is refused.
-printf 'gan:\n  per_mode: true\n  samples: [tumor/x.png]\n' >"$work/bad.yaml"
-set +e
-"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$work/bad.yaml" 2>"$work/err"; rc=$?
-set -e
-[ $rc = 2 ] && grep -q "gan.samples is chosen by the pipeline" "$work/err" || fail "gan.samples: rc $rc, $(cat "$work/err")"
+refused '  per_mode: true\n  samples: [tumor/x.png]' "gan.samples is chosen by the pipeline"
 echo "cli_pipeline_per_mode: all checks passed"

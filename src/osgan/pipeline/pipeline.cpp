@@ -146,11 +146,14 @@ void apply_pipeline_config(const fs::path& path, PipelineOptions& o) {
       train_gan_keys.remove("per_mode");
       train_gan_keys.remove("mode_condition");
       // The pipeline chooses each GAN's images; a list in the config would be silently replaced.
-      for (const auto* key : {"samples", "sample_modes"})
+      for (const auto* key : {"samples", "sample_modes", "condition_on_modes"})
         if (train_gan_keys[key])
-          fail(ErrorCode::invalid_argument, source + ": gan." + key + " is chosen by the pipeline (gan.per_mode and "
-               "gan.mode_condition fit each class's modes); remove it, or run osgan train-gan with it");
+          fail(ErrorCode::invalid_argument, source + ": gan." + key + " is chosen by the pipeline (gan.per_mode, "
+               "gan.mode_condition and gan.mode_balance fit each class's modes); remove it, or run osgan train-gan with it");
       apply_yaml(train_gan_keys, o.gan, source);
+      if (o.per_mode && o.gan.mode_balance > 0)
+        fail(ErrorCode::invalid_argument, source + ": gan.mode_balance draws the modes of one GAN's training side "
+             "evenly, and with gan.per_mode each GAN learns one mode; set one of them");
     }
     if (auto n = root["upsampler"]) {
       for (const auto& kv : n) {
@@ -686,6 +689,7 @@ json run_pipeline(PipelineOptions o) {
     a.out_dir = (o.out_dir / anatomy_folder).string();
     a.steps = o.anatomy_steps;
     a.snapshots = 1;  // the classes fine-tune from its last step only
+    a.mode_balance = 0;  // modes are fitted per class: the shared stage draws its slices as published
     anatomy_fp = stages.run("gan-" + std::string(kAnatomyRun), {{"split", split_fp}, {"options", to_yaml(fingerprint_view(a))}},
                             {anatomy_folder + "/checkpoints/latest.pt", anatomy_folder + "/summary.json"},
                             [&](bool resuming) {
@@ -758,7 +762,7 @@ json run_pipeline(PipelineOptions o) {
     if (!resuming) remove_tree(g.out_dir);  // a run with another config, or a forced redo
     StartedClassGan t{c, *started, {}};
     if (!o.per_mode) {
-      if (o.mode_condition) {  // the class's modes, each training slice's mode given to the GAN
+      if (o.mode_condition || g.mode_balance > 0) {  // the class's modes, each training slice's mode given to the GAN
         const bool fitted = resuming && fs::exists(modes_file, ec);
         const auto modes = fitted ? load_class_modes(modes_file) : split_class_into_modes(at_mode_size(), split, c.cls);
         fs::create_directories(g.out_dir);
@@ -769,6 +773,7 @@ json run_pipeline(PipelineOptions o) {
             g.samples.push_back(id);
             g.sample_modes.push_back(static_cast<int>(k));
           }
+        g.condition_on_modes = o.mode_condition;  // mode_balance alone: batches drawn by mode, no condition
       }
       g.resume = resuming;
       t.jobs.push_back(gan_jobs.size());
@@ -1099,11 +1104,16 @@ json run_pipeline(PipelineOptions o) {
       for (const auto& mode : summary.value("modes", json::array())) training_images.push_back(mode.value("training_images", 0));
       m["gan"][cls]["per_mode"] = {{"modes", training_images.size()}, {"training_images", training_images}};
     }
-    if (o.mode_condition && fs::exists(gan_dir / "modes.json")) {  // one GAN conditioned on the class's modes
+    if (!per_mode && fs::exists(gan_dir / "modes.json")) {  // one GAN told its slices' modes (condition, balance)
       const auto modes = load_class_modes(gan_dir / "modes.json");
       json training_images = json::array();
       for (const auto& members : modes.members) training_images.push_back(members.size());
-      m["gan"][cls]["mode_condition"] = {{"modes", modes.members.size()}, {"training_images", training_images}};
+      const json of_modes = {{"modes", modes.members.size()}, {"training_images", training_images}};
+      if (o.mode_condition) m["gan"][cls]["mode_condition"] = of_modes;
+      if (o.gan.mode_balance > 0) {
+        m["gan"][cls]["mode_balance"] = of_modes;
+        m["gan"][cls]["mode_balance"]["balance"] = o.gan.mode_balance;
+      }
     }
     if (fs::exists(o.out_dir / curves / "quality.csv")) m["gan"][cls]["quality_csv"] = curves + "/quality.csv";
     if (o.upsample_to > 0) {  // the cascade: what enlarged this class's images, and how it scored on held-back slices

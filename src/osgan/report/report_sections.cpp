@@ -300,7 +300,7 @@ std::string section_gan(ReportContext& ctx) {
     out += "<div class=\"block\"><h3>" + esc(c) + "</h3><p class=\"meta\">" + esc(text(find(g, {"arch"}))) +
            (find(g, {"arch"}) ? " &middot; " : "") + fmt_count(number(find(g, {"steps"}))) + " steps &middot; " +
            fmt_seconds(number(find(g, {"seconds"}))) + "</p>\n";
-    // "95 / 50 / 16": each mode's training slices, from gan.<class>.per_mode or .mode_condition.
+    // "95 / 50 / 16": each mode's training slices, from gan.<class>.per_mode, .mode_condition or .mode_balance.
     const auto slices_per_mode = [](const json& modes) {
       std::string counts;
       for (const auto& n : modes.value("training_images", json::array()))
@@ -320,6 +320,14 @@ std::string section_gan(ReportContext& ctx) {
              " training slices. G reads the "
              "mode as a region of its noise, D's content branch as a projection; the generated images are drawn in "
              "the modes' shares.</p>\n";
+    }
+    if (const json* balanced = find(g, {"mode_balance"}); balanced && balanced->is_object()) {
+      char balance[32];
+      std::snprintf(balance, sizeof balance, "%.3g", number(find(balanced, {"balance"})));
+      out += "<p class=\"meta\">Batches balanced across the modes of this class (contrast and plane): " +
+             fmt_count(number(find(balanced, {"modes"}))) + " modes of " + slices_per_mode(*balanced) +
+             " training slices, mode_balance " + balance + ": each mode drawn in proportion to its slice count to the "
+             "power 1 - mode_balance (1: every mode equally often; 0: every slice).</p>\n";
     }
     if (const json* up = find(g, {"upsampler"}); up && up->is_object()) {
       char psnr[160];

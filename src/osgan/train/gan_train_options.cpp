@@ -93,6 +93,8 @@ const std::vector<Field>& fields() {
        },
        [](const O& a, const O& b) { return a.sample_modes == b.sample_modes; }},
       field("mode_noise_radius", true, [](O& o) -> double& { return o.gan.mode_noise_radius; }),
+      field("condition_on_modes", true, [](O& o) -> bool& { return o.condition_on_modes; }),
+      field("mode_balance", true, [](O& o) -> double& { return o.mode_balance; }),
       {"scaling", true,
        [](const O& o, YAML::Emitter& out) { out << YAML::Key << "scaling" << YAML::Value << scaling_name(o.preprocess.scaling); },
        [](O& o, const YAML::Node& n) {
@@ -192,8 +194,16 @@ void validate(const GanTrainOptions& o) {
       require(std::count(o.sample_modes.begin(), o.sample_modes.end(), m) > 0,
               "sample_modes: mode " + std::to_string(m) + " has no sample; expected every mode 0 .. " +
               std::to_string(k - 1) + " to be used");
-    require(o.gan.arch == "one-shot", "sample_modes: only --arch one-shot can be conditioned on modes");
+    require(o.gan.arch == "one-shot" || !o.condition_on_modes,
+            "sample_modes: only --arch one-shot can be conditioned on modes (condition_on_modes: false draws batches "
+            "by mode without conditioning)");
   }
+  require(o.mode_balance >= 0 && o.mode_balance <= 1, "mode_balance: expected 0 (each slice equally often) to 1 "
+          "(each mode equally often), got " + readable(o.mode_balance));
+  require(o.mode_balance == 0 || !o.sample_modes.empty(), "mode_balance: expected each training slice's mode "
+          "(samples and sample_modes; in the pipeline, gan.mode_condition: true or gan.mode_balance fits them)");
+  require(o.condition_on_modes || (!o.sample_modes.empty() && o.mode_balance > 0),
+          "condition_on_modes: false leaves the modes nothing to do; expected sample_modes with mode_balance above 0");
   require(o.steps >= 1, "--steps: expected 1 or more, got " + std::to_string(o.steps));
   require(o.batch_size >= 1, "--batch: expected 1 or more, got " + std::to_string(o.batch_size));
   require(o.checkpoint_every >= 1, "--checkpoint-every: expected 1 or more, got " + std::to_string(o.checkpoint_every));
@@ -247,6 +257,8 @@ std::string to_yaml(const GanTrainOptions& options) {
     if (f.key == "samples" && options.samples.empty()) continue;
     if ((f.key == "sample_modes" || f.key == "mode_noise_radius") && options.sample_modes.empty()) continue;
     if (f.key == "snapshots" && options.snapshots == 1) continue;
+    if (f.key == "condition_on_modes" && options.condition_on_modes) continue;
+    if (f.key == "mode_balance" && options.mode_balance == 0) continue;
     if ((f.key == "lambda_coverage" || f.key == "coverage_pool") && options.gan.lambda_coverage == 0) continue;
     f.emit(options, out);
   }
@@ -285,7 +297,7 @@ void derive_mode_condition(GanTrainOptions& options) {
   auto& gan = options.gan;
   gan.modes = 0;
   gan.mode_shares.clear();
-  if (options.sample_modes.empty()) return;
+  if (options.sample_modes.empty() || !options.condition_on_modes) return;
   const int k = *std::max_element(options.sample_modes.begin(), options.sample_modes.end()) + 1;
   if (k < 1 || k > 32) return;  // validate() names the fault
   std::vector<double> counts(static_cast<std::size_t>(k), 0.0);

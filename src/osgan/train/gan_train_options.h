@@ -29,6 +29,11 @@ struct GanTrainOptions {
   // (GanConfig::modes; the pipeline's gan.mode_condition fits them). Empty = unconditioned. derive_mode_condition
   // sets gan.modes and gan.mode_shares from it.
   std::vector<int> sample_modes;
+  // false: sample_modes only steer how batches are drawn (mode_balance); G and D are not conditioned.
+  bool condition_on_modes = true;
+  // How batches draw the modes of sample_modes: mode k with probability proportional to n_k^(1 - mode_balance).
+  // 0 = every slice equally often (the published sampling), 1 = every mode equally often (train/mode_balance.h).
+  double mode_balance = 0;
   std::string image_file;  // instead of data_dir + class_name: learn from this one image
   data::PreprocessOptions preprocess;  // preprocess.size is always gan.image_size
 
@@ -67,7 +72,8 @@ struct GanTrainOptions {
 // Checks ranges and combinations; throws osgan::Error (invalid_argument) naming the option.
 void validate(const GanTrainOptions& options);
 
-// gan.modes and gan.mode_shares from sample_modes (K and each mode's share of the list; 0 and none when empty).
+// gan.modes and gan.mode_shares from sample_modes (K and each mode's share of the list; 0 and none when empty or
+// when condition_on_modes is false).
 // apply_yaml calls it; so must code that fills sample_modes itself.
 void derive_mode_condition(GanTrainOptions& options);
 

@@ -166,8 +166,10 @@ GanTrainer::GanTrainer(GanTrainOptions options, torch::Tensor images)
     // load_training_images keeps the samples list's order, so row i is sample i and has mode sample_modes[i].
     TORCH_CHECK(images_.size(0) == static_cast<int64_t>(options_.sample_modes.size()), "GanTrainer: expected one "
                 "training image per sample mode (", options_.sample_modes.size(), "), got ", images_.size(0));
-    image_modes_ = torch::tensor(std::vector<int64_t>(options_.sample_modes.begin(), options_.sample_modes.end()));
+    if (options_.gan.modes > 0)
+      image_modes_ = torch::tensor(std::vector<int64_t>(options_.sample_modes.begin(), options_.sample_modes.end()));
   }
+  batches_ = BatchSampler(images_.size(0), options_.sample_modes, options_.mode_balance);
 }
 
 fs::path GanTrainer::checkpoint_path(std::int64_t step) const {
@@ -376,7 +378,7 @@ GanTrainSummary GanTrainer::run() {
   };
 
   for (std::int64_t step = summary.start_step + 1; step <= options_.steps; ++step) {
-    const auto index = torch::randint(images_.size(0), {options_.batch_size}, torch::kLong);  // (B,)
+    const auto index = batches_.draw(options_.batch_size);                                    // (B,)
     auto batch = images_.index_select(0, index.to(device_));                                  // (B, 1, S, S)
     if (nan_injection.poison(step)) batch = torch::full_like(batch, std::numeric_limits<float>::quiet_NaN());
     StepLosses losses;

@@ -21,6 +21,7 @@
 
 #include <torch/torch.h>
 
+#include "osgan/train/batch_sampler.h"
 #include "osgan/train/checkpoint.h"
 #include "osgan/train/gan.h"
 #include "osgan/train/gan_train_options.h"
@@ -83,6 +84,7 @@ class GanTrainer {
   GanTrainOptions options_;
   torch::Tensor images_;  // (N, 1, S, S) on device_
   torch::Tensor image_modes_;  // (N,) int64 on the CPU, each image's mode; undefined unless the GAN is conditioned
+  BatchSampler batches_{1};    // which images each step's batch holds (uniform, or balanced across modes); set by the constructor
   torch::Device device_;
   std::filesystem::path run_;
   std::unique_ptr<Gan> gan_;

@@ -170,12 +170,7 @@ TEST(ModeCondition, AnUnconditionedCheckpointStartsAConditionedGan) {
 }
 
 TEST(ModeCondition, TheOptionsDeriveTheModesAndRefuseInconsistentLists) {
-  GanTrainOptions o;
-  o.data_dir = "data";
-  o.class_name = "tumor";
-  o.out_dir = "run";
-  o.samples = {"tumor/a.png", "tumor/b.png", "tumor/c.png", "tumor/d.png"};
-  o.sample_modes = {1, 0, 1, 1};
+  GanTrainOptions o = test::four_slices_in_two_modes();
   EXPECT_NO_THROW(validate(o));
   derive_mode_condition(o);
   EXPECT_EQ(o.gan.modes, 2);
@@ -193,26 +188,18 @@ TEST(ModeCondition, TheOptionsDeriveTheModesAndRefuseInconsistentLists) {
   EXPECT_EQ(to_yaml(plain).find("sample_modes"), std::string::npos);
   EXPECT_EQ(to_yaml(plain).find("mode_noise_radius"), std::string::npos);
 
-  auto refused = [&](GanTrainOptions bad, const std::string& expected) {
-    try {
-      validate(bad);
-      ADD_FAILURE() << "accepted; expected: " << expected;
-    } catch (const osgan::Error& e) {
-      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
-    }
-  };
   auto bad = o;
   bad.sample_modes = {0, 1, 1};
-  refused(bad, "one mode per listed sample (4), got 3");
+  test::expect_options_refused(bad, "one mode per listed sample (4), got 3");
   bad.sample_modes = {0, 2, 2, 0};
-  refused(bad, "mode 1 has no sample");
+  test::expect_options_refused(bad, "mode 1 has no sample");
   bad.sample_modes = {0, 0, 0, 0};
-  refused(bad, "2 <= K <= 32");
+  test::expect_options_refused(bad, "2 <= K <= 32");
   bad.sample_modes = {0, -1, 1, 1};
-  refused(bad, "2 <= K <= 32");
+  test::expect_options_refused(bad, "2 <= K <= 32");
   bad = o;
   bad.gan.arch = "dcgan";
-  refused(bad, "only --arch one-shot");
+  test::expect_options_refused(bad, "only --arch one-shot");
 
   auto config = tiny_config(2);
   config.mode_shares = {0.5, 0.4};

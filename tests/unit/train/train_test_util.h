@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "osgan/core/error.h"
 #include "osgan/models/baselines/dcgan.h"
 #include "osgan/train/gan_train_options.h"
 
@@ -81,6 +82,28 @@ inline void expect_modules_equal(const torch::nn::Module& a, const torch::nn::Mo
   auto ba = a.named_buffers(), bb = b.named_buffers();
   for (const auto& item : ba)
     EXPECT_TRUE(torch::equal(item.value(), bb[item.key()])) << what << ": buffer " << item.key() << " differs";
+}
+
+// Options that list four training slices of "tumor" in data/ with their modes (1, 0, 1, 1): never trained, only
+// validated and written.
+inline GanTrainOptions four_slices_in_two_modes() {
+  GanTrainOptions o;
+  o.data_dir = "data";
+  o.class_name = "tumor";
+  o.out_dir = "run";
+  o.samples = {"tumor/a.png", "tumor/b.png", "tumor/c.png", "tumor/d.png"};
+  o.sample_modes = {1, 0, 1, 1};
+  return o;
+}
+
+// validate(options) must refuse them with a message that contains `expected`.
+inline void expect_options_refused(const GanTrainOptions& options, const std::string& expected) {
+  try {
+    validate(options);
+    ADD_FAILURE() << "accepted; expected: " << expected;
+  } catch (const osgan::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace osgan::test
