@@ -22,8 +22,8 @@ ClassModes split_class_into_modes(const data::Dataset& at_mode_size, const data:
   const auto indices = data::select_samples(at_mode_size, split, data::Side::train, cls);
   if (indices.size() < 3)
     fail(ErrorCode::invalid_argument, "gan.per_mode / gan.mode_condition / gan.mode_balance: class \"" + cls + "\" has " +
-         std::to_string(indices.size()) + " training slices; at least 3 are needed to fit its modes. Hint: set gan.per_mode and gan.mode_condition to false and "
-         "gan.mode_balance to 0");
+         std::to_string(indices.size()) + " training slices; at least 3 are needed to fit its modes. Hint: set "
+         "gan.per_mode: false, gan.mode_condition: false and gan.mode_balance: 0");
   std::vector<io::Image> images;
   for (const auto i : indices) images.push_back(at_mode_size.samples[i].image);
   ClassModes modes;
@@ -37,7 +37,7 @@ ClassModes split_class_into_modes(const data::Dataset& at_mode_size, const data:
   for (std::size_t m = 0; m < modes.members.size(); ++m)
     if (modes.members[m].empty())
       fail(ErrorCode::numerical, "gan.per_mode / gan.mode_condition / gan.mode_balance: mode " + std::to_string(m) + " of class \"" +
-           cls + "\" holds no training slice. Hint: set gan.per_mode and gan.mode_condition to false and gan.mode_balance to 0");
+           cls + "\" holds no training slice. Hint: set gan.per_mode: false, gan.mode_condition: false and gan.mode_balance: 0");
   return modes;
 }
 

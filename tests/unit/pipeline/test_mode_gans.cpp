@@ -77,6 +77,7 @@ TEST(ModeGans, TheModesPartitionTheClasssTrainingSideByKind) {
     EXPECT_NE(std::string(e.what()).find("class \"normal\" has 2 training slices"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("gan.per_mode: false"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("gan.mode_condition: false"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("gan.mode_balance: 0"), std::string::npos) << e.what();
   }
 }
 
