@@ -28,6 +28,7 @@ class GanConfig:
     minibatch_std: bool = False
     lambda_coverage: float = 0.0
     coverage_pool: int = 32
+    lambda_reconstruction: float = 0.0
     lr_g: float = 2e-4
     lr_d: float = 2e-4
     beta1: float = 0.5
@@ -54,7 +55,8 @@ class OneShotGanRef:
     def __init__(self, cfg, image_channels=1):
         self.cfg = cfg
         self.arch = make_architecture(cfg.image_size, cfg.noise_dim, cfg.channels_g, cfg.channels_d, cfg.blocks_g,
-                                      cfg.blocks_d, cfg.blocks_d_low, image_channels, cfg.minibatch_std)
+                                      cfg.blocks_d, cfg.blocks_d_low, image_channels, cfg.minibatch_std,
+                                      cfg.lambda_reconstruction > 0)
         self.g = Generator(self.arch)
         self.d = Discriminator(self.arch)
         initialize_weights(self.g, cfg.init)
@@ -107,8 +109,12 @@ class OneShotGanRef:
         self.g_opt.step()
         _set_requires_grad(self.d, True)
         # D step on real
-        low, con, lay = self.d(image_pyramid(apply_augment(r.d_real, real), self.arch.blocks_d_low), r.fa)
+        real_aug = apply_augment(r.d_real, real)
+        low, con, lay, feats = self.d(image_pyramid(real_aug, self.arch.blocks_d_low), r.fa, with_features=True)
         d_real = branch_losses(low, con, lay, w, cfg.loss, True, False)
+        reconstruction = cfg.lambda_reconstruction > 0
+        d_rec = (cfg.lambda_reconstruction * (self.d.reconstruct(feats) - real_aug).abs().mean() if reconstruction
+                 else torch.zeros(()))
         # D step on fake (detached)
         with torch.no_grad():
             fake = self.finest(self.g(z_d)[0])
@@ -116,7 +122,7 @@ class OneShotGanRef:
         d_fake = branch_losses(low, con, lay, w, cfg.loss, False, False)
         d_real_total = d_real["content"] + d_real["layout"] + d_real["low_level"]
         d_fake_total = d_fake["content"] + d_fake["layout"] + d_fake["low_level"]
-        d_total = d_real_total + d_fake_total
+        d_total = d_real_total + d_fake_total + d_rec
         self.d_opt.zero_grad()
         d_total.backward()
         self.d_opt.step()
@@ -133,6 +139,8 @@ class OneShotGanRef:
         for k, v in g_adv.items():
             out["g_" + k] = v.detach()
         out["d_total"], out["d_real"], out["d_fake"] = d_total.detach(), d_real_total.detach(), d_fake_total.detach()
+        if reconstruction:
+            out["d_reconstruction"] = d_rec.detach()
         for k, v in d_real.items():
             out["d_real_" + k] = v.detach()
         for k, v in d_fake.items():

@@ -25,10 +25,11 @@ class Architecture:
     feature_prev_ratio: int = 8
     minibatch_std: bool = False
     modes: int = 0  # D's content heads project onto a learned embedding of the mode (osgan's mode condition)
+    reconstruction: bool = False  # D has a decoder from the D_low map back to the image (FastGAN's, osgan's extension)
 
 
 def make_architecture(image_size, noise_dim=64, ch_g=32, ch_d=32, blocks_g=0, blocks_d=0, blocks_d_low=0, image_channels=1,
-                      minibatch_std=False):
+                      minibatch_std=False, reconstruction=False):
     if blocks_g == 0:
         blocks_g = next(g for g in range(5, 10) if 3 <= image_size / 2 ** (g - 1) <= 7)
     noise = round(image_size / 2 ** (blocks_g - 1))
@@ -39,7 +40,8 @@ def make_architecture(image_size, noise_dim=64, ch_g=32, ch_d=32, blocks_g=0, bl
     blocks_d_low = blocks_d_low or d_low
     return Architecture(image_size, image_channels, noise_dim, noise, blocks_g, blocks_d, blocks_d_low,
                         [ch_g * m for m in MULT_G[len(MULT_G) - blocks_g - 1:]],
-                        [ch_d * m for m in MULT_D[:blocks_d + 1]], minibatch_std=minibatch_std)
+                        [ch_d * m for m in MULT_D[:blocks_d + 1]], minibatch_std=minibatch_std,
+                        reconstruction=reconstruction)
 
 
 def sn_conv(cin, cout, k, pad=0, bias=True):
@@ -149,8 +151,17 @@ class Discriminator(nn.Module):
         # Registered last, zero at the start: a conditioned D starts as the unconditioned one.
         for j, i in enumerate(range(arch.blocks_d_low, arch.blocks_d) if arch.modes > 0 else []):
             self.register_parameter(f"mode_embedding_{j}", nn.Parameter(torch.zeros(arch.modes, ch[i + 1])))
+        # The decoder, last of all so every other weight is drawn as without it: the low-level extractor mirrored.
+        if arch.reconstruction:
+            self.decoder = nn.ModuleList([sn_conv(ch[i], ch[i - 1], 3, 1) for i in range(arch.blocks_d_low, 0, -1)] +
+                                         [sn_conv(ch[0], arch.image_channels, 3, 1)])
 
-    def forward(self, images, fa=None, modes=None):
+    def reconstruct(self, x):
+        for conv in self.decoder[:-1]:
+            x = lrelu(conv(F.interpolate(x, size=(x.shape[2] * 2, x.shape[3] * 2), mode="nearest")))
+        return torch.tanh(self.decoder[-1](x))
+
+    def forward(self, images, fa=None, modes=None, with_features=False):
         from .augment import apply_content_augment, apply_layout_augment
         low, content, layout = [], [], []
         x = None
@@ -176,7 +187,7 @@ class Discriminator(nn.Module):
             content.append(logit)
             lay = self.layout[j](lay)
             layout.append(self.layout_heads[j](lay))
-        return low, content, layout
+        return (low, content, layout, x) if with_features else (low, content, layout)
 
 
 def image_pyramid(x, levels):

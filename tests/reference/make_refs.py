@@ -6,8 +6,9 @@ Output: one TorchScript container (torch.jit.script of a module holding every te
 for "."), read in C++ with torch::jit::load(path).attr(name).toTensor(). Contents: config, initial G/D weights
 and buffers, real batch, noise for 3 steps, fixed DA/FA parameters per step, G/D forward outputs, every loss term,
 every G and D gradient of step 0, per-step losses, and G/D/EMA-G state after 3 full train steps; plus separate
-fixed-parameter augmentation checks, a D with minibatch_std (forward and gradients), and 2 train steps with the
-coverage term (from the same initial weights). Usage: make_refs.py OUT.pt   (run with /usr/bin/python3, Debian torch 1.13)
+fixed-parameter augmentation checks, a D with minibatch_std (forward and gradients), 2 train steps with the
+coverage term (from the same initial weights), and 2 train steps of a fresh GAN with FastGAN's reconstruction.
+Usage: make_refs.py OUT.pt   (run with /usr/bin/python3, Debian torch 1.13)
 """
 import copy
 import dataclasses
@@ -129,6 +130,30 @@ def put_coverage_steps(out, gan, cfg, real, zs, rs):
     put_state(out, "cov_final_ema.", gan.g_ema)
 
 
+def put_reconstruction_steps(out, cfg, real, zs, rs):
+    """FastGAN's reconstruction (an osgan extension): a fresh GAN with lambda_reconstruction 1 (drawn last, so the
+    tensors above do not depend on it) makes 2 train steps with the noise and randomness of the first 2 steps: its
+    initial weights, the decoder's image from the initial D, every loss, every gradient of step 0 and the G, D and
+    EMA-G state after both."""
+    gan = OneShotGanRef(dataclasses.replace(cfg, lambda_reconstruction=1.0))
+    put_state(out, "rec_init_g.", gan.g)
+    put_state(out, "rec_init_d.", gan.d)
+    put_state(out, "rec_init_ema.", gan.g_ema)
+    d0 = copy.deepcopy(gan.d)
+    out["rec_fwd_image"] = d0.reconstruct(d0(image_pyramid(real, d0.arch.blocks_d_low), with_features=True)[3]).detach()
+    for k in range(2):
+        for name, v in gan.train_step_with(real, zs[k][0], zs[k][1], rs[k]).items():
+            out[f"rec_step{k}_loss_{name}"] = v
+        if k == 0:
+            for prefix, m in (("rec_grad_g.", gan.g), ("rec_grad_d.", gan.d)):
+                for name, p in m.named_parameters():
+                    if p.grad is not None:
+                        out[key(prefix + name)] = p.grad.clone()
+    put_state(out, "rec_final_g.", gan.g)
+    put_state(out, "rec_final_d.", gan.d)
+    put_state(out, "rec_final_ema.", gan.g_ema)
+
+
 def fixed_randomness(step, n, arch):
     """Hand-picked parameters so every op runs somewhere: step 0 zoom+crop+flip+shifts, step 1 rotation,
     step 2 none on reals (FA off) but shifts on fakes."""
@@ -231,6 +256,7 @@ def main():
     put_batch_spread_discriminator(out, arch, real, rs[0].fa)
     put_mode_conditioned_discriminator(out, arch, real, rs[0].fa)
     put_coverage_steps(out, untrained, cfg, real, zs, rs)
+    put_reconstruction_steps(out, cfg, real, zs, rs)
     torch.jit.script(Container(out)).save(out_path)
     print(f"make_refs: wrote {len(out)} tensors to {out_path}")
 

@@ -310,6 +310,45 @@ TEST_F(ReferenceTest, CoverageTermTwoStepsLossesGradientsAndState) {
   EXPECT_EQ(check_state(*gan.ema_generator(), "cov_final_ema.", kParams), 0);
 }
 
+// FastGAN's reconstruction (an osgan extension): a fresh GAN with lambda_reconstruction 1 (its own initial weights,
+// the decoder included) makes 2 train steps with the noise and randomness of the first 2 steps: the decoder's image
+// from the initial D, every loss, every gradient of step 0 (the decoder's among them), and the G, D and EMA-G state
+// after both, against the mirror's.
+TEST_F(ReferenceTest, ReconstructionTwoStepsLossesGradientsAndState) {
+  auto config = ref_config();
+  config.lambda_reconstruction = 1.0;
+  OneShotGan gan(config, torch::kCPU);
+  ASSERT_TRUE(gan.discriminator()->decoder);
+  load_state(*gan.generator(), "rec_init_g.");
+  load_state(*gan.discriminator(), "rec_init_d.");
+  load_state(*gan.ema_generator(), "rec_init_ema.");
+  const auto real = refs().get("real");
+  {  // the decoder on its own, from a copy (its forward moves u, v)
+    auto d = std::dynamic_pointer_cast<DiscriminatorImpl>(gan.discriminator()->clone());
+    const auto features = d->forward(image_pyramid(real, d->arch.blocks_d_low)).low_level_features;
+    check("rec_fwd_image", d->reconstruct(features), refs().get("rec_fwd_image"), kForward);
+  }
+  for (int k = 0; k < 2; ++k) {
+    const std::string s = "rec_step" + std::to_string(k) + "_";
+    const auto losses = gan.train_step_with(real, refs().get("step" + std::to_string(k) + "_z_g"),
+                                            refs().get("step" + std::to_string(k) + "_z_d"), randomness(k));
+    ASSERT_TRUE(losses.count("d_reconstruction"));
+    EXPECT_GT(losses.at("d_reconstruction"), 0.0);
+    for (const auto& [name, value] : losses) {
+      ASSERT_TRUE(refs().has(s + "loss_" + name)) << "C++ loss term " << name << " has no reference";
+      check(s + "loss_" + name, torch::tensor(value, torch::kFloat64), refs().get(s + "loss_" + name), kLoss);
+    }
+    EXPECT_EQ(losses.size(), 15u);  // the 14 of a plain step and d_reconstruction
+    if (k != 0) continue;
+    EXPECT_GT(check_gradients(gan, "rec_"), 50);
+    for (const auto& item : gan.discriminator()->decoder->named_parameters())
+      EXPECT_TRUE(refs().has("rec_grad_d.decoder." + item.key())) << "decoder." << item.key() << " has no gradient";
+  }
+  EXPECT_EQ(check_state(*gan.generator(), "rec_final_g.", kParams), 0);
+  EXPECT_EQ(check_state(*gan.discriminator(), "rec_final_d.", kParams), 0);
+  EXPECT_EQ(check_state(*gan.ema_generator(), "rec_final_ema.", kParams), 0);
+}
+
 // Fresh weights against PyTorch's: for each init, every weight_orig of a 64 px, channel-base-8 G and D has the std
 // and the range of the mirror's (whose "as-run" weights are PyTorch's own Conv2d default, untouched). Different
 // random draws, so the check is statistical: std within 6 standard errors for tensors of >= 256 entries, and for

@@ -28,6 +28,11 @@ struct GanConfig {
   // the distance from each real image to the nearest of coverage_pool fakes drawn for it (IMLE). 0: off.
   double lambda_coverage = 0;
   int coverage_pool = 32;
+  // Reconstruction (osgan extension, not in the published model; FastGAN, Liu et al., ICLR 2021): D gains a decoder
+  // that redraws each real image of the D step from the map its content and layout branches read, and D's loss adds
+  // lambda_reconstruction times the mean absolute pixel error, so D must keep what the image holds (its contrast
+  // among it), not only what tells real from fake. 0: off (no decoder).
+  double lambda_reconstruction = 0;
   double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999;
   bool use_ema = true;
   double ema_decay = 0.9999;

@@ -125,6 +125,7 @@ const std::vector<Field>& fields() {
       field("minibatch_std", true, [](O& o) -> bool& { return o.gan.minibatch_std; }),
       field("lambda_coverage", true, [](O& o) -> double& { return o.gan.lambda_coverage; }),
       field("coverage_pool", true, [](O& o) -> int& { return o.gan.coverage_pool; }),
+      field("lambda_reconstruction", true, [](O& o) -> double& { return o.gan.lambda_reconstruction; }),
       field("lr_g", true, [](O& o) -> double& { return o.gan.lr_g; }),
       field("lr_d", true, [](O& o) -> double& { return o.gan.lr_d; }),
       field("beta1", true, [](O& o) -> double& { return o.gan.beta1; }),
@@ -184,6 +185,9 @@ void validate(const GanTrainOptions& o) {
   require(from_image || !o.class_name.empty(), "train-gan: --data needs --class NAME (which class to learn)");
   require(!o.out_dir.empty(), "train-gan: expected --out RUN (the run folder)");
   require(o.samples.empty() || !from_image, "samples: a list of sample ids needs --data, not --image");
+  require(o.gan.lambda_reconstruction == 0 || o.gan.arch == "one-shot",
+          "lambda_reconstruction: only --arch one-shot has a discriminator with a decoder; expected 0 for --arch " +
+              o.gan.arch);
   if (!o.sample_modes.empty()) {
     require(o.sample_modes.size() == o.samples.size(), "sample_modes: expected one mode per listed sample (" +
             std::to_string(o.samples.size()) + "), got " + std::to_string(o.sample_modes.size()));
@@ -260,6 +264,7 @@ std::string to_yaml(const GanTrainOptions& options) {
     if (f.key == "condition_on_modes" && options.condition_on_modes) continue;
     if (f.key == "mode_balance" && options.mode_balance == 0) continue;
     if ((f.key == "lambda_coverage" || f.key == "coverage_pool") && options.gan.lambda_coverage == 0) continue;
+    if (f.key == "lambda_reconstruction" && options.gan.lambda_reconstruction == 0) continue;
     f.emit(options, out);
   }
   out << YAML::EndMap;

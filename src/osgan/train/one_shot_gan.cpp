@@ -50,9 +50,10 @@ OneShotGan::OneShotGan(const GanConfig& config, const torch::Device& device, int
   if (config.lambda_dr < 0 || config.prob_augment < 0 || config.prob_augment > 1 || config.prob_fa_content < 0 ||
       config.prob_fa_content > 1 || config.prob_fa_layout < 0 || config.prob_fa_layout > 1 || config.ema_decay < 0 ||
       config.ema_decay > 1 || config.lr_g <= 0 || config.lr_d <= 0 || config.lambda_coverage < 0 ||
-      (config.lambda_coverage > 0 && config.coverage_pool < 1))
-    fail(ErrorCode::invalid_argument, "One-Shot GAN: expected lambda_dr and lambda_coverage >= 0, probabilities and "
-         "ema_decay in [0, 1], learning rates > 0, coverage_pool >= 1. Hint: check the GAN options in the config.");
+      (config.lambda_coverage > 0 && config.coverage_pool < 1) || config.lambda_reconstruction < 0)
+    fail(ErrorCode::invalid_argument, "One-Shot GAN: expected lambda_dr, lambda_coverage and lambda_reconstruction "
+         ">= 0, probabilities and ema_decay in [0, 1], learning rates > 0, coverage_pool >= 1. Hint: check the GAN "
+         "options in the config.");
   validate_mode_condition(config);
   g_ = one_shot::Generator(arch_);
   d_ = one_shot::Discriminator(arch_);
@@ -157,11 +158,17 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   g_optimizer_->step();
   set_requires_grad(*d_, true);
 
-  // D step on real: augmented reals, their bilinear pyramid, feature augmentation inside D.
+  // D step on real: augmented reals, their bilinear pyramid, feature augmentation inside D. With reconstruction on,
+  // D also redraws each augmented real from the map its branches read (FastGAN): lambda_rec * mean |x_rec - x|.
   auto real_aug = apply_augment(r.d_real, real_on_device);
   auto d_real_out = d_(one_shot::image_pyramid(real_aug, arch_.blocks_d_low), &r.fa, modes);
   auto d_real = losses::branch_losses(d_real_out.low_level, d_real_out.content, d_real_out.layout, weights, mode_,
                                       /*target_real=*/true, /*for_generator=*/false);
+  const bool reconstruction = config_.lambda_reconstruction > 0;
+  auto d_reconstruction =
+      reconstruction ? config_.lambda_reconstruction *
+                           torch::nn::functional::l1_loss(d_->reconstruct(d_real_out.low_level_features), real_aug)
+                     : torch::zeros({}, d_real.content.options());
   // D step on fake (G detached): new noise z_d, augmented with the same transform at every scale.
   std::vector<torch::Tensor> fake_scales;
   {
@@ -171,10 +178,11 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   auto d_fake_out = d_(apply_augment_multiscale(r.d_fake, fake_scales), nullptr, modes);
   auto d_fake = losses::branch_losses(d_fake_out.low_level, d_fake_out.content, d_fake_out.layout, weights, mode_,
                                       /*target_real=*/false, /*for_generator=*/false);
-  auto d_total = d_real.total() + d_fake.total();
+  auto d_total = d_real.total() + d_fake.total() + d_reconstruction;
   d_optimizer_->zero_grad();
   d_total.backward();
-  check_finite_before_step("D", {{"d_real", d_real.total()}, {"d_fake", d_fake.total()}}, d_->parameters());
+  check_finite_before_step("D", {{"d_real", d_real.total()}, {"d_fake", d_fake.total()},
+                                 {"d_reconstruction", d_reconstruction}}, d_->parameters());
   d_optimizer_->step();
 
   // EMA generator update over parameters and buffers.
@@ -191,6 +199,7 @@ StepLosses OneShotGan::train_step_with(const torch::Tensor& real, const torch::T
   out["d_total"] = d_total.item<double>();
   out["d_real"] = d_real.total().item<double>();
   out["d_fake"] = d_fake.total().item<double>();
+  if (reconstruction) out["d_reconstruction"] = d_reconstruction.item<double>();
   record(out, "d_real", d_real);
   record(out, "d_fake", d_fake);
   return out;
@@ -255,24 +264,31 @@ void OneShotGan::load(torch::serialize::InputArchive& archive) {
     loader(sub);
   };
   read("generator", [&](auto& a) { g_->load(a); });
-  bool d_gains_modes = false;  // an unconditioned D (an anatomy stage) starting a mode-conditioned one
+  // A D saved without the mode embeddings or without the decoder (an anatomy stage starting a conditioned or a
+  // reconstructing fine-tune), or with a decoder this run does not use: the parts both Ds have are copied, the
+  // embeddings start at zero, a new decoder as drawn.
+  bool d_changes_shape = false;
   read("discriminator", [&](auto& a) {
     torch::Tensor embedding;
-    d_gains_modes = config_.modes > 0 && !a.try_read("mode_embedding_0", embedding);
-    if (!d_gains_modes) return d_->load(a);
-    auto arch = arch_;
-    arch.modes = 0;
-    one_shot::Discriminator unconditioned(arch);
-    unconditioned->load(a);
+    torch::serialize::InputArchive decoder;
+    auto saved = arch_;
+    if (!a.try_read("mode_embedding_0", embedding)) saved.modes = 0;
+    saved.reconstruction = a.try_read("decoder", decoder);
+    d_changes_shape = saved.modes != arch_.modes || saved.reconstruction != arch_.reconstruction;
+    if (!d_changes_shape) return d_->load(a);
+    one_shot::Discriminator stored(saved);
+    stored->load(a);
     torch::NoGradGuard no_grad;
     const auto into = d_->named_parameters(), into_buffers = d_->named_buffers();
-    for (const auto& p : unconditioned->named_parameters()) into[p.key()].copy_(p.value());
-    for (const auto& b : unconditioned->named_buffers()) into_buffers[b.key()].copy_(b.value());
+    for (const auto& p : stored->named_parameters())
+      if (into.contains(p.key())) into[p.key()].copy_(p.value());
+    for (const auto& b : stored->named_buffers())
+      if (into_buffers.contains(b.key())) into_buffers[b.key()].copy_(b.value());
   });
   if (g_ema_) read("generator_ema", [&](auto& a) { g_ema_->load(a); });
   read("g_optimizer", [&](auto& a) { g_optimizer_->load(a); });
-  // D's Adam state has no entry for the new embeddings: D's optimizer starts afresh (its weights do not).
-  if (!d_gains_modes) read("d_optimizer", [&](auto& a) { d_optimizer_->load(a); });
+  // D's Adam state then does not match its parameters: D's optimizer starts afresh (its weights do not).
+  if (!d_changes_shape) read("d_optimizer", [&](auto& a) { d_optimizer_->load(a); });
   c10::IValue ema_updates;
   if (!archive.try_read("ema_updates", ema_updates))
     fail(ErrorCode::bad_format, "One-Shot GAN checkpoint: missing \"ema_updates\"");

@@ -38,6 +38,7 @@ Architecture make_architecture(const GanConfig& config, int image_channels) {
   arch.noise_dim = config.noise_dim;
   arch.minibatch_std = config.minibatch_std;
   arch.modes = config.modes;
+  arch.reconstruction = config.lambda_reconstruction > 0;
   arch.blocks_g = config.blocks_g > 0 ? config.blocks_g : recommended_blocks_g(config.image_size);
   if (arch.blocks_g < 2 || arch.blocks_g > static_cast<int>(kMultipliersG.size()) - 1)
     fail(ErrorCode::invalid_argument, "One-Shot GAN: expected 2..9 generator blocks, got " + std::to_string(arch.blocks_g));

@@ -20,6 +20,7 @@ struct Architecture {
   int feature_prev_ratio = 8;   // from_rgb_i outputs channels_d[i] / 8 channels for i > 0
   bool minibatch_std = false;   // D's branches also read the batch's feature spread (GanConfig::minibatch_std)
   int modes = 0;                // D's content heads project onto an embedding of the mode (GanConfig::modes)
+  bool reconstruction = false;  // D has a decoder from the D_low map back to the image (GanConfig::lambda_reconstruction)
 
   int content_blocks() const { return blocks_d - blocks_d_low; }
   int low_level_channels() const { return channels_d[static_cast<std::size_t>(blocks_d_low)]; }  // D_low output C

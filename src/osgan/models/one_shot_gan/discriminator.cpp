@@ -82,6 +82,12 @@ void DiscriminatorImpl::reset() {
   for (int i = arch.blocks_d_low; arch.modes > 0 && i < arch.blocks_d; ++i)
     mode_embeddings.push_back(register_parameter("mode_embedding_" + std::to_string(i - arch.blocks_d_low),
                                                  torch::zeros({arch.modes, at(i + 1)})));  // (K, C_j)
+  // Last, so that a D with a decoder draws every other weight as the D without one does (same seed, same weights).
+  decoder = nullptr;
+  if (!arch.reconstruction) return;
+  decoder = register_module("decoder", torch::nn::ModuleList());
+  for (int i = arch.blocks_d_low; i > 0; --i) decoder->push_back(SNConv2d(SNConv2dOptions(at(i), at(i - 1), 3).padding(1)));
+  decoder->push_back(SNConv2d(SNConv2dOptions(at(0), arch.image_channels, 3).padding(1)));
 }
 
 DiscriminatorOutput DiscriminatorImpl::forward(const std::vector<torch::Tensor>& images, const FeatureAugmentParams* fa,
@@ -108,6 +114,7 @@ DiscriminatorOutput DiscriminatorImpl::forward(const std::vector<torch::Tensor>&
     x = low_level->at<DiscriminatorBlockImpl>(i).forward(x);  // (N, C_{i+1}, H / 2^{i+1}, W / 2^{i+1})
     out.low_level.push_back(low_level_heads->at<SNConv2dImpl>(i).forward(x));
   }
+  out.low_level_features = x;
   // (b) Content branch: spatial information removed by global average pooling.
   auto c = x.mean({2, 3}, /*keepdim=*/true);  // (N, C, 1, 1)
   if (fa) c = apply_content_augment(*fa, c);
@@ -130,6 +137,22 @@ DiscriminatorOutput DiscriminatorImpl::forward(const std::vector<torch::Tensor>&
     out.layout.push_back(layout_heads->at<SNConv2dImpl>(j).forward(l));
   }
   return out;
+}
+
+torch::Tensor DiscriminatorImpl::reconstruct(const torch::Tensor& low_level_features) {
+  TORCH_CHECK(decoder, "Discriminator::reconstruct: this D has no decoder (arch.reconstruction is off)");
+  TORCH_CHECK(low_level_features.dim() == 4 && low_level_features.size(1) == arch.low_level_channels(),
+              "Discriminator::reconstruct: expected the D_low map (N, ", arch.low_level_channels(), ", h, w), got ",
+              low_level_features.sizes());
+  auto x = low_level_features;
+  const auto last = decoder->size() - 1;
+  for (std::size_t i = 0; i < last; ++i) {
+    x = F::interpolate(x, F::InterpolateFuncOptions()
+                              .size(std::vector<int64_t>{x.size(2) * 2, x.size(3) * 2})
+                              .mode(torch::kNearest));
+    x = lrelu(decoder->at<SNConv2dImpl>(i).forward(x));  // (N, C_i, 2h, 2w)
+  }
+  return torch::tanh(decoder->at<SNConv2dImpl>(last).forward(x));  // (N, C_img, H, W)
 }
 
 std::vector<torch::Tensor> image_pyramid(const torch::Tensor& x, int levels) {

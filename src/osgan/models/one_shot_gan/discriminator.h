@@ -32,6 +32,7 @@ struct DiscriminatorOutput {
   std::vector<torch::Tensor> low_level;  // blocks_d_low x (N, 1, H_i, W_i) logit maps
   std::vector<torch::Tensor> content;    // (blocks_d - blocks_d_low) x (N, 1, 1, 1) logits
   std::vector<torch::Tensor> layout;     // (blocks_d - blocks_d_low) x (N, 1, H_j, W_j) logit maps
+  torch::Tensor low_level_features;      // (N, C_low, H / 2^blocks_d_low, ...): the map both branches read, before FA
 };
 
 // Usage: Discriminator d(arch);  auto out = d(images);  // images: >= blocks_d_low tensors, finest LAST,
@@ -46,11 +47,16 @@ class DiscriminatorImpl : public torch::nn::Cloneable<DiscriminatorImpl> {
   void reset() override;
   DiscriminatorOutput forward(const std::vector<torch::Tensor>& images, const FeatureAugmentParams* fa = nullptr,
                               const torch::Tensor& modes = {});
+  // arch.reconstruction only (FastGAN's decoder, Liu et al. 2021): the image redrawn from the D_low map, mirroring the
+  // low-level extractor: blocks_d_low x [nearest x2, SN conv3x3 C_{i+1} -> C_i, lrelu], then SN conv3x3 C_0 -> C_img,
+  // tanh. (N, C_low, h, w) -> (N, C_img, H, W).
+  torch::Tensor reconstruct(const torch::Tensor& low_level_features);
 
   Architecture arch;
   torch::nn::ModuleList from_rgb{nullptr}, low_level{nullptr}, content{nullptr}, layout{nullptr};
   torch::nn::ModuleList low_level_heads{nullptr}, content_heads{nullptr}, layout_heads{nullptr};
   std::vector<torch::Tensor> mode_embeddings;  // arch.modes > 0: one (modes, C_j) per content head, "mode_embedding_j"
+  torch::nn::ModuleList decoder{nullptr};      // arch.reconstruction: blocks_d_low + 1 SN convs; registered last
 };
 TORCH_MODULE(Discriminator);
 
