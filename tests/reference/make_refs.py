@@ -43,6 +43,22 @@ def put_state(out, prefix, module):
         out[key(prefix + name)] = t.detach().clone()  # a snapshot: training mutates parameters in place
 
 
+def put_gan_state(out, prefix, gan):
+    """G, D and EMA-G state under PREFIX + "g.", "d.", "ema.", as put_state writes them."""
+    put_state(out, prefix + "g.", gan.g)
+    put_state(out, prefix + "d.", gan.d)
+    put_state(out, prefix + "ema.", gan.g_ema)
+
+
+def put_gradients(out, prefix, gan):
+    """Every G and D gradient of the last step under PREFIX + "grad_g." / "grad_d.". None: the coarse G image heads
+    D never reads (as in the published code)."""
+    for part, m in (("grad_g.", gan.g), ("grad_d.", gan.d)):
+        for name, p in m.named_parameters():
+            if p.grad is not None:
+                out[key(prefix + part + name)] = p.grad.clone()
+
+
 def put_aug(out, prefix, p):
     for field in ("zoom_offsets", "crop_boxes", "angles", "shifts_v", "shifts_h"):
         v = getattr(p, field)
@@ -121,13 +137,8 @@ def put_coverage_steps(out, gan, cfg, real, zs, rs):
         for name, v in gan.train_step_with(real, zs[k][0], zs[k][1], r).items():
             out[f"cov_step{k}_loss_{name}"] = v
         if k == 0:
-            for prefix, m in (("cov_grad_g.", gan.g), ("cov_grad_d.", gan.d)):
-                for name, p in m.named_parameters():
-                    if p.grad is not None:
-                        out[key(prefix + name)] = p.grad.clone()
-    put_state(out, "cov_final_g.", gan.g)
-    put_state(out, "cov_final_d.", gan.d)
-    put_state(out, "cov_final_ema.", gan.g_ema)
+            put_gradients(out, "cov_", gan)
+    put_gan_state(out, "cov_final_", gan)
 
 
 def put_reconstruction_steps(out, cfg, real, zs, rs):
@@ -136,22 +147,15 @@ def put_reconstruction_steps(out, cfg, real, zs, rs):
     initial weights, the decoder's image from the initial D, every loss, every gradient of step 0 and the G, D and
     EMA-G state after both."""
     gan = OneShotGanRef(dataclasses.replace(cfg, lambda_reconstruction=1.0))
-    put_state(out, "rec_init_g.", gan.g)
-    put_state(out, "rec_init_d.", gan.d)
-    put_state(out, "rec_init_ema.", gan.g_ema)
+    put_gan_state(out, "rec_init_", gan)
     d0 = copy.deepcopy(gan.d)
     out["rec_fwd_image"] = d0.reconstruct(d0(image_pyramid(real, d0.arch.blocks_d_low), with_features=True)[3]).detach()
     for k in range(2):
         for name, v in gan.train_step_with(real, zs[k][0], zs[k][1], rs[k]).items():
             out[f"rec_step{k}_loss_{name}"] = v
         if k == 0:
-            for prefix, m in (("rec_grad_g.", gan.g), ("rec_grad_d.", gan.d)):
-                for name, p in m.named_parameters():
-                    if p.grad is not None:
-                        out[key(prefix + name)] = p.grad.clone()
-    put_state(out, "rec_final_g.", gan.g)
-    put_state(out, "rec_final_d.", gan.d)
-    put_state(out, "rec_final_ema.", gan.g_ema)
+            put_gradients(out, "rec_", gan)
+    put_gan_state(out, "rec_final_", gan)
 
 
 def fixed_randomness(step, n, arch):
@@ -196,9 +200,7 @@ def main():
                                    cfg.blocks_d, cfg.blocks_d_low, BATCH, STEPS]),
            "config_float": torch.tensor([cfg.lambda_dr, cfg.ema_decay, cfg.lr_g, cfg.lr_d, cfg.beta1, cfg.beta2],
                                         dtype=torch.float64)}
-    put_state(out, "init_g.", gan.g)
-    put_state(out, "init_d.", gan.d)
-    put_state(out, "init_ema.", gan.g_ema)
+    put_gan_state(out, "init_", gan)
     real = torch.rand(BATCH, 1, 32, 32) * 2 - 1
     out["real"] = real
     zs = [(torch.randn(BATCH, cfg.noise_dim, 1, 1), torch.randn(BATCH, cfg.noise_dim, 1, 1)) for _ in range(STEPS)]
@@ -243,15 +245,10 @@ def main():
         for name, v in losses.items():
             out[f"step{k}_loss_{name}"] = v
         if k == 0:
-            for prefix, m in (("grad_g.", gan.g), ("grad_d.", gan.d)):
-                for name, p in m.named_parameters():
-                    if p.grad is not None:  # None: the coarse G image heads D never reads (as in the published code)
-                        out[key(prefix + name)] = p.grad.clone()
+            put_gradients(out, "", gan)
             put_state(out, "step0_g.", gan.g)
             put_state(out, "step0_d.", gan.d)
-    put_state(out, "final_g.", gan.g)
-    put_state(out, "final_d.", gan.d)
-    put_state(out, "final_ema.", gan.g_ema)
+    put_gan_state(out, "final_", gan)
     put_init_statistics(out)
     put_batch_spread_discriminator(out, arch, real, rs[0].fa)
     put_mode_conditioned_discriminator(out, arch, real, rs[0].fa)
