@@ -245,11 +245,23 @@ int check_gradients(OneShotGan& gan, const std::string& prefix) {
   return with_grad;
 }
 
+// G, D and EMA-G from the reference's PREFIX + "g.", "d.", "ema." (make_refs.py's put_gan_state).
+void load_gan_state(OneShotGan& gan, const std::string& prefix) {
+  load_state(*gan.generator(), prefix + "g.");
+  load_state(*gan.discriminator(), prefix + "d.");
+  load_state(*gan.ema_generator(), prefix + "ema.");
+}
+
+// The mismatching tensors of G, D and EMA-G against PREFIX + "g.", "d.", "ema." (each one printed by check).
+int check_gan_state(OneShotGan& gan, const std::string& prefix) {
+  return check_state(*gan.generator(), prefix + "g.", kParams) +
+         check_state(*gan.discriminator(), prefix + "d.", kParams) +
+         check_state(*gan.ema_generator(), prefix + "ema.", kParams);
+}
+
 TEST_F(ReferenceTest, ThreeTrainStepsLossesGradientsAndState) {
   OneShotGan gan(ref_config(), torch::kCPU);
-  load_state(*gan.generator(), "init_g.");
-  load_state(*gan.discriminator(), "init_d.");
-  load_state(*gan.ema_generator(), "init_ema.");
+  load_gan_state(gan, "init_");
   const auto real = refs().get("real");
   for (int k = 0; k < steps(); ++k) {
     const std::string s = "step" + std::to_string(k) + "_";
@@ -265,9 +277,7 @@ TEST_F(ReferenceTest, ThreeTrainStepsLossesGradientsAndState) {
     EXPECT_EQ(check_state(*gan.generator(), "step0_g.", kParams), 0);
     EXPECT_EQ(check_state(*gan.discriminator(), "step0_d.", kParams), 0);
   }
-  EXPECT_EQ(check_state(*gan.generator(), "final_g.", kParams), 0);
-  EXPECT_EQ(check_state(*gan.discriminator(), "final_d.", kParams), 0);
-  EXPECT_EQ(check_state(*gan.ema_generator(), "final_ema.", kParams), 0);
+  EXPECT_EQ(check_gan_state(gan, "final_"), 0);
 }
 
 // The coverage term (an osgan extension, losses/coverage.h): from the same initial weights, 2 train steps with
@@ -279,9 +289,7 @@ TEST_F(ReferenceTest, CoverageTermTwoStepsLossesGradientsAndState) {
   config.lambda_coverage = c[0].item<double>();
   config.coverage_pool = static_cast<int>(c[1].item<double>());
   OneShotGan gan(config, torch::kCPU);
-  load_state(*gan.generator(), "init_g.");
-  load_state(*gan.discriminator(), "init_d.");
-  load_state(*gan.ema_generator(), "init_ema.");
+  load_gan_state(gan, "init_");
   const auto real = refs().get("real");
   for (int k = 0; k < 2; ++k) {
     const std::string s = "cov_step" + std::to_string(k) + "_";
@@ -305,9 +313,7 @@ TEST_F(ReferenceTest, CoverageTermTwoStepsLossesGradientsAndState) {
     if (k != 0) continue;
     EXPECT_GT(check_gradients(gan, "cov_"), 50);
   }
-  EXPECT_EQ(check_state(*gan.generator(), "cov_final_g.", kParams), 0);
-  EXPECT_EQ(check_state(*gan.discriminator(), "cov_final_d.", kParams), 0);
-  EXPECT_EQ(check_state(*gan.ema_generator(), "cov_final_ema.", kParams), 0);
+  EXPECT_EQ(check_gan_state(gan, "cov_final_"), 0);
 }
 
 // FastGAN's reconstruction (an osgan extension): a fresh GAN with lambda_reconstruction 1 (its own initial weights,
@@ -319,9 +325,7 @@ TEST_F(ReferenceTest, ReconstructionTwoStepsLossesGradientsAndState) {
   config.lambda_reconstruction = 1.0;
   OneShotGan gan(config, torch::kCPU);
   ASSERT_TRUE(gan.discriminator()->decoder);
-  load_state(*gan.generator(), "rec_init_g.");
-  load_state(*gan.discriminator(), "rec_init_d.");
-  load_state(*gan.ema_generator(), "rec_init_ema.");
+  load_gan_state(gan, "rec_init_");
   const auto real = refs().get("real");
   {  // the decoder on its own, from a copy (its forward moves u, v)
     auto d = std::dynamic_pointer_cast<DiscriminatorImpl>(gan.discriminator()->clone());
@@ -344,9 +348,7 @@ TEST_F(ReferenceTest, ReconstructionTwoStepsLossesGradientsAndState) {
     for (const auto& item : gan.discriminator()->decoder->named_parameters())
       EXPECT_TRUE(refs().has("rec_grad_d.decoder." + item.key())) << "decoder." << item.key() << " has no gradient";
   }
-  EXPECT_EQ(check_state(*gan.generator(), "rec_final_g.", kParams), 0);
-  EXPECT_EQ(check_state(*gan.discriminator(), "rec_final_d.", kParams), 0);
-  EXPECT_EQ(check_state(*gan.ema_generator(), "rec_final_ema.", kParams), 0);
+  EXPECT_EQ(check_gan_state(gan, "rec_final_"), 0);
 }
 
 // Fresh weights against PyTorch's: for each init, every weight_orig of a 64 px, channel-base-8 G and D has the std
