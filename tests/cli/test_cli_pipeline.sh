@@ -15,13 +15,48 @@ python3 "$here/make_toy_discs.py" "$work/third_site" 8 123 80
 grep -q 'alt="sample quality, tumor" src="data:image/svg' "$work/run/report.html" \
   || fail "the report has no sample-quality plot"
 [ "$(ls "$work/run/generated/tumor" | grep -c '^synthetic_')" = 12 ] || fail "expected 12 generated tumor images"
-# The study counts its runs (5 protocols and 2 ratios x 2 filters, 2 seeds each) and gives an ETA once one is timed.
-grep -q 'study: \[1/18\] real seed 1: training on [0-9]* images (study [0-9]*m[0-9]*s so far)$' "$work/log1" \
-  || fail "the study's first run: $(grep 'study: ' "$work/log1" | head -2)"
+# With two threads the study's classifiers (5 protocols and 2 ratios x 2 filters, 2 seeds each) train two at a
+# time, each in a child process (`pipeline --only study-...`) with its own log; the parent counts them and gives an
+# ETA once one has ended.
+grep -q '^  training 18 classifiers, 2 at a time, one thread each; logs in RUN/study/<protocol>/seed_<s>/train.log$' \
+  "$work/log1" || fail "the study did not train its classifiers two at a time: $(grep 'study' "$work/log1" | head -3)"
+grep -Eq '^  study: ([1-9]|1[0-7])/18 classifiers done, [0-2] training, [0-9]+m[0-9]+s so far, ETA [0-9]+m[0-9]+s$' "$work/log1" \
+  || fail "no progress line with an ETA once classifiers ended: $(grep '  study: ' "$work/log1" | head -2)"
+grep -q '^  study: 18/18 classifiers done, 0 training' "$work/log1" \
+  || fail "no progress line once all ended: $(grep '  study: ' "$work/log1" | tail -2)"
+grep -q 'study: \[1/1\] real_synthetic_r0.5_nearest seed 2: training on [0-9]* images' \
+  "$work/run/study/real_synthetic_r0.5_nearest/seed_2/train.log" || fail "a classifier's child log lacks its training"
+[ "$(grep -c 'done earlier, reused' "$work/log1")" = 18 ] || fail "the study stage did not reuse the 18 classifiers"
+python3 -c 'import json,sys; t = json.load(open(sys.argv[1]))["environment"]; assert (t["threads"], t["classifier_threads"]) == (2, 1), t' \
+  "$work/run/metrics.json" || fail "metrics.json does not say that each classifier trained on one thread"
+
+# The same study one classifier after the other in this process, on one thread (each child has one): every
+# classifier's fingerprint (its training images among them) and validation probabilities are the same, digit for
+# digit. (The copied folder retrains its GANs, in this process this time: the split file's path is part of their
+# options.) It counts its runs and gives an ETA once one is timed.
+cp -r "$work/run" "$work/run_seq"
+rm -rf "$work/run_seq/study" "$work/run_seq/stages"/study*
+"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run_seq" --config "$here/pipeline_tiny.yaml" --threads 1 \
+  --external "$work/other_site" --sequential-study >"$work/log_seq" 2>&1 \
+  || { cat "$work/log_seq"; fail "pipeline --sequential-study exited non-zero"; }
+grep -q 'study: \[1/18\] real seed 1: training on [0-9]* images (study [0-9]*m[0-9]*s so far)$' "$work/log_seq" \
+  || fail "the study's first run: $(grep 'study: ' "$work/log_seq" | head -2)"
 grep -q 'study: \[2/18\] real seed 2: training on [0-9]* images (study .* so far, ETA [0-9]*m[0-9]*s at the pace of its runs so far)$' \
-  "$work/log1" || fail "no ETA after the study's first run: $(grep 'study: ' "$work/log1" | head -4)"
-grep -q 'study: \[18/18\] real_synthetic_r0.5_nearest seed 2: training' "$work/log1" \
-  || fail "the study's last run: $(grep 'study: \[' "$work/log1" | tail -2)"
+  "$work/log_seq" || fail "no ETA after the study's first run: $(grep 'study: ' "$work/log_seq" | head -4)"
+grep -q 'study: \[18/18\] real_synthetic_r0.5_nearest seed 2: training' "$work/log_seq" \
+  || fail "the study's last run: $(grep 'study: \[' "$work/log_seq" | tail -2)"
+python3 - "$work/run/study" "$work/run_seq/study" <<'PY' || fail "the classifiers trained in child processes differ from those trained one after the other"
+import json, pathlib, sys
+children, sequential = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+runs = sorted(p.relative_to(children) for p in children.glob("*/seed_*/run.json"))
+assert len(runs) == 18, runs
+for run in runs:
+    a, b = json.load(open(children / run)), json.load(open(sequential / run))
+    assert a["fingerprint"] == b["fingerprint"], run
+    assert a["probabilities"] == b["probabilities"], (run, a["probabilities"][:3], b["probabilities"][:3])
+a, b = json.load(open(children / "study.json")), json.load(open(sequential / "study.json"))
+assert a["classification"] == b["classification"]
+PY
 
 python3 - "$work/run/metrics.json" <<'PY' || fail "metrics.json lacks keys"
 import json, sys
@@ -169,6 +204,30 @@ grep -q 'one class ("tumor")' "$work/err" || fail "one-class external set: $(cat
 cmp -s "$work/run/study/study.json" "$work/study_before.json" || fail "a bad external set changed the study"
 [ -s "$work/run/external/other_site/results.json" ] || fail "a bad external set removed earlier external results"
 
+# A classifier that fails in its child process fails the study, naming the classifier, its last log line and its
+# log (here its folder is read-only); the classifiers that ended are kept, and the same command then trains only
+# the ones missing.
+rm -rf "$work/run/study/synthetic"
+set +e
+OSGAN_TEST_READ_ONLY_DIR="$work/run/study/synthetic" "$osgan" pipeline --preset smoke --data "$work/data" \
+  --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 --external "$work/other_site" --force study \
+  >"$work/log_ro" 2>&1
+rc=$?
+set -e
+[ $rc = 1 ] || { cat "$work/log_ro"; fail "a failed classifier: expected exit status 1, got $rc"; }
+grep -q "study: the classifier synthetic seed [12] failed (exit status 1): .*[Rr]ead-only.*\[full log: $work/run/study/synthetic/seed_[12]/train.log\]" \
+  "$work/log_ro" || fail "a failed classifier's error: $(tail -2 "$work/log_ro")"
+"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 \
+  --external "$work/other_site" --force study >"$work/log_again" 2>&1 || { cat "$work/log_again"; fail "the rerun after a failed classifier failed"; }
+grep -q '^  training 2 classifiers, 2 at a time' "$work/log_again" \
+  || fail "the rerun did not train exactly the 2 missing classifiers: $(grep 'classifiers' "$work/log_again" | head -2)"
+cmp -s <(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["probabilities"])' "$work/run/study/synthetic/seed_1/run.json") \
+  <(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["probabilities"])' "$work/run_seq/study/synthetic/seed_1/run.json") \
+  || fail "the retrained classifier differs from the first"
+# study.json changed (the two runs' seconds), so the external set is evaluated again and stays in metrics.json.
+grep -q 'external-other_site: running' "$work/log_again" || fail "the external set was not evaluated with the new study"
+grep -q '"other_site"' "$work/run/metrics.json" || fail "the external set left metrics.json after a classifier was retrained"
+
 # Later: another external set on the kept classifiers, without retraining; metrics.json and the report gain it.
 "$osgan" evaluate-study --run "$work/run" --data "$work/third_site" --threads 2 >"$work/log_es" 2>&1 \
   || { cat "$work/log_es"; fail "evaluate-study failed"; }
@@ -210,11 +269,14 @@ gen="$work/run/generated/tumor"
 ! cmp -s "$gen/synthetic_00001.png" "$gen/synthetic_00002.png" || fail "two generated images are identical"
 cp "$gen/synthetic_00002.png" "$gen/synthetic_00001.png"
 "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 --force study \
-  >"$work/log4" 2>&1 || { cat "$work/log4"; fail "run after changing a synthetic image failed"; }
+  --sequential-study >"$work/log4" 2>&1 || { cat "$work/log4"; fail "run after changing a synthetic image failed"; }
 grep -q 'study: \[[0-9]*/18\] synthetic seed 1: training on [0-9]* images (study .* so far)$' "$work/log4" \
   || fail "a changed synthetic image did not retrain, or the study gave an ETA before timing a run of its own: $(grep study: "$work/log4")"
 grep -q 'study: \[[0-9]*/18\] synthetic seed 2: training .*, ETA ' "$work/log4" || fail "no ETA once a run was timed: $(grep study: "$work/log4")"
 grep -q 'study: real seed 1: done earlier, reused' "$work/log4" || fail "the real-only runs were not reused"
+# The retrained ones trained on the process's two threads, the reused ones on one each: metrics.json says both.
+python3 -c 'import json,sys; t = json.load(open(sys.argv[1]))["environment"]["classifier_threads"]; assert t == "1, 2", t' \
+  "$work/run/metrics.json" || fail "metrics.json does not list both thread counts of the study's classifiers"
 # ... and the set evaluate-study added, now from an earlier study, is left out, with a warning that says how to redo it.
 ! grep -q '"third_site"' "$work/run/metrics.json" || fail "a set evaluated with an earlier study stayed in metrics.json"
 grep -q 'third_site.*earlier study.*evaluate-study --run' "$work/log4" || fail "no warning about the left-out set: $(cat "$work/log4")"
@@ -224,7 +286,7 @@ sed 's/^  bootstrap: 50$/  bootstrap: 50\n  positive_class: normal/' "$here/pipe
 "$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$work/normal_positive.yaml" --threads 2 \
   >"$work/log5" 2>&1 || { cat "$work/log5"; fail "run with positive_class normal failed"; }
 grep -q 'study: running' "$work/log5" || fail "a changed positive class did not redo the study: $(grep study "$work/log5" | head -3)"
-grep -q 'study: \[1/18\] real seed 1: training' "$work/log5" || fail "a changed positive class reused a classifier"
+grep -q '^  training 18 classifiers, 2 at a time' "$work/log5" || fail "a changed positive class reused a classifier"
 grep -q 'gan-tumor: up to date' "$work/log5" || fail "a changed positive class retrained a GAN"
 grep -q '"classification_positive_class": "normal"' "$work/run/metrics.json" || fail "metrics.json keeps the old positive class"
 

@@ -29,6 +29,7 @@ struct PipelineOptions {
   std::uint64_t seed = 1;
   std::vector<std::string> force;  // stage names to redo ("audit", "split", "gan", "generate", "study", ...)
   bool gan_in_parallel = true;     // on the CPU, train the classes' GANs at once, one child process each
+  bool study_in_parallel = true;   // on the CPU, train the study's classifiers one child process per thread
   bool quiet = false;
   // Runs this one stage only (a name from --plan): every stage it needs must be complete, the others are left
   // as they are. What a workflow engine calls for each of its jobs (workflow/Snakefile). Empty: every stage.

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <random>
+#include <set>
 #include <tuple>
 
 #include "osgan/core/atomic_file.h"
@@ -311,90 +313,121 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
     }
     return gans;
   };
+  // Every run of the study, described before any trains: its training set's fingerprint says whether a saved run
+  // can be reused, and its work (images times epochs) paces the ETA.
+  struct PlannedRun {
+    std::string protocol;
+    int gan = 0;
+    std::uint64_t seed = 0;
+    std::string name;
+    fs::path dir;
+    ClassifierTrainOptions options;
+    json config;
+    std::string fingerprint;
+    std::int64_t train_images = 0;
+  };
+  const auto training_set = [&](const std::string& protocol, int gan) {
+    LabelledImages train;
+    if (uses_real(protocol)) train = concat(train, train_real);
+    if (gan > 0) train = concat(train, added[gan - 1][protocol]);
+    return train;
+  };
+  // A run saved earlier with the same fingerprint (and its model): its record, else nothing.
+  const auto saved_run = [](const PlannedRun& planned) -> std::optional<json> {
+    std::error_code ec;
+    if (!fs::exists(planned.dir / "run.json", ec) || !fs::exists(planned.dir / "model" / "classifier.json", ec))
+      return std::nullopt;
+    try {
+      auto saved = json::parse(read_text_file(planned.dir / "run.json"));
+      if (saved.at("fingerprint") == planned.fingerprint) return saved;
+    } catch (const std::exception&) {
+      // a damaged result is simply recomputed
+    }
+    return std::nullopt;
+  };
+  std::vector<PlannedRun> planned;
+  for (const auto& protocol : options.protocols) {
+    for (int gan : gans_of(protocol)) {
+      const auto train = training_set(protocol, gan);
+      const std::string train_sha256 = content_sha256(train);
+      for (auto seed : options.seeds) {
+        PlannedRun r{protocol, gan, seed};
+        r.name = protocol + (gan > 1 ? " gan " + std::to_string(gan) : "") + " seed " + std::to_string(seed);
+        r.dir = options.out_dir / study_run_folder(protocol, gan, seed);
+        r.options = options.classifier;
+        r.options.seed = seed;
+        if (!uses_classical(protocol)) r.options.augment.prob = 0;
+        r.train_images = train.size();
+        r.config = {{"protocol", protocol}, {"train_images", train.size()}, {"train_sha256", train_sha256},
+                    {"classifier", to_json(r.options)}, {"val_ids", val.ids}, {"val_sha256", val_sha256}};
+        if (gan > 1) r.config["gan"] = gan;  // a study with one GAN seed keeps its fingerprints
+        r.fingerprint = sha256_hex(r.config.dump());
+        planned.push_back(std::move(r));
+      }
+    }
+  }
+  if (options.train_elsewhere) {
+    std::vector<PendingStudyRun> pending;
+    for (const auto& r : planned)
+      if (!saved_run(r))
+        pending.push_back({r.protocol, r.gan, r.seed, r.name,
+                           static_cast<double>(r.train_images) * options.classifier.epochs});
+    if (!pending.empty()) options.train_elsewhere(pending);
+  }
+
   // The study is most of the main command's time (two hours at 128 px on 2 cores), so it says how far it is and
   // how long it has left: each run's work is its training images times its epochs.
   std::vector<double> work;
-  for (const auto& protocol : options.protocols)
-    for (int gan : gans_of(protocol))
-      for (std::size_t s = 0; s < options.seeds.size(); ++s)
-        work.push_back(static_cast<double>((uses_real(protocol) ? train_real.size() : 0) +
-                                           (gan > 0 ? added[gan - 1][protocol].size() : 0)) *
-                       options.classifier.epochs);
+  for (const auto& r : planned) work.push_back(static_cast<double>(r.train_images) * options.classifier.epochs);
   WorkQueueEta eta(work);
   const auto study_start = std::chrono::steady_clock::now();
-  std::size_t job = 0;
-  for (const auto& protocol : options.protocols) {
-    for (int gan : gans_of(protocol)) {
-      for (auto seed : options.seeds) {
-        const std::size_t this_job = job++;
-        LabelledImages train;
-        if (uses_real(protocol)) train = concat(train, train_real);
-        if (gan > 0) train = concat(train, added[gan - 1][protocol]);
-        ClassifierTrainOptions opt = options.classifier;
-        opt.seed = seed;
-        if (!uses_classical(protocol)) opt.augment.prob = 0;
-
-        const fs::path run_dir = options.out_dir / study_run_folder(protocol, gan, seed);
-        const std::string name =
-            protocol + (gan > 1 ? " gan " + std::to_string(gan) : "") + " seed " + std::to_string(seed);
-        json config = {{"protocol", protocol}, {"train_images", train.size()}, {"train_sha256", content_sha256(train)},
-                       {"classifier", to_json(opt)}, {"val_ids", val.ids}, {"val_sha256", val_sha256}};
-        if (gan > 1) config["gan"] = gan;  // a study with one GAN seed keeps its fingerprints
-        const std::string fingerprint = sha256_hex(config.dump());
-        StudyRun run;
-        run.protocol = protocol;
-        run.seed = seed;
-        run.gan = gan;
-        run.train_images = train.size();
-
-        const fs::path result_file = run_dir / "run.json";
-        // Every model is kept: external sets can be evaluated later without retraining (evaluate-study), and the
-        // "real" ones define the domain feature space of FID/KID (image quality).
-        std::error_code ec;
-        if (fs::exists(result_file, ec) && fs::exists(run_dir / "model" / "classifier.json", ec)) {
-          try {
-            const auto saved = json::parse(read_text_file(result_file));
-            if (saved.at("fingerprint") == fingerprint) {
-              run.probabilities = saved.at("probabilities").get<std::vector<double>>();
-              run.seconds = saved.value("seconds", 0.0);
-              log_info("study: " + name + ": done earlier, reused");
-              eta.skipped(this_job);
-              runs.push_back(run);
-              continue;
-            }
-          } catch (const std::exception&) {
-            // a damaged result is simply recomputed
-          }
-        }
-        {
-          const auto left = eta.seconds_left();
-          log_info("study: [" + std::to_string(this_job + 1) + "/" + std::to_string(eta.jobs()) + "] " + name +
-                   ": training on " + std::to_string(train.size()) + " images (study " +
-                   format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - study_start).count()) +
-                   " so far" + (left ? ", ETA " + format_duration(*left) + " at the pace of its runs so far" : "") + ")");
-        }
-        const auto start = std::chrono::steady_clock::now();
-        auto result = train_classifier(opt, train);
-        auto evaluation = evaluate_classifier(result.model, val, device);
-        run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        run.probabilities.assign(evaluation.probabilities.data_ptr<double>(),
-                                 evaluation.probabilities.data_ptr<double>() + evaluation.probabilities.numel());
-        fs::create_directories(run_dir);
-        write_predictions_csv(run_dir / "predictions.csv", val, evaluation.probabilities, options.positive_class,
-                              negative_class);
-        eta.finished(this_job, run.seconds);
-        log_info("study: " + name + ": " + summarize(evaluation.report) + " (" +
-                 std::to_string(static_cast<int>(run.seconds)) + " s)");
-        json saved = {{"fingerprint", fingerprint}, {"config", config}, {"seconds", run.seconds},
-                      {"probabilities", run.probabilities}, {"report", metrics::to_json(evaluation.report)}};
-        SavedClassifier model_record{
-            result.model, opt.model, options.positive_class, negative_class, preprocess,
-            {{"protocol", protocol}, {"seed", seed}, {"gan", gan}, {"training", to_json(opt)}}};
-        save_classifier(run_dir / "model", model_record);
-        write_text_atomically(result_file, saved.dump(1) + "\n");
-        runs.push_back(run);
-      }
+  for (std::size_t this_job = 0; this_job < planned.size(); ++this_job) {
+    const auto& r = planned[this_job];
+    StudyRun run;
+    run.protocol = r.protocol;
+    run.seed = r.seed;
+    run.gan = r.gan;
+    run.train_images = r.train_images;
+    // Every model is kept: external sets can be evaluated later without retraining (evaluate-study), and the
+    // "real" ones define the domain feature space of FID/KID (image quality).
+    if (const auto saved = saved_run(r)) {
+      run.probabilities = saved->at("probabilities").get<std::vector<double>>();
+      run.seconds = saved->value("seconds", 0.0);
+      run.threads = saved->value("threads", 0);
+      log_info("study: " + r.name + ": done earlier, reused");
+      eta.skipped(this_job);
+      runs.push_back(run);
+      continue;
     }
+    const auto train = training_set(r.protocol, r.gan);
+    {
+      const auto left = eta.seconds_left();
+      log_info("study: [" + std::to_string(this_job + 1) + "/" + std::to_string(eta.jobs()) + "] " + r.name +
+               ": training on " + std::to_string(train.size()) + " images (study " +
+               format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - study_start).count()) +
+               " so far" + (left ? ", ETA " + format_duration(*left) + " at the pace of its runs so far" : "") + ")");
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto result = train_classifier(r.options, train);
+    auto evaluation = evaluate_classifier(result.model, val, device);
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    run.threads = torch::get_num_threads();
+    run.probabilities.assign(evaluation.probabilities.data_ptr<double>(),
+                             evaluation.probabilities.data_ptr<double>() + evaluation.probabilities.numel());
+    fs::create_directories(r.dir);
+    write_predictions_csv(r.dir / "predictions.csv", val, evaluation.probabilities, options.positive_class,
+                          negative_class);
+    eta.finished(this_job, run.seconds);
+    log_info("study: " + r.name + ": " + summarize(evaluation.report) + " (" +
+             std::to_string(static_cast<int>(run.seconds)) + " s)");
+    json saved = {{"fingerprint", r.fingerprint}, {"config", r.config}, {"seconds", run.seconds},
+                  {"threads", run.threads}, {"probabilities", run.probabilities}, {"report", metrics::to_json(evaluation.report)}};
+    SavedClassifier model_record{
+        result.model, r.options.model, options.positive_class, negative_class, preprocess,
+        {{"protocol", r.protocol}, {"seed", r.seed}, {"gan", r.gan}, {"training", to_json(r.options)}}};
+    save_classifier(r.dir / "model", model_record);
+    write_text_atomically(r.dir / "run.json", saved.dump(1) + "\n");
+    runs.push_back(run);
   }
 
   if (!options.write_summary) return json::object();
@@ -409,6 +442,11 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
   json timing = json::object();
   for (const auto& r : runs) timing[r.protocol] = timing.value(r.protocol, 0.0) + r.seconds;
   study["seconds_by_protocol"] = timing;
+  // The thread count changes a classifier's result (docs/study.md, Reproducibility): the counts its runs trained
+  // on, 0 for a run saved before they were recorded.
+  std::set<int> threads;
+  for (const auto& r : runs) threads.insert(r.threads);
+  study["classifier_threads"] = threads;
   fs::create_directories(options.out_dir);
   write_text_atomically(options.out_dir / "study.json", study.dump(2) + "\n");
   return study;

@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -24,6 +25,15 @@
 namespace osgan {
 
 std::vector<std::string> study_protocol_names();
+
+// A classifier of the study that is not trained yet, as StudyOptions::train_elsewhere receives it.
+struct PendingStudyRun {
+  std::string protocol;
+  int gan = 0;  // which GAN seed's images it trains on (1, 2, ...); 0 for a protocol without generated images
+  std::uint64_t seed = 0;
+  std::string name;  // for progress lines: "real_synthetic seed 2"
+  double work = 0;   // its training images times its epochs: what its time grows with
+};
 
 struct StudyOptions {
   std::filesystem::path data;                                // the real dataset
@@ -44,6 +54,10 @@ struct StudyOptions {
   std::filesystem::path out_dir;                             // per-run folders and study.json
   std::vector<int> gans;      // GAN seeds (1-based) whose runs to train; empty: all of them (a workflow job: one)
   bool write_summary = true;  // false: train and save the runs only (one job of a workflow), no study.json
+  // When set, run_study hands it every run not done yet, before it trains any, and then reuses what it saved (a run
+  // is reused only when its saved fingerprint matches, as on a resume). The pipeline trains them in child processes,
+  // two at a time on two cores. Unset: run_study trains them one after the other itself.
+  std::function<void(const std::vector<PendingStudyRun>&)> train_elsewhere;
 };
 
 struct StudyRun {
@@ -53,6 +67,7 @@ struct StudyRun {
   std::int64_t train_images = 0;
   std::vector<double> probabilities;  // on the validation images, in their order
   double seconds = 0;
+  int threads = 0;  // LibTorch threads it trained on (it changes the result, docs/study.md); 0: not recorded
 };
 
 // The folder of one run in out_dir: "<protocol>/seed_<s>", or "<protocol>/gan<g>_seed_<s>" for GAN seeds after the
