@@ -228,6 +228,17 @@ cmp -s <(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["probab
 grep -q 'external-other_site: running' "$work/log_again" || fail "the external set was not evaluated with the new study"
 grep -q '"other_site"' "$work/run/metrics.json" || fail "the external set left metrics.json after a classifier was retrained"
 
+# A damaged result (its probabilities gone, its fingerprint intact) is trained again, here in this process: one
+# classifier alone gains nothing from a child.
+python3 - "$work/run/study/real/seed_2/run.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+json.dump({"fingerprint": run["fingerprint"], "seconds": run["seconds"]}, open(sys.argv[1], "w"))
+PY
+"$osgan" pipeline --preset smoke --data "$work/data" --out "$work/run" --config "$here/pipeline_tiny.yaml" --threads 2 \
+  --external "$work/other_site" --force study >"$work/log_damaged" 2>&1 || { cat "$work/log_damaged"; fail "the rerun after a damaged result failed"; }
+grep -q 'study: \[2/18\] real seed 2: training on' "$work/log_damaged" && ! grep -q 'classifiers, 2 at a time' "$work/log_damaged" \
+  || fail "a damaged result was not trained again in the process: $(grep study "$work/log_damaged" | head -4)"
 # Later: another external set on the kept classifiers, without retraining; metrics.json and the report gain it.
 "$osgan" evaluate-study --run "$work/run" --data "$work/third_site" --threads 2 >"$work/log_es" 2>&1 \
   || { cat "$work/log_es"; fail "evaluate-study failed"; }

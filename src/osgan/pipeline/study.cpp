@@ -332,14 +332,17 @@ json run_study(const StudyOptions& options, const data::PreprocessOptions& prepr
     if (gan > 0) train = concat(train, added[gan - 1][protocol]);
     return train;
   };
-  // A run saved earlier with the same fingerprint (and its model): its record, else nothing.
-  const auto saved_run = [](const PlannedRun& planned) -> std::optional<json> {
+  // A run saved earlier with the same fingerprint (and its model): its record, else nothing (a damaged one too).
+  const auto saved_run = [&](const PlannedRun& planned) -> std::optional<json> {
     std::error_code ec;
     if (!fs::exists(planned.dir / "run.json", ec) || !fs::exists(planned.dir / "model" / "classifier.json", ec))
       return std::nullopt;
     try {
       auto saved = json::parse(read_text_file(planned.dir / "run.json"));
-      if (saved.at("fingerprint") == planned.fingerprint) return saved;
+      const auto probabilities = saved.at("probabilities").get<std::vector<double>>();
+      if (saved.at("fingerprint") == planned.fingerprint &&
+          static_cast<std::int64_t>(probabilities.size()) == val.size())
+        return saved;
     } catch (const std::exception&) {
       // a damaged result is simply recomputed
     }
