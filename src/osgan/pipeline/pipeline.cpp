@@ -630,8 +630,9 @@ std::vector<std::string> child_stage_command(const PipelineOptions& given, const
 }
 
 // The study's classifiers in child processes, `at_once` at a time on one thread each (each one `osgan pipeline
-// --only study-<protocol>-seed<s>`, so a child trains exactly what the study stage would): on 2 cores two at a
-// time train 1.16x as fast as one at a time on two threads (docs/study.md). One progress line for them all.
+// --only study-<protocol>-seed<s>`, so a child trains exactly what the study stage would). On 2 cores: 1.16x as
+// fast as one at a time on two threads on the epochs, 1.09x on a 2-epoch study, where each child's start-up (about
+// 3.6 s) weighs most (docs/study.md). One progress line for them all.
 void train_study_runs_in_children(const PipelineOptions& given, const std::vector<PendingStudyRun>& pending,
                                   std::size_t at_once, bool quiet) {
   constexpr double progress_seconds = 60;
