@@ -56,4 +56,9 @@ std::string last_line_of(const fs::path& file) {
   return last;
 }
 
+std::string child_job_failure(const ChildJob& job, int exit_code) {
+  return "failed (exit status " + std::to_string(exit_code) + "): " + last_line_of(job.log_file) + " [full log: " +
+         job.log_file.string() + "]";
+}
+
 }  // namespace osgan

@@ -28,4 +28,7 @@ std::vector<int> run_child_jobs(const std::vector<ChildJob>& jobs, std::size_t m
 // The last non-empty line of a file (a child's log): what a failure message quotes.
 std::string last_line_of(const std::filesystem::path& file);
 
+// "failed (exit status N): <the log's last line> [full log: <path>]", for an error that names the job.
+std::string child_job_failure(const ChildJob& job, int exit_code);
+
 }  // namespace osgan

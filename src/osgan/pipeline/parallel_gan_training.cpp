@@ -92,8 +92,7 @@ std::vector<std::string> train_gans_in_parallel(const std::vector<GanJob>& jobs,
       fail(ErrorCode::interrupted, "interrupted: GAN training of " + jobs[i].label + " stopped (checkpoint saved); "
            "run the same command to resume");
     } else {
-      failures.push_back("GAN training of " + jobs[i].label + " failed (exit status " + std::to_string(code) + "): " +
-                         last_line_of(children[i].log_file) + " [full log: " + children[i].log_file.string() + "]");
+      failures.push_back("GAN training of " + jobs[i].label + " " + child_job_failure(children[i], code));
     }
   }
   return failures;

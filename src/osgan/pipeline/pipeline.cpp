@@ -681,9 +681,7 @@ void train_study_runs_in_children(const PipelineOptions& given, const std::vecto
          "resume");
   for (std::size_t i = 0; i < jobs.size(); ++i)
     if (exit_codes[i] != 0)
-      fail(ErrorCode::numerical, "study: the classifier " + jobs[i].label + " failed (exit status " +
-           std::to_string(exit_codes[i]) + "): " + last_line_of(jobs[i].log_file) + " [full log: " +
-           jobs[i].log_file.string() + "]");
+      fail(ErrorCode::numerical, "study: the classifier " + jobs[i].label + " " + child_job_failure(jobs[i], exit_codes[i]));
 }
 
 json run_pipeline(PipelineOptions o) {

@@ -68,10 +68,13 @@ TEST(ChildJobs, AStopRequestEndsTheRunningChildrenAndStartsNoOther) {
   EXPECT_FALSE(fs::exists(jobs[1].log_file));
 }
 
-TEST(ChildJobs, LastLineOfSkipsEmptyLinesAndIsEmptyForAMissingFile) {
+TEST(ChildJobs, LastLineOfSkipsEmptyLinesAndAFailureQuotesIt) {
   const auto dir = fresh_dir("osgan_child_jobs_last_line");
   fs::create_directories(dir);
   osgan::write_text_atomically(dir / "log", "first\nerror: the reason\n\n\n");
   EXPECT_EQ(osgan::last_line_of(dir / "log"), "error: the reason");
   EXPECT_EQ(osgan::last_line_of(dir / "missing"), "");
+  const ChildJob job{"job", {"/bin/true"}, dir / "log"};
+  EXPECT_EQ(osgan::child_job_failure(job, 3),
+            "failed (exit status 3): error: the reason [full log: " + (dir / "log").string() + "]");
 }
